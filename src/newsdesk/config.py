@@ -1,0 +1,47 @@
+"""One settings object, read from ``NEWSDESK_*`` environment variables.
+
+Built where it is needed (``create_app(settings)``, the CLI's callback), never at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from newsdesk.errors import ConfigError
+
+DEFAULT_DB = "newsdesk.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DB, description="SQLite file path or SQLAlchemy URL (sqlite:///…, postgresql://…)."
+    )
+    api_token: str | None = Field(None, description="Bearer token for API writes; writes are refused without it.")
+    environment: str = Field("development", description="development or production; production refuses unsafe defaults.")
+    load_sample: bool = Field(True, description="Load the bundled sample into an empty archive when the site starts.")
+    fetch_allow_private: bool = Field(False, description="Allow fetching private/loopback addresses (tests only).")
+    contact: str = Field("newsdesk@localhost", description="Contact address sent in the fetcher's User-Agent.")
+    max_write_bytes: int = Field(2_000_000, description="Largest request body accepted by API writes.")
+    page_size: int = Field(20, description="Articles per page on HTML pages.")
+
+    def url(self) -> str:
+        """The SQLAlchemy URL; a bare path means a SQLite file."""
+        return database_url(self.database_url)
+
+    def check(self) -> "Settings":
+        if self.environment == "production" and self.api_token in (None, "", "change-me"):
+            raise ConfigError("NEWSDESK_API_TOKEN must be set to a secret in production")
+        return self
+
+
+def database_url(value: str) -> str:
+    if "://" in value:
+        if value.startswith("postgresql://"):
+            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"

@@ -1,0 +1,83 @@
+"""Typed records that move through the pipeline stages.
+
+An `Article` is built by a source parser (``sources/``), enriched by the
+stages listed in ``pipeline.py`` and persisted by ``store/``.  Stages are
+pure functions over these records; none of them touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ARTICLE = "article"
+HEADLINE = "headline"
+
+TAG_KINDS = ("topic", "place", "story", "person", "organisation")
+ENTITY_TYPES = ("PER", "ORG", "LOC")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record came from, for error messages: file (or URL) and line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str  # normalised (nominative) form
+    type: str  # PER, ORG or LOC
+    mentions: int = 1
+    slug: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into Article.text
+
+
+@dataclass(slots=True)
+class TagScore:
+    """An engine decision about a tag: applied or suggested, with its confidence."""
+
+    tag: str
+    confidence: float
+    kind: str = "topic"
+
+
+@dataclass(slots=True)
+class Article:
+    title: str = ""
+    lead: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    id: str | None = None
+    kind: str = ARTICLE
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    lang: str | None = None
+    rubric: str | None = None
+    rubric_confidence: float | None = None
+    editor_tags: list[str] = field(default_factory=list)
+    auto_tags: list[TagScore] = field(default_factory=list)
+    suggested_tags: list[TagScore] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # final order, primary first
+    tag_kinds: dict[str, str] = field(default_factory=dict)  # tag name -> kind, when known
+    entities: list[Entity] = field(default_factory=list)
+    thread_id: str | None = None
+    duplicate_of: str | None = None
+    nlp_version: str | None = None  # set when the engine's stages ran (or were restored from an export)
+    origin: Origin | None = None
+
+    @property
+    def body(self) -> str:
+        """Body paragraphs joined by blank lines (how the archive stores them)."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """Title, lead and body as one text for the language stages."""
+        return "\n\n".join(part for part in (self.title, self.lead, self.body) if part)

@@ -1,0 +1,82 @@
+"""RSS 2.0 and Atom feeds, through feedparser."""
+
+from __future__ import annotations
+
+import calendar
+import html as htmllib
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from newsdesk.errors import InputError
+from newsdesk.records import Article, Origin
+from newsdesk.sources.fields import clean_line, paragraphs, parse_date, stable_id
+
+_BLOCK = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_text(fragment: str) -> str:
+    """A feed's HTML summary or content as plain paragraphs."""
+    text = _BLOCK.sub("\n\n", fragment)
+    return htmllib.unescape(_TAG.sub("", text))
+
+
+def read_feed(data: bytes, name: str, source: str | None = None) -> Iterator[Article | InputError]:
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = getattr(parsed, "bozo_exception", None) or "no items"
+        yield InputError(f"not a readable RSS/Atom feed: {str(reason)[:200]}", Origin(name))
+        return
+    feed_title = clean_line(parsed.feed.get("title", "")) or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        origin = Origin(name, number)
+        try:
+            yield _entry(entry, origin, source or feed_title)
+        except InputError as exc:
+            yield exc
+
+
+def _entry(entry: Any, origin: Origin, source: str | None) -> Article:
+    title = clean_line(html_to_text(entry.get("title", "")))
+    summary = clean_line(html_to_text(entry.get("summary", "")))
+    content = "\n\n".join(html_to_text(c.get("value", "")) for c in entry.get("content", []) or [])
+    body = paragraphs(content)
+    if not title and not body and not summary:
+        raise InputError("feed item without title or text", origin, "title")
+    url = entry.get("link") or None
+    lead = summary if body and summary and not body[0].startswith(summary[:40]) else ""
+    if not body and summary:
+        body = paragraphs(html_to_text(entry.get("summary", "")))
+    return Article(
+        id=_entry_id(entry, url, source, title),
+        title=title or (body[0][:200] if body else summary[:200]),
+        lead=lead,
+        paragraphs=body,
+        url=url,
+        source=source,
+        author=clean_line(entry.get("author", "")) or None,
+        published_at=_entry_date(entry, origin),
+        editor_tags=[t for t in (clean_line(tag.get("term", "")) for tag in entry.get("tags", []) or []) if t],
+        origin=origin,
+    )
+
+
+def _entry_id(entry: Any, url: str | None, source: str | None, title: str) -> str:
+    guid = entry.get("id") or url
+    return stable_id(guid) if guid else stable_id(source, title)
+
+
+def _entry_date(entry: Any, origin: Origin) -> datetime | None:
+    for key in ("published", "updated"):
+        raw = entry.get(key)
+        if not raw:
+            continue
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        return parse_date(raw, origin)
+    return None

@@ -1,0 +1,170 @@
+"""Raw record fields → an `Article`: ids, dates, paragraphs, tags."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsdesk.errors import InputError
+from newsdesk.records import ARTICLE, HEADLINE, Article, Entity, Origin, TagScore
+
+ALMATY = ZoneInfo("Asia/Almaty")
+MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
+
+_MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7,
+    "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}
+_RU_DATE = re.compile(
+    r"^(\d{1,2})\s+([а-яё]+)\s+(\d{4})(?:\s*(?:г\.?|года)?\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?$", re.I
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def parse_date(value: Any, origin: Origin | None = None, field: str = "published_at") -> datetime | None:
+    """ISO 8601, RFC 822, or «24 ноября 2026, 14:05»; naive times are read as Asia/Almaty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC)
+    else:
+        parsed = _parse_text_date(str(value).strip())
+        if parsed is None:
+            raise InputError(f"unparsable date {str(value)[:60]!r} (use ISO 8601, e.g. 2026-11-24T14:05:00+05:00)",
+                             origin, field)
+    return parsed.replace(tzinfo=ALMATY) if parsed.tzinfo is None else parsed
+
+
+def _parse_text_date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    return _parse_russian_date(text)
+
+
+def _parse_russian_date(text: str) -> datetime | None:
+    match = _RU_DATE.match(text)
+    if not match:
+        return None
+    day, month_word, year, hour, minute = match.groups()
+    month = next((n for stem, n in _MONTHS.items() if month_word.lower().startswith(stem)), None)
+    if month is None:
+        return None
+    try:
+        return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0))
+    except ValueError:
+        return None
+
+
+def clean_line(text: str) -> str:
+    """One line of text: control characters dropped, runs of spaces collapsed."""
+    text = "".join(ch for ch in text if ch >= " " or ch == "\t")
+    return _SPACES.sub(" ", text).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a body into paragraphs on blank lines, or on single newlines when there are none."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    return [p for p in (clean_line(b.replace("\n", " ")) for b in blocks) if p]
+
+
+def stable_id(*parts: str | None) -> str:
+    key = "\x1f".join(p or "" for p in parts)
+    return "nd-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def text_field(raw: dict[str, Any], name: str, origin: Origin | None) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"expected a string, got {type(value).__name__}", origin, name)
+    if len(value) > MAX_FIELD:
+        raise InputError(f"{len(value):,} characters is over the {MAX_FIELD:,} limit", origin, name)
+    return value
+
+
+def tag_list(raw: dict[str, Any], name: str, origin: Origin | None) -> list[str]:
+    value = raw.get(name)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [t for t in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise InputError("expected a list of strings", origin, name)
+    seen: dict[str, None] = {}
+    for tag in value:
+        tag = clean_line(tag)
+        if tag and tag.casefold() not in {s.casefold() for s in seen}:
+            seen[tag] = None
+    return list(seen)
+
+
+def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source: str | None = None) -> Article:
+    """Build an Article from the documented JSON-lines schema (see docs/formats.md)."""
+    if not isinstance(raw, dict):
+        raise InputError(f"expected a JSON object, got {type(raw).__name__}", origin)
+    title = clean_line(text_field(raw, "title", origin))
+    body = text_field(raw, "text", origin) or text_field(raw, "body", origin)
+    lead = clean_line(text_field(raw, "lead", origin) or text_field(raw, "summary", origin))
+    if not title and not body.strip() and not lead:
+        raise InputError("a record needs a title or a text; both are missing or empty", origin, "title")
+    url = clean_line(text_field(raw, "url", origin)) or None
+    art = Article(
+        title=title,
+        lead=lead,
+        paragraphs=paragraphs(body),
+        url=url,
+        source=clean_line(text_field(raw, "source", origin)) or source,
+        author=clean_line(text_field(raw, "author", origin)) or None,
+        published_at=parse_date(raw.get("published_at"), origin),
+        fetched_at=parse_date(raw.get("fetched_at"), origin, "fetched_at"),
+        lang=clean_line(text_field(raw, "lang", origin)) or None,
+        rubric=clean_line(text_field(raw, "rubric", origin)) or None,
+        editor_tags=tag_list(raw, "editor_tags" if "editor_tags" in raw else "tags", origin),
+        kind=HEADLINE if raw.get("kind") == HEADLINE else ARTICLE,
+        origin=origin,
+    )
+    if not art.title and art.paragraphs:
+        art.title = art.paragraphs[0][:200]
+    art.id = _record_id(raw, art, origin)
+    if "nlp_version" in raw:
+        _restore_learned(art, raw, origin)
+    return art
+
+
+def _record_id(raw: dict[str, Any], art: Article, origin: Origin | None) -> str:
+    given = raw.get("id")
+    if given in (None, ""):
+        return stable_id(art.url) if art.url else stable_id(art.source, art.title, art.body[:500])
+    if not isinstance(given, (str, int)) or len(str(given)) > 64:
+        raise InputError("an id is a string of at most 64 characters", origin, "id")
+    return str(given)
+
+
+def _restore_learned(art: Article, raw: dict[str, Any], origin: Origin | None) -> None:
+    """An exported record carries what the engine learned; keep it instead of recomputing."""
+    art.tags = tag_list(raw, "tags", origin)
+    art.tag_kinds = {k: v for k, v in (raw.get("tag_kinds") or {}).items() if isinstance(v, str)}
+    editor = {t.casefold() for t in art.editor_tags}
+    art.auto_tags = [TagScore(t, 1.0, art.tag_kinds.get(t, "topic")) for t in art.tags if t.casefold() not in editor]
+    art.suggested_tags = [TagScore(str(s["tag"]), float(s.get("confidence") or 0.0))
+                          for s in raw.get("suggested_tags") or [] if isinstance(s, dict) and s.get("tag")]
+    art.entities = [Entity(str(e["name"]), str(e.get("type", "")), int(e.get("mentions") or 1), str(e.get("slug") or ""))
+                    for e in raw.get("entities") or [] if isinstance(e, dict) and e.get("name")]
+    art.thread_id = raw.get("thread_id") or None
+    art.duplicate_of = raw.get("duplicate_of") or None
+    art.rubric_confidence = raw.get("rubric_confidence")
+    art.nlp_version = str(raw.get("nlp_version") or "") or None
