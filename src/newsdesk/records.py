@@ -13,6 +13,7 @@ from datetime import datetime
 ARTICLE = "article"
 HEADLINE = "headline"
 
+RUBRICS = ("society", "economy", "technology", "sports", "entertainment", "science", "other", "not_news")
 TAG_KINDS = ("topic", "place", "story", "person", "organisation")
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 
@@ -59,7 +60,8 @@ class Article:
     published_at: datetime | None = None
     fetched_at: datetime | None = None
     lang: str | None = None
-    rubric: str | None = None
+    rubric: str | None = None  # one of RUBRICS
+    section: str | None = None  # the outlet's own section label, kept as given
     rubric_confidence: float | None = None
     editor_tags: list[str] = field(default_factory=list)
     auto_tags: list[TagScore] = field(default_factory=list)

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsdesk.errors import InputError
-from newsdesk.records import ARTICLE, HEADLINE, Article, Entity, Origin, TagScore
+from newsdesk.records import ARTICLE, HEADLINE, RUBRICS, Article, Entity, Origin, TagScore
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
@@ -132,7 +132,8 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         published_at=parse_date(raw.get("published_at"), origin),
         fetched_at=parse_date(raw.get("fetched_at"), origin, "fetched_at"),
         lang=clean_line(text_field(raw, "lang", origin)) or None,
-        rubric=clean_line(text_field(raw, "rubric", origin)) or None,
+        rubric=_rubric(raw, origin),
+        section=clean_line(text_field(raw, "section", origin) or text_field(raw, "rubric", origin)) or None,
         editor_tags=tag_list(raw, "editor_tags" if "editor_tags" in raw else "tags", origin),
         kind=HEADLINE if raw.get("kind") == HEADLINE else ARTICLE,
         origin=origin,
@@ -143,6 +144,12 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
     if "nlp_version" in raw:
         _restore_learned(art, raw, origin)
     return art
+
+
+def _rubric(raw: dict[str, Any], origin: Origin | None) -> str | None:
+    """An input rubric from our set is the editor's; any other label is kept only as the section."""
+    value = clean_line(text_field(raw, "rubric", origin)).lower()
+    return value if value in RUBRICS else None
 
 
 def _record_id(raw: dict[str, Any], art: Article, origin: Origin | None) -> str:

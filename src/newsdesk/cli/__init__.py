@@ -1,0 +1,18 @@
+"""The ``newsdesk`` command line: verbs that each call one library function.
+
+Data goes to stdout (JSON lines where it is data), progress and logs to stderr.
+Each verb group lives in its own module and registers itself on ``app``.
+"""
+
+from __future__ import annotations
+
+from newsdesk.cli.app import app
+from newsdesk.cli import archive as _archive  # noqa: F401  (registers ingest, export)
+from newsdesk.cli import site as _site  # noqa: F401  (registers serve)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

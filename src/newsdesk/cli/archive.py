@@ -1,0 +1,85 @@
+"""``ingest`` and ``export``: records in, everything learned out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from newsdesk.cli.app import Context, app, err, fail, guarded
+from newsdesk.errors import InputError
+from newsdesk.export import write_jsonl
+from newsdesk.ingest import Summary, ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.sources import FORMATS, Item, read
+
+
+@app.command("ingest")
+@guarded
+def ingest_cmd(
+    ctx: typer.Context,
+    targets: list[str] = typer.Argument(..., help="Files, directories, .zip/.gz archives, URLs, or - for stdin."),
+    fmt: str = typer.Option("auto", "--format", "-f", help=f"Input format: {'|'.join(FORMATS)}."),
+    source: str = typer.Option(None, "--source", help="Source (outlet) name for records that don't carry one."),
+    no_nlp: bool = typer.Option(False, "--no-nlp", help="Store only: skip the language stages (fast bulk loads)."),
+) -> None:
+    """Ingest articles; prints a summary (added, updated, unchanged, rejected); exit 1 if any was rejected."""
+    obj: Context = ctx.obj
+    if fmt not in FORMATS:
+        raise fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    pipeline = Pipeline(stages=[]) if no_nlp else Pipeline()
+    items = _all(targets, fmt, source)
+
+    def report(error: InputError) -> None:
+        err.print(f"rejected {error}", markup=False, soft_wrap=True)
+
+    summary = _run(obj, items, pipeline, report)
+    if not obj.quiet:
+        err.print(f"{summary.line()}", markup=False)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+def _all(targets: list[str], fmt: str, source: str | None) -> Iterator[Item]:
+    for target in targets:
+        yield from read(target, fmt, source)
+
+
+def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Summary:  # noqa: ANN001
+    archive = obj.archive()
+    if obj.quiet or not sys.stderr.isatty():
+        return ingest(archive, items, pipeline, on_error=report)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def tick(summary: Summary) -> None:
+            progress.update(task, description=f"ingesting: {summary.line()}")
+
+        return ingest(archive, items, pipeline, on_error=report, on_batch=tick, batch=500)
+
+
+@app.command("export")
+@guarded
+def export_cmd(
+    ctx: typer.Context,
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Export every article with everything the engine learned, as JSON lines."""
+    obj: Context = ctx.obj
+    with obj.archive().engine.connect() as conn:
+        if output is None:
+            count = write_jsonl(conn, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                count = write_jsonl(conn, out)
+    if not obj.quiet:
+        err.print(f"exported {count} records", markup=False)
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)

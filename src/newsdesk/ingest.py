@@ -1,0 +1,109 @@
+"""Ingestion: records in, enriched, stored.  Idempotent; bad records are reported and skipped."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from newsdesk.errors import InputError
+from newsdesk.pipeline import Pipeline
+from newsdesk.records import Article
+from newsdesk.sources import Item
+from newsdesk.store.db import Archive
+from newsdesk.store.writer import Existing, Writer, content_hash, existing
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.unchanged + self.rejected
+
+    def line(self) -> str:
+        return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"rejected {self.rejected}")
+
+
+def ingest(archive: Archive, items: Iterable[Item], pipeline: Pipeline | None = None,
+           on_error: Callable[[InputError], None] | None = None,
+           on_batch: Callable[[Summary], None] | None = None, batch: int = BATCH) -> Summary:
+    """Store every record of ``items``; returns the counts.  One transaction per batch."""
+    summary, writer = Summary(), Writer()
+    pipeline = pipeline if pipeline is not None else Pipeline()
+    with archive.engine.begin() as conn:
+        pipeline.load(conn)
+    for chunk in _batches(items, batch, summary, on_error):
+        _store(archive, chunk, pipeline, writer, summary, on_error)
+        if on_batch:
+            on_batch(summary)
+    log.info("ingest: %s", summary.line())
+    return summary
+
+
+def _batches(items: Iterable[Item], size: int, summary: Summary,
+             on_error: Callable[[InputError], None] | None) -> Iterator[list[Article]]:
+    """Articles in batches of ``size``; an id seen twice starts a new batch so the later wins."""
+    chunk: dict[str, Article] = {}
+    for item in items:
+        if isinstance(item, InputError):
+            _reject(summary, item, on_error)
+            continue
+        if item.id in chunk or len(chunk) >= size:
+            yield list(chunk.values())
+            chunk = {}
+        chunk[item.id] = item  # type: ignore[index]
+    if chunk:
+        yield list(chunk.values())
+
+
+def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: Writer, summary: Summary,
+           on_error: Callable[[InputError], None] | None) -> None:
+    with archive.engine.begin() as conn:
+        known = existing(conn, [a.id for a in chunk])  # type: ignore[misc]
+        new: list[Article] = []
+        changed: list[tuple[Article, Existing]] = []
+        for article in chunk:
+            old = known.get(article.id)  # type: ignore[arg-type]
+            if old is not None and old.hash == content_hash(article):
+                summary.unchanged += 1
+                continue
+            if not _enrich(pipeline, article, summary, on_error):
+                continue
+            (new.append(article) if old is None else changed.append((article, old)))
+        writer.write(conn, new, changed)
+        pipeline.save(conn, new + [a for a, _ in changed])
+    summary.added += len(new)
+    summary.updated += len(changed)
+    summary.ids.extend(a.id for a in new + [a for a, _ in changed])  # type: ignore[misc]
+
+
+def _enrich(pipeline: Pipeline, article: Article, summary: Summary,
+            on_error: Callable[[InputError], None] | None) -> bool:
+    if article.nlp_version:  # restored from an export: what it learned is kept
+        return True
+    try:
+        pipeline.enrich(article)
+    except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+        log.exception("enrichment failed for %s", article.origin)
+        _reject(summary, InputError(f"could not be analysed ({type(exc).__name__}: {exc})", article.origin),
+                on_error)
+        return False
+    return True
+
+
+def _reject(summary: Summary, error: InputError, on_error: Callable[[InputError], None] | None) -> None:
+    summary.rejected += 1
+    summary.errors.append(str(error))
+    if on_error:
+        on_error(error)

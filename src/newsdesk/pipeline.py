@@ -1,0 +1,62 @@
+"""The stages every new or changed article passes, in the order data flows.
+
+Each stage is a small object with a name and ``__call__(article)`` that fills some fields of the
+record; stages that keep state across articles (threads, duplicates) also have ``load(conn)``
+(read their state from the archive once) and ``save(conn, articles)`` (persist after a batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy import Connection
+
+from newsdesk import lang
+from newsdesk.records import Article
+
+NLP_VERSION = "1"
+
+
+class Stage(Protocol):
+    name: str
+
+    def __call__(self, article: Article) -> None: ...
+
+
+class LangStage:
+    name = "lang"
+
+    def __call__(self, article: Article) -> None:
+        if not article.lang:
+            article.lang = lang.detect(article.text[:2000])
+
+
+def default_stages() -> list[Stage]:
+    """The full pipeline, in order.  Cheap to build: models load on first use."""
+    return [LangStage()]
+
+
+class Pipeline:
+    def __init__(self, stages: list[Stage] | None = None, version: str = NLP_VERSION) -> None:
+        self.stages = default_stages() if stages is None else stages
+        self.version = version
+
+    def load(self, conn: Connection) -> None:
+        for stage in self.stages:
+            _call(stage, "load", conn)
+
+    def enrich(self, article: Article) -> None:
+        for stage in self.stages:
+            stage(article)
+        article.nlp_version = self.version
+
+    def save(self, conn: Connection, articles: list[Article]) -> None:
+        for stage in self.stages:
+            _call(stage, "save", conn, articles)
+
+
+def _call(stage: Stage, method: str, *args: object) -> None:
+    fn: Callable[..., None] | None = getattr(stage, method, None)
+    if fn is not None:
+        fn(*args)

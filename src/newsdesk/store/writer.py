@@ -1,0 +1,198 @@
+"""Writing articles: new ones inserted, changed ones updated in place with their old revision kept,
+unchanged ones left alone.  Bulk statements, one transaction per batch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.records import Article
+from newsdesk.slug import slugify
+from newsdesk.store.models import (
+    ArticleEntityRow,
+    ArticleRow,
+    ArticleTagRow,
+    EntityRow,
+    RevisionRow,
+    TagRow,
+)
+
+ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
+TAGS: Table = TagRow.__table__  # type: ignore[assignment]
+ARTICLE_TAGS: Table = ArticleTagRow.__table__  # type: ignore[assignment]
+ENTITIES: Table = EntityRow.__table__  # type: ignore[assignment]
+ARTICLE_ENTITIES: Table = ArticleEntityRow.__table__  # type: ignore[assignment]
+REVISIONS: Table = RevisionRow.__table__  # type: ignore[assignment]
+CHUNK = 500  # ids per IN (...) lookup
+
+
+def content_hash(article: Article) -> str:
+    """Hash of what the input said (not what the engine learned): decides unchanged vs updated."""
+    parts = [article.kind, article.url, article.source, article.author, article.title, article.lead,
+             article.body, article.published_at.isoformat() if article.published_at else None,
+             article.editor_tags]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class Existing:
+    hash: str
+    revision: int
+
+
+def existing(conn: Connection, ids: Sequence[str]) -> dict[str, Existing]:
+    found: dict[str, Existing] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.content_hash, ARTICLES.c.revision)
+                            .where(ARTICLES.c.id.in_(chunk)))
+        found.update((r.id, Existing(r.content_hash, r.revision)) for r in rows)
+    return found
+
+
+def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on either dialect."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+
+
+class Writer:
+    """Persists batches of articles; caches tag and entity ids across batches."""
+
+    def __init__(self) -> None:
+        self._tag_ids: dict[str, int] = {}
+        self._entity_ids: dict[str, int] = {}
+
+    def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
+        now = datetime.now(UTC)
+        if new:
+            conn.execute(ARTICLES.insert(), [_row(a, content_hash(a), 1, now) for a in new])
+        if changed:
+            self._save_revisions(conn, [a.id for a, _ in changed], now)  # type: ignore[misc]
+            self._update(conn, changed, now)
+        every = new + [a for a, _ in changed]
+        self.write_tags(conn, every)
+        self.write_entities(conn, every)
+
+    def _update(self, conn: Connection, changed: list[tuple[Article, Existing]], now: datetime) -> None:
+        ids = [a.id for a, _ in changed]
+        conn.execute(delete(ARTICLE_TAGS).where(ARTICLE_TAGS.c.article_id.in_(ids)))
+        conn.execute(delete(ARTICLE_ENTITIES).where(ARTICLE_ENTITIES.c.article_id.in_(ids)))
+        for article, old in changed:
+            row = _row(article, content_hash(article), old.revision + 1, now)
+            del row["id"]
+            conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(**row))
+
+    def _save_revisions(self, conn: Connection, ids: list[str], now: datetime) -> None:
+        cols = ARTICLES.c
+        rows = conn.execute(select(cols.id, cols.revision, cols.title, cols.lead, cols.body, cols.url,
+                                   cols.published_at, cols.content_hash).where(cols.id.in_(ids))).all()
+        tags = _editor_tags(conn, ids)
+        conn.execute(REVISIONS.insert(), [
+            {"article_id": r.id, "revision": r.revision, "title": r.title, "lead": r.lead, "body": r.body,
+             "url": r.url, "published_at": r.published_at, "content_hash": r.content_hash,
+             "editor_tags": tags.get(r.id, []), "saved_at": now} for r in rows])
+
+    def write_tags(self, conn: Connection, articles: Iterable[Article]) -> None:
+        articles = list(articles)
+        kinds = {name: a.tag_kinds.get(name, "topic") for a in articles for name in _all_tags(a)}
+        ids = self.tag_ids(conn, kinds)
+        rows = [row for a in articles for row in _tag_rows(a, ids)]
+        insert_ignore(conn, ARTICLE_TAGS, rows)
+
+    def tag_ids(self, conn: Connection, kinds: dict[str, str]) -> dict[str, int]:
+        """Ids of tags by name, creating the missing ones (name → kind); names sharing a slug share a tag."""
+        slugs = {name: slugify(name) or "tag" for name in kinds}
+        missing = {slug: name for name, slug in slugs.items() if slug not in self._tag_ids}
+        if missing:
+            insert_ignore(conn, TAGS, [{"slug": s, "name": n, "kind": kinds[n]} for s, n in missing.items()])
+            wanted = list(missing)
+            for start in range(0, len(wanted), CHUNK):
+                rows = conn.execute(select(TAGS.c.slug, TAGS.c.id).where(TAGS.c.slug.in_(wanted[start:start + CHUNK])))
+                self._tag_ids.update((r.slug, r.id) for r in rows)
+        return {name: self._tag_ids[slug] for name, slug in slugs.items()}
+
+    def write_entities(self, conn: Connection, articles: list[Article]) -> None:
+        wanted = {(e.slug or slugify(e.name)): (e.name, e.type) for a in articles for e in a.entities}
+        missing = [s for s in wanted if s and s not in self._entity_ids]
+        if missing:
+            insert_ignore(conn, ENTITIES, [{"slug": s, "name": wanted[s][0], "type": wanted[s][1]} for s in missing])
+            for start in range(0, len(missing), CHUNK):
+                rows = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
+                                    .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
+                self._entity_ids.update((r.slug, r.id) for r in rows)
+        rows: dict[tuple[str, int], dict[str, Any]] = {}
+        for a in articles:
+            for e in a.entities:
+                entity_id = self._entity_ids.get(e.slug or slugify(e.name))
+                if entity_id is not None:
+                    key = (a.id, entity_id)  # type: ignore[assignment]
+                    if key in rows:
+                        rows[key]["mentions"] += e.mentions
+                    else:
+                        rows[key] = {"article_id": a.id, "entity_id": entity_id, "mentions": e.mentions}
+        insert_ignore(conn, ARTICLE_ENTITIES, list(rows.values()))
+
+
+def final_tags(article: Article) -> list[str]:
+    """Final tag order: what the tag stage chose, else editor tags then applied engine tags."""
+    if article.tags:
+        return article.tags
+    editor = {t.casefold() for t in article.editor_tags}
+    return article.editor_tags + [s.tag for s in article.auto_tags if s.tag.casefold() not in editor]
+
+
+def _all_tags(article: Article) -> list[str]:
+    return final_tags(article) + article.editor_tags + [s.tag for s in article.suggested_tags]
+
+
+def _tag_rows(article: Article, ids: dict[str, int]) -> list[dict[str, Any]]:
+    order = {name.casefold(): i for i, name in enumerate(final_tags(article))}
+    editor = {t.casefold() for t in article.editor_tags}
+    confidence = {s.tag.casefold(): s.confidence for s in article.auto_tags}
+    rows = [{"article_id": article.id, "tag_id": ids[name], "origin": "editor" if name.casefold() in editor else "auto",
+             "position": order[name.casefold()], "confidence": confidence.get(name.casefold())}
+            for name in final_tags(article)]
+    rows += [{"article_id": article.id, "tag_id": ids[t], "origin": "editor", "position": 1000 + i, "confidence": None}
+             for i, t in enumerate(article.editor_tags) if t.casefold() not in order]
+    rows += [{"article_id": article.id, "tag_id": ids[s.tag], "origin": "suggested", "position": i,
+              "confidence": s.confidence} for i, s in enumerate(article.suggested_tags)]
+    return _unique(rows)
+
+
+def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault((row["article_id"], row["tag_id"], row["origin"]), row)
+    return list(seen.values())
+
+
+def _editor_tags(conn: Connection, ids: list[str]) -> dict[str, list[str]]:
+    rows = conn.execute(select(ARTICLE_TAGS.c.article_id, TAGS.c.name)
+                        .join(TAGS, TAGS.c.id == ARTICLE_TAGS.c.tag_id)
+                        .where(ARTICLE_TAGS.c.article_id.in_(ids), ARTICLE_TAGS.c.origin == "editor")
+                        .order_by(ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.position))
+    found: dict[str, list[str]] = {}
+    for r in rows:
+        found.setdefault(r.article_id, []).append(r.name)
+    return found
+
+
+def _row(a: Article, digest: str, revision: int, now: datetime) -> dict[str, Any]:
+    return {
+        "id": a.id, "kind": a.kind, "url": a.url, "source": a.source, "author": a.author,
+        "title": a.title, "lead": a.lead, "body": a.body, "published_at": a.published_at,
+        "fetched_at": a.fetched_at or now, "updated_at": now, "lang": a.lang, "rubric": a.rubric,
+        "rubric_confidence": a.rubric_confidence, "thread_id": a.thread_id, "duplicate_of": a.duplicate_of,
+        "content_hash": digest, "revision": revision, "nlp_version": a.nlp_version,
+        "extra": {k: v for k, v in (("tag_kinds", a.tag_kinds), ("section", a.section)) if v} or None,
+    }
