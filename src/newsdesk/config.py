@@ -21,8 +21,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         DEFAULT_DB, description="SQLite file path or SQLAlchemy URL (sqlite:///…, postgresql://…)."
     )
-    api_token: str | None = Field(None, description="Bearer token for API writes; writes are refused without it.")
-    environment: str = Field("development", description="development or production; production refuses unsafe defaults.")
+    api_token: str | None = Field(
+        None, description="Bearer token for API writes; writes are refused without it."
+    )
+    environment: str = Field(
+        "development", description="development or production; production refuses unsafe defaults."
+    )
     load_sample: bool = Field(True, description="Load the bundled sample into an empty archive when the site starts.")
     fetch_allow_private: bool = Field(False, description="Allow fetching private/loopback addresses (tests only).")
     contact: str = Field("newsdesk@localhost", description="Contact address sent in the fetcher's User-Agent.")
@@ -33,7 +37,7 @@ class Settings(BaseSettings):
         """The SQLAlchemy URL; a bare path means a SQLite file."""
         return database_url(self.database_url)
 
-    def check(self) -> "Settings":
+    def check(self) -> Settings:
         if self.environment == "production" and self.api_token in (None, "", "change-me"):
             raise ConfigError("NEWSDESK_API_TOKEN must be set to a secret in production")
         return self

@@ -49,7 +49,8 @@ class Pipeline:
     def enrich(self, article: Article) -> None:
         for stage in self.stages:
             stage(article)
-        article.nlp_version = self.version
+        if self.stages:
+            article.nlp_version = self.version
 
     def save(self, conn: Connection, articles: list[Article]) -> None:
         for stage in self.stages:

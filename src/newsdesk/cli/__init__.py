@@ -6,9 +6,9 @@ Each verb group lives in its own module and registers itself on ``app``.
 
 from __future__ import annotations
 
-from newsdesk.cli.app import app
 from newsdesk.cli import archive as _archive  # noqa: F401  (registers ingest, export)
 from newsdesk.cli import site as _site  # noqa: F401  (registers serve)
+from newsdesk.cli.app import app
 
 
 def main() -> None:

@@ -32,7 +32,9 @@ class Context:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: str = typer.Option(None, "--db", help="SQLite file or database URL (default: NEWSDESK_DATABASE_URL or ./newsdesk.db)."),
+    db: str = typer.Option(
+        None, "--db", help="SQLite file or database URL (default: NEWSDESK_DATABASE_URL or ./newsdesk.db)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries on stderr."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage's work to stderr."),
 ) -> None:

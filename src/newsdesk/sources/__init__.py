@@ -36,7 +36,7 @@ def read(target: str, fmt: str = "auto", source: str | None = None) -> Iterator[
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if target == "-":
-        yield from read_stream(io.BufferedReader(sys.stdin.buffer), "<stdin>", fmt, source)
+        yield from read_stream(sys.stdin.buffer, "<stdin>", fmt, source)
     elif target.startswith(("http://", "https://")):
         yield from _read_url(target, fmt, source)
     else:
@@ -64,10 +64,10 @@ def _read_path(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
         yield from _read_zip(path, fmt, source)
     elif path.suffix.lower() == ".gz":
         with gzip.open(path, "rb") as stream:
-            yield from _guard_gzip(read_stream(io.BufferedReader(stream), str(path)[:-3], fmt, source), path)
+            yield from _guard_gzip(read_stream(stream, str(path)[:-3], fmt, source), path)
     else:
         with path.open("rb") as stream:
-            yield from read_stream(io.BufferedReader(stream), str(path), fmt, source)
+            yield from read_stream(stream, str(path), fmt, source)
 
 
 def _guard_gzip(items: Iterator[Item], path: Path) -> Iterator[Item]:
@@ -87,8 +87,7 @@ def _read_zip(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if not info.is_dir():
                 with archive.open(info) as stream:
-                    name = f"{path}!{info.filename}"
-                    yield from read_stream(io.BufferedReader(stream), name, fmt, source)
+                    yield from read_stream(stream, f"{path}!{info.filename}", fmt, source)
 
 
 def read_stream(stream: BinaryIO, name: str, fmt: str = "auto", source: str | None = None,

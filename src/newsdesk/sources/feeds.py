@@ -32,12 +32,13 @@ def read_feed(data: bytes, name: str, source: str | None = None) -> Iterator[Art
         yield InputError(f"not a readable RSS/Atom feed: {str(reason)[:200]}", Origin(name))
         return
     feed_title = clean_line(parsed.feed.get("title", "")) or None
+    broken = f" (the feed is malformed XML: {parsed.bozo_exception})" if parsed.bozo else ""
     for number, entry in enumerate(parsed.entries, start=1):
         origin = Origin(name, number)
         try:
             yield _entry(entry, origin, source or feed_title)
         except InputError as exc:
-            yield exc
+            yield InputError(exc.reason + broken, exc.origin, exc.field)
 
 
 def _entry(entry: Any, origin: Origin, source: str | None) -> Article:

@@ -133,7 +133,7 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         fetched_at=parse_date(raw.get("fetched_at"), origin, "fetched_at"),
         lang=clean_line(text_field(raw, "lang", origin)) or None,
         rubric=_rubric(raw, origin),
-        section=clean_line(text_field(raw, "section", origin) or text_field(raw, "rubric", origin)) or None,
+        section=_section(raw, origin),
         editor_tags=tag_list(raw, "editor_tags" if "editor_tags" in raw else "tags", origin),
         kind=HEADLINE if raw.get("kind") == HEADLINE else ARTICLE,
         origin=origin,
@@ -141,7 +141,7 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
     if not art.title and art.paragraphs:
         art.title = art.paragraphs[0][:200]
     art.id = _record_id(raw, art, origin)
-    if "nlp_version" in raw:
+    if raw.get("nlp_version"):
         _restore_learned(art, raw, origin)
     return art
 
@@ -150,6 +150,13 @@ def _rubric(raw: dict[str, Any], origin: Origin | None) -> str | None:
     """An input rubric from our set is the editor's; any other label is kept only as the section."""
     value = clean_line(text_field(raw, "rubric", origin)).lower()
     return value if value in RUBRICS else None
+
+
+def _section(raw: dict[str, Any], origin: Origin | None) -> str | None:
+    if "section" in raw:
+        return clean_line(text_field(raw, "section", origin)) or None
+    rubric = clean_line(text_field(raw, "rubric", origin))
+    return rubric if rubric and rubric.lower() not in RUBRICS else None
 
 
 def _record_id(raw: dict[str, Any], art: Article, origin: Origin | None) -> str:
@@ -161,16 +168,23 @@ def _record_id(raw: dict[str, Any], art: Article, origin: Origin | None) -> str:
     return str(given)
 
 
+def _scores(values: Any) -> list[TagScore]:
+    return [TagScore(str(s["tag"]), float(s.get("confidence") or 0.0))
+            for s in values or [] if isinstance(s, dict) and s.get("tag")]
+
+
+def _entity(e: dict[str, Any]) -> Entity:
+    return Entity(str(e["name"]), str(e.get("type", "")), int(e.get("mentions") or 1), str(e.get("slug") or ""))
+
+
 def _restore_learned(art: Article, raw: dict[str, Any], origin: Origin | None) -> None:
     """An exported record carries what the engine learned; keep it instead of recomputing."""
     art.tags = tag_list(raw, "tags", origin)
     art.tag_kinds = {k: v for k, v in (raw.get("tag_kinds") or {}).items() if isinstance(v, str)}
-    editor = {t.casefold() for t in art.editor_tags}
-    art.auto_tags = [TagScore(t, 1.0, art.tag_kinds.get(t, "topic")) for t in art.tags if t.casefold() not in editor]
-    art.suggested_tags = [TagScore(str(s["tag"]), float(s.get("confidence") or 0.0))
-                          for s in raw.get("suggested_tags") or [] if isinstance(s, dict) and s.get("tag")]
-    art.entities = [Entity(str(e["name"]), str(e.get("type", "")), int(e.get("mentions") or 1), str(e.get("slug") or ""))
-                    for e in raw.get("entities") or [] if isinstance(e, dict) and e.get("name")]
+    art.auto_tags = [TagScore(s.tag, s.confidence, art.tag_kinds.get(s.tag, "topic"))
+                     for s in _scores(raw.get("auto_tags"))]
+    art.suggested_tags = _scores(raw.get("suggested_tags"))
+    art.entities = [_entity(e) for e in raw.get("entities") or [] if isinstance(e, dict) and e.get("name")]
     art.thread_id = raw.get("thread_id") or None
     art.duplicate_of = raw.get("duplicate_of") or None
     art.rubric_confidence = raw.get("rubric_confidence")

@@ -14,6 +14,7 @@ from newsdesk.sources.fields import clean_line, paragraphs, parse_date, stable_i
 log = logging.getLogger(__name__)
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
+MIN_ARTICLE = 80  # characters of body text; less is navigation, not an article
 _META = re.compile(r"<meta\s[^>]*>", re.I)
 _ATTR = re.compile(r'(property|name|content)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')', re.I)
 
@@ -38,7 +39,7 @@ def extract(page: str, name: str, source: str | None = None, url: str | None = N
                                       include_tables=False, favor_precision=True)
     text = getattr(doc, "text", None) or ""
     body = paragraphs(text)
-    if not body:
+    if sum(len(p) for p in body) < MIN_ARTICLE:
         raise InputError("HTML page with no article text (only navigation, scripts or an empty body)", origin)
     title = clean_line(meta.get("og:title") or getattr(doc, "title", None) or "")
     if title and len(body) > 1 and body[0] == title:

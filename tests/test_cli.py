@@ -1,0 +1,70 @@
+"""The public CLI contract: ingest (files, stdin), summary and exit status, export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+
+RECORDS = [
+    {"id": "c1", "title": "Аким Шымкента открыл новую школу", "text": "В Шымкенте открылась школа на 1200 мест.",
+     "published_at": "2026-11-23T10:00:00+05:00", "tags": ["Шымкент", "Образование"]},
+    {"id": "c2", "title": "МРП на 2026 год утвердили", "text": "Правительство утвердило размер МРП.",
+     "tags": ["МРП 2026"]},
+]
+
+
+def _jsonl(records) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def test_ingest_summary_and_idempotence(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS), encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    first = runner.invoke(app, ["--db", db, "ingest", str(src)])
+    again = runner.invoke(app, ["--db", db, "ingest", str(src)])
+    assert first.exit_code == 0, first.output
+    assert "added 2, updated 0, unchanged 0, rejected 0" in first.output
+    assert "added 0, updated 0, unchanged 2, rejected 0" in again.output
+
+
+def test_rejections_named_and_exit_status(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS[:1]) + "{broken\n" + _jsonl(RECORDS[1:]), encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "a.db"), "ingest", str(src)])
+    assert result.exit_code == 1
+    assert f"rejected {src}:2: invalid JSON" in result.output
+    assert "added 2, updated 0, unchanged 0, rejected 1" in result.output
+
+
+def test_unknown_format_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "a.db"), "ingest", "--format", "pdf", "x"])
+    assert result.exit_code == 2 and "--format 'pdf'" in result.output
+
+
+def test_stdin_and_export_file(tmp_path):
+    db = str(tmp_path / "a.db")
+    cmd = [sys.executable, "-m", "newsdesk", "--db", db]
+    done = subprocess.run([*cmd, "ingest", "-"], input=_jsonl(RECORDS).encode(), capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    out = tmp_path / "out.jsonl"
+    subprocess.run([*cmd, "export", "-o", str(out)], check=True, capture_output=True, timeout=60)
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in exported] == ["c1", "c2"]
+    first = exported[0]
+    for field in ("kind", "url", "source", "title", "lead", "text", "published_at", "lang", "rubric", "tags",
+                  "editor_tags", "suggested_tags", "entities", "thread_id", "duplicate_of"):
+        assert field in first
+    assert first["editor_tags"] == ["Шымкент", "Образование"] and first["kind"] == "article"
+    assert first["published_at"] == "2026-11-23T05:00:00+00:00"
+
+
+def test_bad_database_url_is_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "export"])
+    assert result.exit_code == 2 and result.output.startswith("error: cannot open the archive")

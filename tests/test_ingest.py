@@ -1,0 +1,136 @@
+"""Ingestion into a real archive (SQLite file and the local PostgreSQL): idempotence, revisions,
+bad records next to good ones, and the export round trip."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from newsdesk.errors import InputError
+from newsdesk.export import export_record
+from newsdesk.ingest import ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.records import Article, Entity, Origin, TagScore
+from newsdesk.store import open_archive
+from newsdesk.store.models import RevisionRow
+from newsdesk.store.queries import count_articles, export, get_article
+
+
+def art(i: int, title: str = "", **kw) -> Article:
+    return Article(id=f"a{i}", title=title or f"Новость номер {i} о пенсиях", paragraphs=[f"Текст новости {i}."],
+                   source="Dala News", published_at=datetime(2026, 11, 20, 10, i % 60, tzinfo=UTC),
+                   editor_tags=kw.pop("tags", ["Пенсия 2026"]), **kw)
+
+
+def test_added_then_unchanged(archive):
+    first = ingest(archive, [art(i) for i in range(5)], Pipeline([]))
+    again = ingest(archive, [art(i) for i in range(5)], Pipeline([]))
+    assert (first.added, first.unchanged) == (5, 0)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
+    with archive.engine.connect() as conn:
+        assert count_articles(conn) == 5
+
+
+def test_changed_item_updates_in_place_and_keeps_revision(archive):
+    ingest(archive, [art(1, "Взносы вырастут")], Pipeline([]))
+    summary = ingest(archive, [art(1, "Взносы вырастут в 2026 году", tags=["Пенсия 2026", "Закон"])], Pipeline([]))
+    assert summary.updated == 1
+    with archive.engine.connect() as conn:
+        stored = get_article(conn, "a1")
+        revisions = conn.execute(select(RevisionRow.__table__)).all()
+    assert stored["title"] == "Взносы вырастут в 2026 году" and stored["revision"] == 2
+    assert stored["editor_tags"] == ["Пенсия 2026", "Закон"]
+    assert [(r.revision, r.title, r.editor_tags) for r in revisions] == [(1, "Взносы вырастут", ["Пенсия 2026"])]
+
+
+def test_bad_records_rejected_rest_goes_in_nothing_damaged(archive):
+    ingest(archive, [art(1, "Исходная версия")], Pipeline([]))
+    items = [art(2), InputError("invalid JSON", Origin("in.jsonl", 2)), art(3)]
+    errors: list[str] = []
+    summary = ingest(archive, items, Pipeline([]), on_error=lambda e: errors.append(str(e)))
+    assert (summary.added, summary.rejected) == (2, 1)
+    assert errors == ["in.jsonl:2: invalid JSON"]
+    with archive.engine.connect() as conn:
+        assert get_article(conn, "a1")["title"] == "Исходная версия"
+
+
+def test_failing_stage_rejects_one_article_only(archive):
+    class Explodes:
+        name = "explodes"
+
+        def __call__(self, article: Article) -> None:
+            if article.id == "a2":
+                raise ValueError("boom")
+
+    summary = ingest(archive, [art(1), art(2), art(3)], Pipeline([Explodes()]))
+    assert (summary.added, summary.rejected) == (2, 1)
+    assert "could not be analysed (ValueError: boom)" in summary.errors[0]
+
+
+def test_same_id_twice_in_one_batch_later_wins(archive):
+    summary = ingest(archive, [art(1, "Первая версия"), art(1, "Вторая версия")], Pipeline([]))
+    assert (summary.added, summary.updated) == (1, 1)
+    with archive.engine.connect() as conn:
+        assert get_article(conn, "a1")["title"] == "Вторая версия"
+
+
+def test_tags_kept_apart_and_ordered(archive):
+    a = art(1, tags=["Пенсия 2026"])
+    a.auto_tags = [TagScore("Алматы", 0.93, "place")]
+    a.suggested_tags = [TagScore("Закон", 0.41)]
+    a.tags = ["Алматы", "Пенсия 2026"]
+    a.tag_kinds = {"Алматы": "place"}
+    a.entities = [Entity("ЕНПФ", "ORG", 2, "enpf"), Entity("Алматы", "LOC", 1, "almaty")]
+    ingest(archive, [a], Pipeline([]))
+    with archive.engine.connect() as conn:
+        stored = get_article(conn, "a1")
+    assert stored["tags"] == ["Алматы", "Пенсия 2026"]
+    assert stored["tag_slugs"] == ["almaty", "pensiya-2026"]
+    assert stored["editor_tags"] == ["Пенсия 2026"]
+    assert stored["auto_tags"] == [{"tag": "Алматы", "confidence": 0.93}]
+    assert stored["suggested_tags"] == [{"tag": "Закон", "confidence": 0.41}]
+    assert stored["tag_kinds"]["Алматы"] == "place"
+    assert [(e["name"], e["mentions"]) for e in stored["entities"]] == [("ЕНПФ", 2), ("Алматы", 1)]
+
+
+def test_export_ingest_export_round_trip(archive, tmp_path):
+    a = art(1, tags=["Пенсия 2026"])
+    a.auto_tags, a.tags = [TagScore("Астана", 0.9, "place")], ["Пенсия 2026", "Астана"]
+    a.tag_kinds = {"Астана": "place"}
+    a.entities, a.thread_id, a.lang, a.rubric = [Entity("Минтруда", "ORG", 1, "mintruda")], "t-1", "ru", "economy"
+    ingest(archive, [a, art(2), art(3, duplicate_of="a2")], Pipeline())
+    with archive.engine.connect() as conn:
+        first = [export_record(x) for x in export(conn)]
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in first), encoding="utf-8")
+    from newsdesk.sources import read
+
+    other = open_archive(str(tmp_path / "empty.db"))
+    ingest(other, read(str(path)), Pipeline())
+    with other.engine.connect() as conn:
+        second = [export_record(x) for x in export(conn)]
+    assert second == first
+    assert first[0]["tags"] == ["Пенсия 2026", "Астана"] and first[2]["duplicate_of"] == "a2"
+
+
+def test_one_transaction_per_batch(archive):
+    """A database failure mid-batch leaves nothing of that batch behind."""
+    ingest(archive, [art(1)], Pipeline([]))
+
+    class FailOnSave:
+        name = "fail"
+
+        def __call__(self, article: Article) -> None:
+            pass
+
+        def save(self, conn, articles) -> None:
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest(archive, [art(2), art(3)], Pipeline([FailOnSave()]))
+    with archive.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(RevisionRow.__table__)) == 0
+        assert count_articles(conn) == 1

@@ -1,0 +1,226 @@
+"""Every input format, and every kind of bad input, read into records or one-line errors."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from newsdesk.errors import InputError
+from newsdesk.records import HEADLINE
+from newsdesk.sources import detect_format, read
+from newsdesk.sources.decode import detect_encoding
+from newsdesk.sources.fields import parse_date
+
+ARTICLE = {
+    "id": "kz-1", "url": "https://dala-news.kz/almaty/quake",
+    "title": "В Алматы ощутили землетрясение",
+    "lead": "Толчки магнитудой 4,2 зарегистрировали ночью.",
+    "text": "Сейсмологи сообщили о толчках.\n\nПострадавших нет, сообщили в ДЧС.",
+    "published_at": "2026-11-24T03:15:00+05:00", "source": "Dala News", "tags": ["Землетрясение", "Алматы"],
+}
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Степной вестник</title><link>https://stepnoy.kz</link>
+<item><title>МРП в 2026 году вырастет</title><link>https://stepnoy.kz/mrp-2026</link>
+<guid>https://stepnoy.kz/mrp-2026</guid><pubDate>Mon, 23 Nov 2026 10:00:00 +0500</pubDate>
+<category>МРП 2026</category><description>&lt;p&gt;Минфин предложил новый размер МРП.&lt;/p&gt;</description></item>
+<item><title>Тобол обыграл Кайрат</title><link>https://stepnoy.kz/tobol</link>
+<pubDate>Sun, 22 Nov 2026 21:30:00 +0500</pubDate><description>Матч завершился со счётом 2:1.</description></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Qazaq Times</title><id>urn:qt</id>
+<updated>2026-11-24T09:00:00+05:00</updated>
+<entry><title>Астанада жаңа мектеп ашылды</title><id>urn:qt:1</id>
+<link href="https://qazaq-times.kz/1"/><updated>2026-11-24T09:00:00+05:00</updated>
+<content type="html">&lt;p&gt;Елордада 1200 орындық мектеп ашылды.&lt;/p&gt;
+&lt;p&gt;Оқушылар қуанышты.&lt;/p&gt;</content>
+</entry></feed>"""
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta property="og:title" content="Пенсионные взносы вырастут с 2026 года">
+<meta property="article:published_time" content="2026-11-20T12:00:00+05:00">
+<meta property="og:site_name" content="Almaty Today"><meta name="author" content="Айгерим Садыкова">
+<title>Пенсионные взносы вырастут</title></head><body>
+<nav><a href="/">Главная</a> <a href="/news">Новости</a> <a href="/sport">Спорт</a></nav>
+<article><h1>Пенсионные взносы вырастут с 2026 года</h1>
+<p>С 1 января 2026 года обязательные пенсионные взносы работодателей вырастут до 2,5 процента,
+сообщили в Министерстве труда и социальной защиты населения.</p>
+<p>По словам представителей ведомства, изменения затронут более четырёх миллионов работников,
+а накопления будут поступать в Единый накопительный пенсионный фонд.</p>
+<p>Эксперты считают, что это позволит увеличить будущие пенсии казахстанцев на десять процентов.</p>
+</article><aside>Реклама: лучшие кредиты</aside><footer>© Almaty Today 2026</footer></body></html>"""
+
+DUMP = """Землетрясение ощутили жители Алматы
+24 ноября 2026, 14:05
+Подземные толчки магнитудой 4,5 ощутили жители южной столицы ночью.
+Эпицентр находился в 80 километрах от города, сообщили сейсмологи.
+Поделиться
+Читайте также
+Алматы
+В Алматы произошел пожар на СТО
+Иран
+Иран обозначил условия для открытия Ормузского пролива
+Нефть
+Иран обозначил условия для открытия Ормузского пролива
+Бокс
+Казахстанский боксер завоевал титул чемпиона мира
+"""
+
+
+def _write(tmp_path: Path, name: str, data: str | bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+def _split(items):
+    items = list(items)
+    return [i for i in items if not isinstance(i, InputError)], [i for i in items if isinstance(i, InputError)]
+
+
+def test_jsonl_record_fields(tmp_path):
+    path = _write(tmp_path, "a.jsonl", json.dumps(ARTICLE, ensure_ascii=False) + "\n")
+    (art,), errors = _split(read(path))
+    assert not errors
+    assert (art.id, art.source, art.lead) == ("kz-1", "Dala News", ARTICLE["lead"])
+    assert art.paragraphs == ["Сейсмологи сообщили о толчках.", "Пострадавших нет, сообщили в ДЧС."]
+    assert art.editor_tags == ["Землетрясение", "Алматы"]
+    assert art.published_at.utcoffset().total_seconds() == 5 * 3600
+
+
+def test_jsonl_without_id_gets_a_stable_one(tmp_path):
+    record = {k: v for k, v in ARTICLE.items() if k != "id"}
+    path = _write(tmp_path, "a.jsonl", json.dumps(record, ensure_ascii=False))
+    first = _split(read(path))[0][0].id
+    assert first.startswith("nd-") and first == _split(read(path))[0][0].id
+
+
+def test_naive_dates_are_almaty_time():
+    assert parse_date("2026-11-24 14:05") == datetime(2026, 11, 24, 14, 5, tzinfo=ZoneInfo("Asia/Almaty"))
+    assert parse_date("24 ноября 2026, 14:05").utcoffset().total_seconds() == 5 * 3600
+    assert parse_date("Mon, 23 Nov 2026 10:00:00 +0300").utcoffset().total_seconds() == 3 * 3600
+
+
+def test_rss_items(tmp_path):
+    arts, errors = _split(read(_write(tmp_path, "feed.xml", RSS)))
+    assert not errors and len(arts) == 2
+    assert arts[0].title == "МРП в 2026 году вырастет" and arts[0].editor_tags == ["МРП 2026"]
+    assert arts[0].paragraphs == ["Минфин предложил новый размер МРП."]
+    assert arts[0].source == "Степной вестник" and arts[0].url == "https://stepnoy.kz/mrp-2026"
+
+
+def test_atom_entries(tmp_path):
+    (art,), errors = _split(read(_write(tmp_path, "feed.atom", ATOM)))
+    assert not errors
+    assert art.paragraphs == ["Елордада 1200 орындық мектеп ашылды.", "Оқушылар қуанышты."]
+
+
+def test_html_page_without_navigation(tmp_path):
+    (art,), errors = _split(read(_write(tmp_path, "page.html", PAGE)))
+    assert not errors
+    assert art.title == "Пенсионные взносы вырастут с 2026 года"
+    assert art.published_at.isoformat() == "2026-11-20T12:00:00+05:00"
+    assert art.source == "Almaty Today"
+    body = art.body
+    assert "2,5 процента" in body and "Главная" not in body and "Реклама" not in body and "©" not in body
+
+
+def test_text_dump_article_and_headlines(tmp_path):
+    arts, errors = _split(read(_write(tmp_path, "dump.txt", DUMP), source="Almaty Today"))
+    assert not errors
+    article, *headlines = arts
+    assert article.title == "Землетрясение ощутили жители Алматы"
+    assert article.published_at.isoformat() == "2026-11-24T14:05:00+05:00"
+    assert len(article.paragraphs) == 2 and all("Поделиться" not in p for p in article.paragraphs)
+    assert [h.kind for h in headlines] == [HEADLINE] * 3
+    iran = next(h for h in headlines if h.title.startswith("Иран"))
+    assert iran.editor_tags == ["Иран", "Нефть"]  # one record for the headline shown twice
+
+
+def test_directory_zip_and_gz(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder, "feed.xml", RSS)
+    _write(folder, "a.jsonl", json.dumps(ARTICLE, ensure_ascii=False))
+    assert len(_split(read(str(folder)))[0]) == 3
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("x/feed.xml", RSS)
+        zf.writestr("x/page.html", PAGE)
+    assert len(_split(read(_write(tmp_path, "b.zip", buf.getvalue())))[0]) == 3
+    gz = _write(tmp_path, "c.jsonl.gz", gzip.compress(json.dumps(ARTICLE, ensure_ascii=False).encode()))
+    assert _split(read(gz))[0][0].id == "kz-1"
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_cyrillic_code_pages(tmp_path, encoding):
+    text = "Пенсионные взносы вырастут\n\nВ Минтруда сообщили о новых правилах для работодателей страны."
+    assert detect_encoding(text.encode(encoding)) == encoding
+    (art,), _ = _split(read(_write(tmp_path, "old.txt", text.encode(encoding))))
+    assert art.title == "Пенсионные взносы вырастут"
+
+
+def test_cp1251_jsonl(tmp_path):
+    path = _write(tmp_path, "a.jsonl", json.dumps(ARTICLE, ensure_ascii=False).encode("cp1251"))
+    assert _split(read(path))[0][0].title == ARTICLE["title"]
+
+
+BAD = [
+    ("invalid JSON", "a.jsonl", '{"title": "x"\n', "a.jsonl:1: invalid JSON"),
+    ("no title or text", "a.jsonl", '{"title": "", "text": "  "}\n', "field 'title': a record needs a title or a text"),
+    ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',
+     "field 'published_at': unparsable date"),
+    ("not an object", "a.jsonl", "[1, 2]\n", "expected a JSON object"),
+    ("bad tags", "a.jsonl", '{"title": "x", "tags": [1]}\n', "field 'tags': expected a list of strings"),
+    ("binary", "a.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+    ("html without article", "p.html", "<html><body><nav><a href='/'>Главная</a></nav></body></html>",
+     "HTML page with no article"),
+    ("empty", "e.txt", "", "empty file"),
+    ("malformed feed", "f.xml", "<?xml version='1.0'?><rss><channel><item><title>", "the feed is malformed XML"),
+    ("not a feed", "g.xml", "<?xml version='1.0'?><catalog><book/></catalog>", "not a readable RSS/Atom feed"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "data", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input_is_one_line_naming_file_and_reason(tmp_path, case, name, data, message):
+    good = json.dumps(ARTICLE, ensure_ascii=False)
+    first = _write(tmp_path, name, data)
+    second = _write(tmp_path, "good.jsonl", good)
+    arts, errors = _split(list(read(first)) + list(read(second)))
+    assert len(arts) == 1, "the rest of the batch still goes in"
+    assert len(errors) == 1
+    line = str(errors[0])
+    assert "\n" not in line and name in line and message in line
+
+
+def test_huge_line_is_skipped_and_the_next_read(tmp_path):
+    path = tmp_path / "big.jsonl"
+    with path.open("wb") as out:
+        out.write(b'{"title": "' + b"x" * (100 * 1024 * 1024) + b'"}\n')
+        out.write(json.dumps(ARTICLE, ensure_ascii=False).encode() + b"\n")
+    arts, errors = _split(read(str(path)))
+    assert [a.id for a in arts] == ["kz-1"]
+    assert "big.jsonl:1: line longer than" in str(errors[0])
+
+
+def test_format_detection():
+    assert detect_format("x", b'{"a": 1}') == "jsonl"
+    assert detect_format("x", b"<?xml version='1.0'?><rss>") == "rss"
+    assert detect_format("x", b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'>") == "atom"
+    assert detect_format("x", b"<!DOCTYPE html><html>") == "html"
+    assert detect_format("dump.txt", "Заголовок".encode()) == "text"
+
+
+def test_forced_format_and_unknown_format(tmp_path):
+    path = _write(tmp_path, "feed.data", RSS)
+    assert len(_split(read(path, fmt="rss"))[0]) == 2
+    with pytest.raises(InputError, match="unknown format"):
+        list(read(path, fmt="pdf"))
