@@ -1,0 +1,82 @@
+"""Editor writes from the API: create, update and delete articles.
+
+Creates and updates go through the same path as ingestion (``article_from_dict`` validates,
+``ingest`` enriches and stores in one transaction), so an API article is stored exactly like an
+ingested one, an update keeps the earlier revision, and nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from newsdesk.errors import InputError, NotFound
+from newsdesk.ingest import ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.records import Origin
+from newsdesk.sources.fields import article_from_dict
+from newsdesk.store.db import Archive
+from newsdesk.store.queries import get_article
+from newsdesk.store.writer import ARTICLES
+
+log = logging.getLogger(__name__)
+ORIGIN = Origin("api")
+EDITABLE = ("kind", "url", "source", "author", "title", "lead", "text", "published_at", "lang", "rubric",
+            "section", "tags")
+
+
+class Conflict(InputError):
+    """The article already exists (a create with a taken id)."""
+
+
+def create_article(archive: Archive, data: dict[str, Any], pipeline: Pipeline | None = None) -> dict[str, Any]:
+    """Validate and store a new article; returns it as stored.  Raises InputError (with the field)."""
+    article = article_from_dict(data, ORIGIN)
+    with archive.engine.connect() as conn:
+        if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.id == article.id)) is not None:
+            raise Conflict(f"an article with id {article.id!r} exists; update it with PATCH", ORIGIN, "id")
+    return _store(archive, article, pipeline)
+
+
+def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
+                   pipeline: Pipeline | None = None) -> dict[str, Any]:
+    """Apply ``changes`` (any of EDITABLE) to a stored article; the earlier version is kept as a revision."""
+    with archive.engine.connect() as conn:
+        current = get_article(conn, article_id)
+    if current is None:
+        raise NotFound(f"no article with id {article_id!r}")
+    merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
+    return _store(archive, article_from_dict(merged, ORIGIN), pipeline)
+
+
+def editable_fields(article: dict[str, Any]) -> dict[str, Any]:
+    """What the input said about a stored article, in the JSON-lines field names."""
+    fields = {name: article.get(name) for name in EDITABLE if name not in ("tags", "rubric", "lang")}
+    fields["tags"] = list(article["editor_tags"])
+    if article.get("rubric") and article.get("rubric_confidence") is None:  # given, not inferred
+        fields["rubric"] = article["rubric"]
+    return fields
+
+
+def delete_article(archive: Archive, article_id: str) -> None:
+    """Delete an article with its tags, entities and revisions; records that pointed at it as their
+    original (``duplicate_of``) stop doing so."""
+    with archive.engine.begin() as conn:
+        gone = conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id)).rowcount
+        if not gone:
+            raise NotFound(f"no article with id {article_id!r}")
+        conn.execute(update(ARTICLES).where(ARTICLES.c.duplicate_of == article_id).values(duplicate_of=None))
+    log.info("deleted article %s", article_id)
+
+
+def _store(archive: Archive, article: Any, pipeline: Pipeline | None) -> dict[str, Any]:
+    summary = ingest(archive, [article], pipeline)
+    if summary.rejected:
+        raise InputError(summary.errors[0].removeprefix(f"{ORIGIN}: "), ORIGIN)
+    with archive.engine.connect() as conn:
+        stored = get_article(conn, article.id)
+    if stored is None:  # pragma: no cover - ingest stored it or raised
+        raise NotFound(f"article {article.id!r} was not stored")
+    return stored

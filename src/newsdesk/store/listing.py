@@ -1,0 +1,289 @@
+"""Lists for the site and the API: filtered feeds with cursor pagination, headline cards, tags with
+counts, rubric/source/language listings, «Ещё новости» and «Главные темы».
+
+Order is always newest first and stable: ``published_at DESC, id DESC``; undated records (headlines
+from page dumps) come after every dated one, ordered by id.  A cursor is the (published_at, id) of
+the last item shown, so a page never repeats or skips items when new ones arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+
+from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
+
+APPLIED = ("editor", "auto")  # tag origins that are on the article (suggested ones are not)
+FINAL = 1000  # positions from here on are editor tags the engine left out of the final order
+TRENDING_WINDOW = timedelta(hours=48)
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What a list shows; every field is optional and they combine with AND."""
+
+    tag: str | None = None  # tag slug
+    rubric: str | None = None
+    lang: str | None = None
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    published_at: datetime | None
+    id: str
+
+
+class BadCursor(ValueError):
+    """A cursor that this code did not hand out."""
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    at = cursor.published_at.isoformat() if cursor.published_at else None
+    raw = json.dumps([at, cursor.id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> Cursor:
+    try:
+        at, ident = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        when = datetime.fromisoformat(at) if at is not None else None
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise BadCursor(f"not a cursor this site gave out: {text[:40]!r}") from exc
+    if not isinstance(ident, str) or (when is not None and when.tzinfo is None):
+        raise BadCursor(f"not a cursor this site gave out: {text[:40]!r}")
+    return Cursor(when, ident)
+
+
+def page_url(article_id: str) -> str:
+    """Path of an article's page on this site."""
+    return "/article/" + quote(article_id, safe="")
+
+
+# --- feeds -----------------------------------------------------------------------------------------
+
+def tag_id(conn: Connection, slug: str) -> int | None:
+    return conn.scalar(select(TAGS.c.id).where(TAGS.c.slug == slug))
+
+
+def page_ids(conn: Connection, flt: Filter, limit: int, cursor: Cursor | None = None) -> tuple[list[str], str | None]:
+    """Ids of one page of ``flt`` after ``cursor`` (newest first) and the cursor of the next page."""
+    base = _filtered(conn, flt)
+    if base is None:
+        return [], None
+    rows: list[Any] = []
+    if cursor is None or cursor.published_at is not None:
+        rows = list(conn.execute(_dated(base, cursor).limit(limit + 1)))
+    if len(rows) <= limit and flt.since is None and flt.until is None:
+        after = cursor.id if cursor is not None and cursor.published_at is None else None
+        rows += list(conn.execute(_undated(base, after).limit(limit + 1 - len(rows))))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = encode_cursor(Cursor(rows[-1].published_at, rows[-1].id)) if more else None
+    return [r.id for r in rows], nxt
+
+
+def _filtered(conn: Connection, flt: Filter) -> Select[Any] | None:
+    cols = ARTICLES.c
+    query = select(cols.id, cols.published_at)
+    for column, value in ((cols.rubric, flt.rubric), (cols.lang, flt.lang), (cols.source, flt.source),
+                          (cols.kind, flt.kind)):
+        if value is not None:
+            query = query.where(column == value)
+    if flt.since is not None:
+        query = query.where(cols.published_at >= flt.since)
+    if flt.until is not None:
+        query = query.where(cols.published_at < flt.until)
+    if flt.tag is not None:
+        found = tag_id(conn, flt.tag)
+        if found is None:
+            return None
+        query = query.where(cols.id.in_(_tagged(found)))
+    return query
+
+
+def _tagged(found: int) -> Select[Any]:
+    t = ARTICLE_TAGS.c
+    return select(t.article_id).where(t.tag_id == found, t.origin.in_(APPLIED), t.position < FINAL)
+
+
+def _dated(base: Select[Any], cursor: Cursor | None) -> Select[Any]:
+    cols = ARTICLES.c
+    query = base.where(cols.published_at.is_not(None))
+    if cursor is not None:
+        query = query.where(or_(cols.published_at < cursor.published_at,
+                                and_(cols.published_at == cursor.published_at, cols.id < cursor.id)))
+    return query.order_by(cols.published_at.desc(), cols.id.desc())
+
+
+def _undated(base: Select[Any], after: str | None) -> Select[Any]:
+    cols = ARTICLES.c
+    query = base.where(cols.published_at.is_(None))
+    if after is not None:
+        query = query.where(cols.id < after)
+    return query.order_by(cols.id.desc())
+
+
+# --- headline cards --------------------------------------------------------------------------------
+
+def cards(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Light article objects for feed cards (no body), in the order of ``ids``; two queries."""
+    if not ids:
+        return []
+    cols = ARTICLES.c
+    rows = {r.id: r for r in conn.execute(
+        select(cols.id, cols.kind, cols.url, cols.source, cols.title, cols.lead, cols.published_at,
+               cols.lang, cols.rubric, cols.thread_id, cols.duplicate_of).where(cols.id.in_(list(ids))))}
+    tags = applied_tags(conn, list(rows))
+    return [card(rows[i], tags.get(i, [])) for i in ids if i in rows]
+
+
+def card(row: Any, tags: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "id": row.id, "kind": row.kind, "title": row.title, "lead": row.lead, "url": row.url,
+        "source": row.source, "published_at": row.published_at, "lang": row.lang, "rubric": row.rubric,
+        "thread_id": row.thread_id, "duplicate_of": row.duplicate_of,
+        "page_url": page_url(row.id), "link": link_of(row.kind, row.id, row.url),
+        "primary_tag": tags[0] if tags else None, "tags": tags,
+    }
+
+
+def link_of(kind: str, article_id: str, url: str | None) -> str | None:
+    """Where a card leads: the article page, or a headline's original URL (none when it has none)."""
+    if kind == "headline":
+        return url if url and url.startswith(("http://", "https://")) else None
+    return page_url(article_id)
+
+
+def applied_tags(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Final tags (primary first) of each article: {id: [{name, slug, kind}]}."""
+    t = ARTICLE_TAGS.c
+    rows = conn.execute(
+        select(t.article_id, TAGS.c.name, TAGS.c.slug, TAGS.c.kind)
+        .join(TAGS, TAGS.c.id == t.tag_id)
+        .where(t.article_id.in_(ids), t.origin.in_(APPLIED), t.position < FINAL)
+        .order_by(t.article_id, t.position))
+    found: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        found.setdefault(r.article_id, []).append({"name": r.name, "slug": r.slug, "kind": r.kind})
+    return found
+
+
+# --- tags and facets -------------------------------------------------------------------------------
+
+def tag_info(conn: Connection, slug: str) -> dict[str, Any] | None:
+    row = conn.execute(select(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind).where(TAGS.c.slug == slug)).first()
+    if row is None:
+        return None
+    t = ARTICLE_TAGS.c
+    count = conn.scalar(select(func.count()).select_from(ARTICLE_TAGS)
+                        .where(t.tag_id == row.id, t.origin.in_(APPLIED), t.position < FINAL))
+    return {"slug": row.slug, "name": row.name, "kind": row.kind, "count": count or 0}
+
+
+def tags_with_counts(conn: Connection, limit: int, offset: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
+    """Tags by how many articles carry them (most first, then by slug); ``limit`` rows from ``offset``."""
+    t = ARTICLE_TAGS.c
+    count = func.count(t.article_id).label("count")
+    query = (select(TAGS.c.slug, TAGS.c.name, TAGS.c.kind, count)
+             .join(ARTICLE_TAGS, t.tag_id == TAGS.c.id)
+             .where(t.origin.in_(APPLIED), t.position < FINAL)
+             .group_by(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind)
+             .order_by(count.desc(), TAGS.c.slug).limit(limit).offset(offset))
+    if kind is not None:
+        query = query.where(TAGS.c.kind == kind)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def facet(conn: Connection, column: str) -> list[dict[str, Any]]:
+    """Values of ``rubric``, ``source`` or ``lang`` with their article counts, most first."""
+    col = ARTICLES.c[column]
+    count = func.count().label("count")
+    rows = conn.execute(select(col.label("name"), count).where(col.is_not(None))
+                        .group_by(col).order_by(count.desc(), col))
+    return [{"name": r.name, "count": r.count} for r in rows]
+
+
+def newest_published(conn: Connection) -> datetime | None:
+    return conn.scalar(select(func.max(ARTICLES.c.published_at)))
+
+
+# --- «Главные темы» and «Ещё новости» --------------------------------------------------------------
+
+def trending_tags(conn: Connection, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """The most frequent final tags of articles published in the 48 hours up to ``now``."""
+    t, a = ARTICLE_TAGS.c, ARTICLES.c
+    count = func.count(func.distinct(t.article_id)).label("count")
+    rows = conn.execute(
+        select(TAGS.c.slug, TAGS.c.name, TAGS.c.kind, count)
+        .select_from(ARTICLES.join(ARTICLE_TAGS, t.article_id == a.id).join(TAGS, TAGS.c.id == t.tag_id))
+        .where(a.published_at > now - TRENDING_WINDOW, a.published_at <= now,
+               t.origin.in_(APPLIED), t.position < FINAL)
+        .group_by(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind)
+        .order_by(count.desc(), TAGS.c.slug).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+def trending_now(conn: Connection, limit: int, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Trending tags of the last 48 hours, or of the archive's last 48 hours when nothing is that recent."""
+    now = now or datetime.now(UTC)
+    found = trending_tags(conn, now, limit)
+    newest = newest_published(conn) if not found else None
+    return trending_tags(conn, newest, limit) if newest is not None and newest < now else found
+
+
+CANDIDATES = 60  # related candidates scored per article
+
+
+def related_for(conn: Connection, article: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """«Ещё новости» for ``article`` (a dict from ``article_dicts``): cards of articles sharing its
+    tags or entities (more shared and newer first), then the latest; never the article itself and
+    never two copies of one story (same id, ``duplicate_of``, ``thread_id`` or title).
+    The threads developer may replace this with story-aware relatedness."""
+    seen = _story_keys(article)
+    picked: list[dict[str, Any]] = []
+    for ids in (_sharing(conn, article), page_ids(conn, Filter(), limit + CANDIDATES // 3)[0]):
+        for item in cards(conn, [i for i in ids if i != article["id"]]):
+            keys = _story_keys(item)
+            if len(picked) < limit and not keys & seen:
+                picked.append(item)
+                seen |= keys
+        if len(picked) >= limit:
+            break
+    return picked
+
+
+def _story_keys(item: dict[str, Any]) -> set[str]:
+    keys = {"id:" + item["id"], "title:" + (item.get("title") or "").casefold().strip()}
+    keys |= {"id:" + v for v in (item.get("duplicate_of"),) if v}
+    keys |= {"thread:" + v for v in (item.get("thread_id"),) if v}
+    return keys
+
+
+def _sharing(conn: Connection, article: dict[str, Any]) -> list[str]:
+    """Ids of articles sharing the most tags and entities with ``article``, newest first among equals."""
+    t, e, a = ARTICLE_TAGS.c, ARTICLE_ENTITIES.c, ARTICLES.c
+    tag_ids = select(TAGS.c.id).where(TAGS.c.slug.in_(article.get("tag_slugs") or []))
+    entity_ids = select(ENTITIES.c.id).where(ENTITIES.c.slug.in_([x["slug"] for x in article.get("entities") or []]))
+    by_tag = select(t.article_id.label("aid")).where(t.tag_id.in_(tag_ids), t.origin.in_(APPLIED),
+                                                     t.position < FINAL)
+    by_entity = select(e.article_id.label("aid")).where(e.entity_id.in_(entity_ids))
+    shared = by_tag.union_all(by_entity).subquery()
+    score = func.count().label("score")
+    rows = conn.execute(
+        select(shared.c.aid, score).join(ARTICLES, a.id == shared.c.aid)
+        .where(shared.c.aid != article["id"])
+        .group_by(shared.c.aid, a.published_at)
+        .order_by(score.desc(), a.published_at.desc(), shared.c.aid.desc()).limit(CANDIDATES))
+    return [r.aid for r in rows]
