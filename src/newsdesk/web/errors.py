@@ -1,0 +1,89 @@
+"""One error shape for the whole API, and a helpful HTML page for everything else.
+
+    {"error": {"code": "not_found", "message": "no article with id 'x'", "field": null}}
+
+API paths (``/api/``) and ``?format=json`` twins get that JSON; pages get ``error.html``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from newsdesk.errors import InputError, NotFound
+from newsdesk.store.editing import Conflict
+from newsdesk.store.listing import BadCursor
+from newsdesk.web.render import json_response, render, wants_json
+
+log = logging.getLogger(__name__)
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "internal"}
+MESSAGES = {404: "Страница не найдена", 405: "Метод не поддерживается", 500: "Что-то сломалось на нашей стороне"}
+
+
+class ApiError(HTTPException):
+    """An HTTP error with the field it is about (for 422s)."""
+
+    def __init__(self, status: int, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, message, headers)
+        self.field = field
+
+
+def error_body(status: int, message: str, field: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": CODES.get(status, "error"), "message": message, "field": field}}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or wants_json(request)
+
+
+def respond(request: Request, status: int, message: str, field: str | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    if is_api(request):
+        return json_response(error_body(status, message, field), status, headers)
+    context = {"status": status, "message": MESSAGES.get(status, message), "detail": message}
+    context.update(request.app.state.error_context(request) if status == 404 else {})
+    return render(request, "error.html", context, status)
+
+
+async def on_http(request: Request, exc: HTTPException) -> Response:
+    return respond(request, exc.status_code, str(exc.detail), getattr(exc, "field", None), exc.headers)
+
+
+async def on_validation(request: Request, exc: RequestValidationError) -> Response:
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    field = ".".join(str(p) for p in first["loc"][1:]) or None
+    return respond(request, 422, f"{field or 'request'}: {first['msg']}", field)
+
+
+async def on_input(request: Request, exc: InputError) -> Response:
+    status = 409 if isinstance(exc, Conflict) else 422
+    return respond(request, status, exc.reason, exc.field)
+
+
+async def on_not_found(request: Request, exc: Exception) -> Response:
+    return respond(request, 404, str(exc))
+
+
+async def on_cursor(request: Request, exc: Exception) -> Response:
+    return respond(request, 422, str(exc), "cursor")
+
+
+async def on_crash(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path)
+    return respond(request, 500, "internal error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(InputError, on_input)  # type: ignore[arg-type]
+    app.add_exception_handler(NotFound, on_not_found)
+    app.add_exception_handler(BadCursor, on_cursor)
+    app.add_exception_handler(Exception, on_crash)

@@ -1,0 +1,136 @@
+"""The JSON API under ``/api/v1``: articles (list, get, create, update, delete), tags with counts,
+rubrics, sources and languages.  Reads are public; writes need the bearer token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from newsdesk.errors import NotFound
+from newsdesk.sources.fields import ALMATY
+from newsdesk.store import editing, listing
+from newsdesk.store.listing import Filter, decode_cursor
+from newsdesk.store.queries import article_dicts, get_article
+from newsdesk.web.errors import ApiError
+from newsdesk.web.routes.deps import Conn, Writer, archive
+from newsdesk.web.schemas import (
+    ArticleIn,
+    ArticleList,
+    ArticleOut,
+    ArticlePatch,
+    ErrorOut,
+    FacetList,
+    TagList,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in ((404, "Not found"), (422, "Invalid input; `error.field` names the field"))
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
+    413: {"model": ErrorOut, "description": "Body over NEWSDESK_MAX_WRITE_BYTES"},
+}
+router = APIRouter(prefix="/api/v1", tags=["articles"], responses=ERRORS)
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
+CursorQ = Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page.")]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=ALMATY) if value is not None and value.tzinfo is None else value
+
+
+def with_page_url(article: dict[str, Any]) -> dict[str, Any]:
+    return {**article, "page_url": listing.page_url(article["id"])}
+
+
+@router.get("/articles", response_model=ArticleList, summary="List articles, newest first")
+def list_articles(
+    conn: Conn, limit: Limit = 20, cursor: CursorQ = None,
+    tag: Annotated[str | None, Query(description="Tag slug, e.g. pensiya-2026.")] = None,
+    rubric: str | None = None, lang: str | None = None, source: str | None = None,
+    kind: Annotated[str | None, Query(pattern="^(article|headline)$")] = None,
+    since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
+    until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
+) -> dict[str, Any]:
+    flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until))
+    ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)
+    return {"items": [with_page_url(a) for a in article_dicts(conn, ids)], "next_cursor": nxt}
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, summary="One article")
+def read_article(conn: Conn, article_id: str) -> dict[str, Any]:
+    found = get_article(conn, article_id)
+    if found is None:
+        raise NotFound(f"no article with id {article_id!r}")
+    return with_page_url(found)
+
+
+@router.post("/articles", response_model=ArticleOut, status_code=201, dependencies=[Writer],
+             responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "The id is taken"}},
+             summary="Create an article (stored through the ingest pipeline)")
+async def create_article(request: Request, body: ArticleIn, response: Response) -> dict[str, Any]:
+    data = body.model_dump(exclude_none=True)
+    stored = await run_in_threadpool(editing.create_article, archive(request), data)
+    response.headers["Location"] = f"/api/v1/articles/{quote(stored['id'], safe='')}"
+    return with_page_url(stored)
+
+
+@router.patch("/articles/{article_id}", response_model=ArticleOut, dependencies=[Writer],
+              responses=WRITE_ERRORS, summary="Change an article; the earlier version is kept")
+async def update_article(request: Request, article_id: str, body: ArticlePatch) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    if any(changes.get(k) is None for k in ("kind", "title", "lead", "text", "tags") if k in changes):
+        field = next(k for k in ("kind", "title", "lead", "text", "tags") if k in changes and changes[k] is None)
+        raise ApiError(422, f"{field}: may not be null", field)
+    stored = await run_in_threadpool(editing.update_article, archive(request), article_id, changes)
+    return with_page_url(stored)
+
+
+@router.delete("/articles/{article_id}", status_code=204, dependencies=[Writer], responses=WRITE_ERRORS,
+               summary="Delete an article with its tags, entities and revisions")
+async def delete_article(request: Request, article_id: str) -> Response:
+    await run_in_threadpool(editing.delete_article, archive(request), article_id)
+    return Response(status_code=204)
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    if not cursor.isdigit():
+        raise ApiError(422, f"not a cursor this site gave out: {cursor[:40]!r}", "cursor")
+    return int(cursor)
+
+
+@router.get("/tags", response_model=TagList, tags=["tags"], summary="Tags with article counts, most used first")
+def list_tags(conn: Conn, limit: Limit = 100, cursor: CursorQ = None,
+              kind: Annotated[str | None, Query(description="topic, place, story, person, organisation")] = None,
+              ) -> dict[str, Any]:
+    start = _offset(cursor)
+    rows = listing.tags_with_counts(conn, limit + 1, start, kind)
+    items = [{**t, "page_url": f"/tag/{quote(t['slug'])}"} for t in rows[:limit]]
+    return {"items": items, "next_cursor": str(start + limit) if len(rows) > limit else None}
+
+
+def _facet(conn: Conn, column: str, prefix: str) -> dict[str, Any]:
+    rows = listing.facet(conn, column)
+    return {"items": [{**r, "page_url": f"/{prefix}/{quote(r['name'], safe='')}"} for r in rows], "next_cursor": None}
+
+
+@router.get("/rubrics", response_model=FacetList, tags=["facets"], summary="Rubrics with article counts")
+def list_rubrics(conn: Conn) -> dict[str, Any]:
+    return _facet(conn, "rubric", "rubric")
+
+
+@router.get("/sources", response_model=FacetList, tags=["facets"], summary="Sources with article counts")
+def list_sources(conn: Conn) -> dict[str, Any]:
+    return _facet(conn, "source", "source")
+
+
+@router.get("/langs", response_model=FacetList, tags=["facets"], summary="Languages with article counts")
+def list_langs(conn: Conn) -> dict[str, Any]:
+    return _facet(conn, "lang", "lang")

@@ -1,0 +1,133 @@
+"""API models: what a client sends (``*In``) apart from what it gets back (``*Out``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Rubric = Literal["society", "economy", "technology", "sports", "entertainment", "science", "other", "not_news"]
+Kind = Literal["article", "headline"]
+
+
+class ArticleIn(BaseModel):
+    """A new article.  It needs a title or a text; the engine adds language, tags and entities."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, max_length=64, description="Your id for it; one of ours is made when absent.")
+    kind: Kind = "article"
+    url: str | None = Field(None, description="Canonical URL of the original.")
+    source: str | None = Field(None, max_length=200)
+    author: str | None = Field(None, max_length=300)
+    title: str = ""
+    lead: str = ""
+    text: str = Field("", description="Body; paragraphs separated by blank lines.")
+    published_at: datetime | None = Field(None, description="ISO 8601; a time without zone is Asia/Almaty.")
+    lang: str | None = Field(None, max_length=8, description="ru, kk or en; detected when absent.")
+    rubric: Rubric | None = None
+    section: str | None = Field(None, max_length=200, description="The outlet's own section label.")
+    tags: list[str] = Field(default_factory=list, description="The editor's tags, primary first.")
+
+
+class ArticlePatch(BaseModel):
+    """Changes to an article: only the fields sent are changed (``tags`` replaces the editor's tags)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind | None = None
+    url: str | None = None
+    source: str | None = Field(None, max_length=200)
+    author: str | None = Field(None, max_length=300)
+    title: str | None = None
+    lead: str | None = None
+    text: str | None = None
+    published_at: datetime | None = None
+    lang: str | None = Field(None, max_length=8)
+    rubric: Rubric | None = None
+    section: str | None = Field(None, max_length=200)
+    tags: list[str] | None = None
+
+
+class TagScoreOut(BaseModel):
+    tag: str
+    confidence: float | None
+
+
+class EntityOut(BaseModel):
+    name: str
+    type: str
+    mentions: int
+    slug: str
+
+
+class ArticleOut(BaseModel):
+    id: str
+    page_url: str = Field(description="Path of the article's page on this site.")
+    kind: Kind
+    url: str | None
+    source: str | None
+    author: str | None
+    title: str
+    lead: str
+    text: str
+    published_at: datetime | None
+    fetched_at: datetime | None
+    updated_at: datetime | None
+    lang: str | None
+    rubric: str | None
+    rubric_confidence: float | None
+    section: str | None
+    tags: list[str] = Field(description="Final tags, primary first.")
+    tag_slugs: list[str]
+    tag_kinds: dict[str, str]
+    editor_tags: list[str]
+    auto_tags: list[TagScoreOut]
+    suggested_tags: list[TagScoreOut]
+    entities: list[EntityOut]
+    thread_id: str | None
+    duplicate_of: str | None
+    revision: int
+    nlp_version: str | None
+
+
+class ArticleList(BaseModel):
+    items: list[ArticleOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last.")
+
+
+class TagOut(BaseModel):
+    slug: str
+    name: str
+    kind: str
+    count: int
+    page_url: str
+
+
+class TagList(BaseModel):
+    items: list[TagOut]
+    next_cursor: str | None
+
+
+class FacetOut(BaseModel):
+    name: str
+    count: int
+    page_url: str
+
+
+class FacetList(BaseModel):
+    items: list[FacetOut]
+    next_cursor: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(BaseModel):
+    """Every API error has this shape."""
+
+    error: ErrorDetail

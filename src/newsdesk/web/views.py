@@ -1,0 +1,85 @@
+"""What each page shows, as plain data: the HTML page and its JSON twin are built from these dicts.
+Handlers in ``routes/`` only translate HTTP to these calls."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection
+
+from newsdesk.errors import NotFound
+from newsdesk.store import listing
+from newsdesk.store.listing import Filter, decode_cursor
+from newsdesk.store.queries import get_article
+from newsdesk.web.render import LANGS, RUBRICS
+
+TRENDING = 10
+RELATED = 12
+
+
+def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> dict[str, Any]:
+    cursor = decode_cursor(after) if after else None
+    ids, nxt = listing.page_ids(conn, flt, size, cursor)
+    return {"items": listing.cards(conn, ids), "next_cursor": nxt, "is_first": cursor is None}
+
+
+def home(conn: Connection, size: int, after: str | None) -> dict[str, Any]:
+    page = feed_page(conn, Filter(), size, after)
+    return {"title": "Последние новости", "trending": listing.trending_now(conn, TRENDING), **page}
+
+
+def article(conn: Connection, article_id: str) -> dict[str, Any]:
+    found = get_article(conn, article_id)
+    if found is None or found["kind"] != "article":
+        raise NotFound(f"no article with id {article_id!r}")
+    found["page_url"] = listing.page_url(article_id)
+    tags = [{"name": n, "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
+            for n, s in zip(found["tags"], found["tag_slugs"], strict=True)]
+    return {"title": found["title"], "article": found, "tag_links": tags,
+            "entity_groups": _entity_groups(found["entities"]),
+            "related": listing.related_for(conn, found, RELATED)}
+
+
+def _entity_groups(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups = [{"type": t, "items": [e for e in entities if e["type"] == t]} for t in ("PER", "ORG", "LOC")]
+    return [g for g in groups if g["items"]]
+
+
+def tag_page(conn: Connection, slug: str, size: int, after: str | None) -> dict[str, Any]:
+    tag = listing.tag_info(conn, slug)
+    if tag is None:
+        raise NotFound(f"no tag {slug!r}")
+    feeds = {"rss": f"/tag/{quote(slug)}/feed.xml", "atom": f"/tag/{quote(slug)}/atom.xml"}
+    return {"title": tag["name"], "tag": tag, "feeds": feeds, **feed_page(conn, Filter(tag=slug), size, after)}
+
+
+def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> dict[str, Any]:
+    if rubric not in RUBRICS:
+        raise NotFound(f"no rubric {rubric!r}; rubrics: {', '.join(RUBRICS)}")
+    return {"title": RUBRICS[rubric], "rubric": rubric, **feed_page(conn, Filter(rubric=rubric), size, after)}
+
+
+def source_page(conn: Connection, source: str, size: int, after: str | None) -> dict[str, Any]:
+    page = feed_page(conn, Filter(source=source), size, after)
+    if not page["items"] and page["is_first"]:
+        raise NotFound(f"no articles from source {source!r}")
+    return {"title": source, "source": source, **page}
+
+
+def lang_page(conn: Connection, lang: str, size: int, after: str | None) -> dict[str, Any]:
+    page = feed_page(conn, Filter(lang=lang), size, after)
+    if not page["items"] and page["is_first"]:
+        raise NotFound(f"no articles in language {lang!r}")
+    return {"title": LANGS.get(lang, lang), "lang": lang, **page}
+
+
+def tags(conn: Connection, limit: int = 500) -> dict[str, Any]:
+    items = [{**t, "page_url": f"/tag/{quote(t['slug'])}"} for t in listing.tags_with_counts(conn, limit)]
+    return {"title": "Все темы", "tags": items}
+
+
+def not_found(conn: Connection) -> dict[str, Any]:
+    """What the 404 page offers instead: the latest headlines and the main topics."""
+    return {"latest": feed_page(conn, Filter(kind="article"), 8, None)["items"],
+            "trending": listing.trending_now(conn, TRENDING)}
