@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -35,8 +36,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(HTTPException):
+    """Raised while the body streams in; an HTTPException so the app's error handler answers it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over {limit:,} bytes (NEWSDESK_MAX_WRITE_BYTES)")
 
 
 class BodyLimit:
@@ -55,26 +59,16 @@ class BodyLimit:
             await self._refuse(send)
             return
         received = 0
-        started = False
 
         async def counting() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.limit:
-                raise TooLarge
+                raise TooLarge(self.limit)
             return message
 
-        async def tracking(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting, tracking)
-        except TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, counting, send)
 
     async def _refuse(self, send: Send) -> None:
         body = _error(413, "too_large", f"request body over {self.limit:,} bytes (NEWSDESK_MAX_WRITE_BYTES)")

@@ -1,0 +1,35 @@
+"""RSS 2.0 and Atom feeds out: feedparser reads them back without a bozo flag."""
+
+from __future__ import annotations
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+
+from test_web_support import client_fixture  # noqa: F401 - fixture
+
+
+@pytest.mark.parametrize("path, version, count", [
+    ("/feed.xml", "rss20", 9), ("/atom.xml", "atom10", 9),
+    ("/tag/almaty/feed.xml", "rss20", 4), ("/tag/almaty/atom.xml", "atom10", 4),
+])
+def test_feeds_parse_cleanly(client: TestClient, path: str, version: str, count: int) -> None:
+    response = client.get(path)
+    assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == version and len(feed.entries) == count
+
+
+def test_feed_entries(client: TestClient) -> None:
+    feed = feedparser.parse(client.get("/tag/zemletryasenie/feed.xml").content)
+    first = feed.entries[0]
+    assert first.title.startswith("В Алматы ощутили землетрясение") and first.link == "http://testserver/article/quake-copy"
+    assert [t.term for t in first.tags] == ["Землетрясение"]
+    assert feed.feed.title.startswith("Землетрясение")
+    headlines = feedparser.parse(client.get("/tag/almaty/atom.xml").content).entries
+    assert any(e.link == "https://orda.kz/fire-sto" for e in headlines)
+
+
+def test_unknown_tag_feed_is_404(client: TestClient) -> None:
+    assert client.get("/tag/net-takoy/feed.xml").status_code == 404

@@ -1,0 +1,129 @@
+"""The HTML pages and their JSON twins, through the real app on a SQLite file."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.web.render import ru_date
+from test_web_support import client_fixture, make_client  # noqa: F401 - fixtures
+
+
+@pytest.mark.parametrize("utc, text", [
+    (datetime(2026, 11, 24, 9, 5, tzinfo=UTC), "24 ноября 2026, 14:05"),
+    (datetime(2026, 1, 1, 19, 0, tzinfo=UTC), "2 января 2026, 00:00"),
+    (datetime(2026, 5, 31, 23, 59, tzinfo=UTC), "1 июня 2026, 04:59"),
+])
+def test_dates_in_almaty(utc: datetime, text: str) -> None:
+    assert ru_date(utc) == text
+
+
+def cards(html: str) -> list[str]:
+    return re.findall(r'<article class="card[^"]*">(.*?)</article>', html, re.S)
+
+
+def test_home_shows_cards_under_their_primary_tag(client: TestClient) -> None:
+    html = client.get("/").text
+    first = cards(html)[0]
+    assert first.index('href="/tag/almaty">Алматы</a>') < first.index("Алматыда жер сілкінісі болды")
+    assert "24 ноября 2026, 15:00" in first and 'href="/article/kk-quake"' in first
+    assert "Главные темы" in html and 'href="/tag/zemletryasenie"' in html
+    assert 'href="/rubric/economy">Экономика</a>' in html and 'action="/search"' in html
+
+
+def test_home_json_twin_is_the_same_data(client: TestClient) -> None:
+    data = client.get("/?format=json").json()
+    html = client.get("/").text
+    assert [i["id"] for i in data["items"]][:3] == ["kk-quake", "quake-copy", "quake-kazinform"]
+    assert all(f'href="{i["link"]}"' in html for i in data["items"] if i["link"])
+    assert data["trending"][0] == {"slug": "almaty", "name": "Алматы", "kind": "topic", "count": 3}
+    assert data["items"][0]["page_url"] == "/article/kk-quake"
+
+
+def test_headline_cards_link_to_the_original(client: TestClient) -> None:
+    html = client.get("/tag/almaty").text
+    card = next(c for c in cards(html) if "пожар на СТО" in c)
+    assert 'href="https://orda.kz/fire-sto"' in card and "/article/head-url" not in card
+    html = client.get("/tag/shymkent").text
+    card = next(c for c in cards(html) if "новый парк" in c)
+    assert "<span>В Шымкенте открыли новый парк</span>" in card and "/article/" not in card
+    assert client.get("/article/head-url").status_code == 404
+
+
+def test_article_page(client: TestClient) -> None:
+    response = client.get("/article/quake-tengri")
+    html = response.text
+    assert response.status_code == 200
+    assert "<h1>В Алматы ощутили землетрясение магнитудой 4,5</h1>" in html
+    assert "24 ноября 2026, 14:05" in html and 'href="https://tengrinews.kz/kazakhstan_news/quake-1"' in html
+    assert "<p>Пострадавших и разрушений нет, сообщили в МЧС.</p>" in html
+    assert 'class="tag" href="/tag/zemletryasenie">Землетрясение' in html
+    assert "Канат Бозумбаев" in html and "Организации:" in html and "Места:" in html
+    assert client.get("/article/quake-tengri?format=json").json()["article"]["id"] == "quake-tengri"
+
+
+def test_more_news_never_self_nor_a_second_copy(client: TestClient) -> None:
+    data = client.get("/article/quake-tengri?format=json").json()
+    related = [i["id"] for i in data["related"]]
+    assert "quake-tengri" not in related  # itself
+    assert "quake-kazinform" not in related and "quake-copy" not in related  # same thread, duplicate
+    assert related[0] == "kk-quake"  # shares a tag, then the latest
+    assert set(related) == {"kk-quake", "pension", "oil", "boxing", "head-url", "head-nourl"}
+    html = client.get("/article/quake-tengri").text
+    aside = html[html.index("Ещё новости"):]
+    assert len(cards(aside)) == len(related)
+
+
+@pytest.mark.parametrize("path, title, first", [
+    ("/tag/zemletryasenie", "Землетрясение", "quake-copy"),
+    ("/rubric/economy", "Экономика", "pension"),
+    ("/source/Kazinform", "Kazinform", "quake-kazinform"),
+    ("/lang/kk", "Қазақша", "kk-quake"),
+])
+def test_list_pages(client: TestClient, path: str, title: str, first: str) -> None:
+    html = client.get(path).text
+    assert f"<h1>{title}</h1>" in html
+    assert client.get(path + "?format=json").json()["items"][0]["id"] == first
+
+
+def test_tag_pages_paginate(tmp_path: Path) -> None:
+    with make_client(str(tmp_path / "p.db"), page_size=2) as small:
+        seen, url = [], "/tag/almaty"
+        while url:
+            html = small.get(url).text
+            seen += re.findall(r'<h3 class="card-title">\s*<a href="([^"]+)"', html)
+            found = re.search(r'rel="next" href="([^"]+)"', html)
+            url = found.group(1).replace("&amp;", "&") if found else None
+        assert seen == ["/article/kk-quake", "/article/quake-kazinform", "/article/quake-tengri",
+                        "https://orda.kz/fire-sto"]
+        assert "← В начало" in small.get(small.get("/tag/almaty?format=json").json()["next_cursor"].join(
+            ["/tag/almaty?after=", ""])).text
+
+
+def test_tags_page(client: TestClient) -> None:
+    html = client.get("/tags").text
+    assert 'href="/tag/almaty">Алматы <small>4</small>' in html
+
+
+@pytest.mark.parametrize("path", ["/tag/net-takoy", "/rubric/politics", "/source/Nobody", "/lang/xx",
+                                  "/article/net", "/no/such/page"])
+def test_404_helps(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+    assert "Страница не найдена" in response.text and 'action="/search"' in response.text
+    assert "Последние новости" in response.text and "/article/kk-quake" in response.text
+    twin = client.get(path, params={"format": "json"})
+    assert twin.status_code == 404 and twin.json()["error"]["code"] == "not_found"
+
+
+def test_bad_cursor_on_a_page(client: TestClient) -> None:
+    assert client.get("/?after=garbage").status_code == 422
+
+
+def test_static_css(client: TestClient) -> None:
+    response = client.get("/static/site.css")
+    assert response.status_code == 200 and "prefers-color-scheme: dark" in response.text
