@@ -1,0 +1,129 @@
+"""search(), index(), remove(): the one interface over both backends."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from newsdesk.records import Article
+from newsdesk.search import postgres, snippets, sqlite
+from newsdesk.search.filters import Filters, condition
+from newsdesk.search.plan import Plan
+from newsdesk.search.query import Query, parse
+from newsdesk.search.terms import IndexedDoc, analyze_fields, day_number, version
+
+log = logging.getLogger(__name__)
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around the matched words
+    title_highlighted: str  # HTML, likewise
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    lang: str | None = None
+    rubric: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    items: list[Hit] = field(default_factory=list)
+    total: int = 0
+    took_ms: float = 0.0
+
+
+def backend(conn: Connection) -> ModuleType:
+    return postgres if conn.dialect.name == "postgresql" else sqlite
+
+
+def search(conn: Connection, query: str | Query, filters: Filters | None = None, limit: int = 20,
+           offset: int = 0, recency: bool = False) -> Results:
+    """Articles matching every word (any form) and «phrase» of ``query``, best first."""
+    started = time.perf_counter()
+    parsed = query if isinstance(query, Query) else parse(query)
+    if not parsed:
+        return Results()
+    plan = Plan(parsed, condition(filters or Filters()), max(1, min(limit, MAX_LIMIT)),
+                max(0, min(offset, MAX_OFFSET)), recency, day_number(datetime.now(UTC)) or 0)
+    engine = backend(conn)
+    ranked = engine.ranked(conn, plan)
+    total = engine.count(conn, plan) if ranked or plan.offset else 0
+    items = hits(conn, ranked, parsed)
+    took = (time.perf_counter() - started) * 1000
+    log.debug("search %r: %d of %d in %.1f ms", parsed.fts5(), len(items), total, took)
+    return Results(items, total, took)
+
+
+ARTICLE_SQL = ("SELECT id, title, lead, body, lang, url, source, published_at, rubric FROM articles "
+               "WHERE id IN :ids")
+
+
+def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query) -> list[Hit]:
+    """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out)."""
+    if not ranked:
+        return []
+    stmt = text(ARTICLE_SQL).bindparams(bindparam("ids", expanding=True))
+    rows = {r.id: r for r in conn.execute(stmt, {"ids": [i for i, _ in ranked]})}
+    terms = query.terms
+    return [_hit(rows[i], score, terms) for i, score in ranked if i in rows]
+
+
+def _hit(row: Any, score: float, terms: frozenset[str]) -> Hit:
+    paragraphs = [row.lead, *row.body.split("\n\n")]
+    published = row.published_at
+    if isinstance(published, str):  # raw SQLite text
+        published = datetime.fromisoformat(published).replace(tzinfo=UTC)
+    elif published is not None:
+        published = published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
+    return Hit(row.id, round(score, 6), snippets.snippet(paragraphs, row.lang, terms),
+               snippets.highlight(row.title, row.lang, terms), row.title, row.url, row.source, published,
+               row.lang, row.rubric)
+
+
+def analyze_article(article: Article) -> IndexedDoc:
+    return analyze_fields(article.id or "", article.title, article.lead, article.body, article.lang,
+                          article.published_at)
+
+
+def index(conn: Connection, articles: Iterable[Article]) -> int:
+    """Index (or reindex) stored articles; call inside the transaction that wrote them."""
+    batch = [analyze_article(a) for a in articles if a.id]
+    return write(conn, batch)
+
+
+def write(conn: Connection, batch: Sequence[IndexedDoc]) -> int:
+    """Index already analysed documents (what ``index`` and ``reindex`` do after analysis)."""
+    if batch:
+        backend(conn).write(conn, batch, version())
+    return len(batch)
+
+
+def remove(conn: Connection, ids: Sequence[str]) -> int:
+    """Drop articles from the index; returns how many were indexed."""
+    return backend(conn).delete(conn, list(ids)) if ids else 0
+
+
+class SearchStage:
+    """Pipeline stage: indexes each batch after it is written."""
+
+    name = "search"
+
+    def __call__(self, article: Article) -> None:
+        """Nothing per article: analysis happens in ``save``, once the articles have their ids."""
+
+    def save(self, conn: Connection, articles: list[Article]) -> None:
+        count = index(conn, articles)
+        log.info("search: indexed %d articles", count)

@@ -1,0 +1,76 @@
+"""SQLite backend: a contentless FTS5 table (``search_fts``) whose rowid is ``search_docs.docid``.
+
+Title, lead and body are three columns of space-separated terms; the ``ascii`` tokenizer splits only
+on ASCII spaces and punctuation, so each of our terms is exactly one FTS5 token.  Ranking is FTS5's
+BM25 with the title weighted 6 and the lead 2 against the body's 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, text
+
+from newsdesk.search import docs
+from newsdesk.search.plan import Plan, recency_sql
+from newsdesk.search.terms import IndexedDoc
+
+BM25 = "bm25(search_fts, 6.0, 2.0, 1.0)"
+INSERT = "INSERT INTO search_fts (rowid, title, lead, body) VALUES (:docid, :title, :lead, :body)"
+DELETE = ("INSERT INTO search_fts (search_fts, rowid, title, lead, body) "
+          "VALUES ('delete', :docid, :title, :lead, :body)")
+JOIN = " JOIN search_docs d0 ON d0.docid = search_fts.rowid JOIN articles a ON a.id = d0.article_id"
+
+
+def write(conn: Connection, batch: Sequence[IndexedDoc], version: str) -> None:
+    """Index ``batch`` (replacing what was indexed for the same articles)."""
+    _fts_delete(conn, docs.stored(conn, [d.article_id for d in batch]).values())
+    docs.upsert(conn, [docs.row(d, version) for d in batch])
+    ids = docs.docids(conn, [d.article_id for d in batch])
+    conn.execute(text(INSERT), [_fts_row(ids[d.article_id], d) for d in batch])
+
+
+def delete(conn: Connection, article_ids: Sequence[str]) -> int:
+    old = docs.stored(conn, article_ids)
+    _fts_delete(conn, old.values())
+    return docs.delete_rows(conn, list(old))
+
+
+def _fts_delete(conn: Connection, old: Iterable[docs.Stored]) -> None:
+    rows = [_fts_row(s.docid, s.doc) for s in old]
+    if rows:
+        conn.execute(text(DELETE), rows)
+
+
+def _fts_row(docid: int, doc: IndexedDoc) -> dict[str, object]:
+    title, lead, body = doc.fields()
+    return {"docid": docid, "title": title, "lead": lead, "body": body}
+
+
+def _candidates(plan: Plan, columns: str) -> str:
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    join = JOIN if plan.where.sql else ""
+    return (f"SELECT search_fts.rowid AS docid, {columns} FROM search_fts{join} "
+            f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :cap")
+
+
+def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
+    """(article id, score) of one page of hits, best first."""
+    if plan.recency:
+        sql = (f"SELECT d.article_id, h.score * {recency_sql('d.day')} AS score "
+               f"FROM ({_candidates(plan, f'-{BM25} AS score')}) h JOIN search_docs d ON d.docid = h.docid "
+               "ORDER BY score DESC, h.docid DESC LIMIT :limit OFFSET :offset")
+    else:
+        sql = (f"SELECT d.article_id, h.score FROM (SELECT docid, score FROM "
+               f"({_candidates(plan, f'-{BM25} AS score')}) ORDER BY score DESC, docid DESC "
+               "LIMIT :limit OFFSET :offset) h JOIN search_docs d ON d.docid = h.docid "
+               "ORDER BY h.score DESC, h.docid DESC")
+    stmt = text(sql).bindparams(*plan.where.binds)
+    return [(r[0], float(r[1])) for r in conn.execute(stmt, plan.params(plan.query.fts5()))]
+
+
+def count(conn: Connection, plan: Plan) -> int:
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    join = JOIN if plan.where.sql else ""
+    stmt = text(f"SELECT count(*) FROM search_fts{join} WHERE search_fts MATCH :q{where}")
+    return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params(plan.query.fts5())).scalar() or 0)
