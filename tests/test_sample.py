@@ -131,7 +131,10 @@ def test_page_dump_matches_its_truth(name: str, truth: dict) -> None:
     assert set(expected["noise"]) <= set(lines)
 
 
-@pytest.mark.parametrize(("name", "item"), [("feed.xml", "channel/item"), ("atom.xml", "{*}entry")])
-def test_feeds_are_well_formed(name: str, item: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "item", "link"), [("feed.xml", "channel/item", "link"), ("atom.xml", "{*}entry", "{*}id")]
+)
+def test_feeds_are_well_formed_and_match_truth(name: str, item: str, link: str, truth: dict) -> None:
     root = ET.fromstring((SAMPLE / name).read_bytes())
-    assert 3 <= len(root.findall(item)) <= 8
+    urls = [entry.findtext(link) for entry in root.findall(item)]
+    assert 3 <= len(urls) <= 8 and urls == truth["feeds"][name]
