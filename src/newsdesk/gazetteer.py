@@ -1,0 +1,113 @@
+"""Kazakhstan's places in a text: our gazetteer (``data/places.tsv``) matched through lemmas.
+
+The gazetteer lists the 17 regions (the 2022 division, with Абайская, Жетысуская, Улытауская),
+the three cities of republican significance and about 45 towns, each with its Russian and Kazakh
+name and old names («Алма-Ата» → Алматы, «Нур-Султан», «Акмола», «Целиноград» → Астана,
+«Семипалатинск» → Семей, «Гурьев» → Атырау). Every name is analysed once with the Russian and
+the Kazakh analyzer, so «в Алматинской области», «Алматы облысында» and «Almaty oblysynda» all
+find the Алматинская область, and «Алматыда», «Алматы», «Алма-Ате» the city. Words capitalised in
+a name must be capitalised in the text («семей» the plural genitive of «семья» is not Семей).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from newsdesk import analyze
+
+MAX_NAME_TOKENS = 4
+_GAP = re.compile(r"[\s\-\u00a0]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    slug: str
+    kind: str  # region, city (of republican significance) or town
+    ru: str  # canonical Russian name
+    kk: str  # Kazakh name
+    parent: str | None = None  # the region's slug, for towns
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.ru, self.kk, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    place: Place
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def load_places() -> tuple[Place, ...]:
+    """Every place of ``data/places.tsv`` (comment lines start with #)."""
+    raw = resources.files("newsdesk").joinpath("data/places.tsv").read_text(encoding="utf-8")
+    lines = [line for line in raw.splitlines() if line and not line.startswith("#")]
+    return tuple(_place(row) for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t"))
+
+
+def _place(row: dict[str, str]) -> Place:
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+    return Place(row["slug"], row["kind"], row["ru"], row["kk"], row.get("parent") or None, aliases)
+
+
+def by_slug(slug: str) -> Place | None:
+    return {p.slug: p for p in load_places()}.get(slug)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]]:
+    """Lemma sequence → (place, which of its words must be capitalised)."""
+    index: dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]] = {}
+    for place in load_places():
+        for name in place.names:
+            for lang in ("ru", "kk"):
+                toks = analyze.tokens(name, lang)
+                key = tuple(t.lemma for t in toks)
+                if key and len(key) <= MAX_NAME_TOKENS:
+                    index.setdefault(key, (place, tuple(t.text[0].isupper() for t in toks)))
+    return index
+
+
+def find(text: str, lang: str | None = None) -> list[PlaceMention]:
+    """Every mention of a gazetteer place in ``text``, longest name first, with offsets."""
+    toks = analyze.tokens(text, lang)
+    index, found, i = _index(), [], 0
+    while i < len(toks):
+        size = _longest_match(text, toks, i, index)
+        if size:
+            place, _ = index[tuple(t.lemma for t in toks[i : i + size])]
+            start, end = toks[i].start, toks[i + size - 1].end
+            found.append(PlaceMention(place, start, end, text[start:end]))
+        i += size or 1
+    return found
+
+
+def _longest_match(text: str, toks: list, i: int, index: dict) -> int:
+    for size in range(min(MAX_NAME_TOKENS, len(toks) - i), 0, -1):
+        window = toks[i : i + size]
+        hit = index.get(tuple(t.lemma for t in window))
+        if hit and _capitals_agree(window, hit[1]) and _adjacent(text, window):
+            return size
+    return 0
+
+
+def _capitals_agree(window: list, capitals: tuple[bool, ...]) -> bool:
+    return all(t.text[0].isupper() for t, cap in zip(window, capitals, strict=False) if cap)
+
+
+def _adjacent(text: str, window: list) -> bool:
+    return all(_GAP.fullmatch(text[a.end : b.start]) for a, b in zip(window, window[1:], strict=False))
+
+
+def match(text: str, lang: str | None = None) -> list[Place]:
+    """The places ``text`` mentions, each once, in order of first mention (for place tags)."""
+    return list(dict.fromkeys(m.place for m in find(text, lang)))

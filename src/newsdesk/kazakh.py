@@ -1,0 +1,220 @@
+"""Kazakh word forms → stems: our own suffix stripper (no Kazakh stemmer installs offline).
+
+A Kazakh noun is a stem followed by up to four slots, stripped here from the end::
+
+    stem + plural + possessive + case + attributive
+    қала + лар    + ы          + нда  + ғы          → «қалаларындағы» (in its cities')
+
+A suffix is stripped only when it agrees with what it follows, as Kazakh spelling demands:
+
+* vowel harmony — back suffixes (-да, -ның) after back vowels (а о ұ ы), front ones (-де, -нің)
+  after front vowels (ә е ө ү і); и у ю я ё э fit both;
+* consonant assimilation — «-да» after a vowel or a voiced consonant, «-та» after a voiceless one,
+  «-ның» after a vowel or м н ң, «-дың» after л р й у ж з, «-тың» after voiceless consonants…;
+* «-на -нда -ндан -н» only after the 3rd-person possessive (-ы -і -сы -сі);
+* the stem left keeps a vowel and two letters or more (three after a one-letter suffix).
+
+A few verb endings are stripped too (past -ды, present -ады/-йды, participles -ған/-атын,
+converb -ып), derivational suffixes (-лық, -шы, -сыз, -лы) are kept: «қалалық» (urban) is not
+«қала» (city). Stems that look inflected but are not (Алматы, Өскемен, Талдықорған…) are
+protected. Voiced stem ends are restored (мектебі → мектеп, жүрегі → жүрек) and a few vowel
+drops undone (халқы → халық). Kazakh in the 2021 Latin alphabet is converted to Cyrillic first,
+so «Almatyda» and «Алматыда» share the stem «алматы».
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+LATIN_LETTERS = frozenset("áǵıńóúý")  # letters of the 2021 Kazakh Latin alphabet only
+BACK, FRONT = frozenset("аоұы"), frozenset("әеөүі")
+VOWELS = frozenset("аоұыәеөүіиуюяёэ")
+VOICELESS = frozenset("птқкшсфхцчщбвгдғ")  # б в г д ғ are devoiced at a word's end
+SONORANT = frozenset("лрйу")
+NASAL = frozenset("мнң")
+VOICED = frozenset("жз")
+
+# -ы/-і is the 3rd-person possessive after a consonant, so stems ending in them must be listed
+PROTECTED_WORDS = """
+    алматы қарағанды өскемен талдықорған жезқазған ақсу жетісу тараз ақтау семей қонаев кентау
+    теміртау көкшетау ұлытау маңғыстау атырау түркістан байқоңыр қостанай сарыағаш нұр-сұлтан шымкент
+    абай ресей еуропа азия америка африка канада корея қытай тарихи қарсы жоғары төмен бері ары әрі
+    тағы және әлі енді сонымен бірге қазір бүгін қорған туған қайда мұнда сонда осында ешқашан
+    әрқашан барлық бәрі кейде адам ана әке бала дала қала тау су ел жер белгі кеңес күрес жалақы
+    ақы қазы күші ісі сайлауы сияқты туралы бойынша арқылы кейін дейін шейін қатысты байланысты
+    сәйкес тиісті жайлы жөнінде мүмкін керек қажет тиіс арасы алды арты үсті асты іші сырты
+"""
+
+# suffix → the classes of the letter before it that allow it ("V" vowel, "S" л р й у, "N" м н ң,
+# "Z" ж з, "T" voiceless, "P" after a 3rd-person possessive -ы/-і only)
+_ANY = "VSNZT"
+ATTRIBUTIVE = {
+    "дағы": "VSNZ", "дегі": "VSNZ", "тағы": "T", "тегі": "T", "ндағы": "P", "ндегі": "P",
+    "ғы": "SNZ", "гі": "SNZ", "қы": "T", "кі": "T",  # «жылғы», «бүгінгі», «ішкі»; not «министрлігі»
+}  # fmt: skip
+CASE = {
+    "ның": "VN", "нің": "VN", "дың": "SZ", "дің": "SZ", "тың": "T", "тің": "T",  # genitive
+    "ға": "VSNZ", "ге": "VSNZ", "қа": "T", "ке": "T", "на": "P", "не": "P",  # dative
+    # accusative, and the past tense (-ды after a vowel is only that: «жасады»; the accusative is -ны)
+    "ны": "V", "ні": "V", "ды": "VSNZ", "ді": "VSNZ", "ты": "T", "ті": "T",
+    "да": "VSNZ", "де": "VSNZ", "та": "T", "те": "T", "нда": "P", "нде": "P",  # locative
+    "дан": "VSZ", "ден": "VSZ", "нан": "N", "нен": "N", "тан": "T", "тен": "T",  # ablative
+    "ндан": "P", "нден": "P",
+    "мен": "VSN", "бен": "Z", "пен": "T", "менен": "VSN", "бенен": "Z", "пенен": "T",  # instrumental
+    # verbs: present-future and its participle (compete with the accusative: жасайды ≠ жасай+ды)
+    "ады": "SNZT", "еді": "SNZT", "йды": "V", "йді": "V",
+    "атын": "SNZT", "етін": "SNZT", "йтын": "V", "йтін": "V",
+}  # fmt: skip
+# «my» -ым/-ім and «your» -ың/-ің are left alone: rare in news, and «білім», «шешім», «бөлім» are nouns
+POSSESSIVE = {
+    "ымыз": "SNZT", "іміз": "SNZT", "мыз": "V", "міз": "V",  # our
+    "ыңыз": "SNZT", "іңіз": "SNZT", "ңыз": "V", "ңіз": "V",  # your (polite)
+    "сы": "V", "сі": "V", "ы": "SNZT", "і": "SNZT",  # his, her, its, their
+}  # fmt: skip
+PLURAL = {"лар": "VSR", "лер": "VSR", "дар": "NZL", "дер": "NZL", "тар": "T", "тер": "T"}
+VERB = {  # tried only on words no other slot changed (past -ды is the accusative's twin, in CASE)
+    "ған": "VSNZ", "ген": "VSNZ", "қан": "T", "кен": "T",  # past participle
+    "ып": "SNZT", "іп": "SNZT",  # converb
+}  # fmt: skip
+SLOTS = (ATTRIBUTIVE, CASE, POSSESSIVE, PLURAL, VERB)
+
+# Stems that end like a suffix: place names and common words (checked at every step).
+PROTECTED = frozenset(PROTECTED_WORDS.split())
+_RESTORE_VOICING = {"б": "п", "г": "к", "ғ": "қ"}
+_VOWEL_DROP = {"халқ": "халық", "орн": "орын", "ауз": "ауыз", "ерн": "ерін", "мұрн": "мұрын",
+               "қарн": "қарын", "құлқ": "құлық", "көрк": "көрік", "бөрк": "бөрік", "ерк": "ерік"}  # fmt: skip
+_NUMBER_SUFFIX = re.compile(r"^(.*[\d\w.])-[а-яәғқңөұүһі]+$")
+
+
+def final_class(stem: str) -> str:
+    """The assimilation class of a stem's last letter: V, S, N, Z or T ("" for digits etc.)."""
+    last = stem[-1]
+    if last in VOWELS:
+        return "V"
+    if last in SONORANT:
+        return "S"
+    if last in NASAL:
+        return "N"
+    if last in VOICED:
+        return "Z"
+    return "T" if last in VOICELESS else ""
+
+
+def harmony(stem: str) -> str:
+    """``back``, ``front`` or ``any`` after the stem's last vowel (-ев of «Тоқаев» does not count)."""
+    if stem.endswith("ев"):
+        stem = stem[:-2]
+    for ch in reversed(stem):
+        if ch in BACK:
+            return "back"
+        if ch in FRONT:
+            return "front"
+        if ch in VOWELS:
+            return "any"
+    return "any"
+
+
+def _suffix_harmony(suffix: str) -> str:
+    for ch in suffix:
+        if ch in BACK:
+            return "back"
+        if ch in FRONT:
+            return "front"
+    return "any"
+
+
+def _fits(stem: str, suffix: str, allowed: str) -> bool:
+    """May ``suffix`` follow ``stem``? (length, vowel, harmony, assimilation)"""
+    if len(stem) < (3 if len(suffix) == 1 or suffix in ("сы", "сі") else 2) or not VOWELS.intersection(stem):
+        return False
+    if len(suffix) > 2 and suffix[0] in VOWELS and stem[-1] == stem[-2]:
+        return False  # «қымбатт+ады»: no stem ends in a doubled consonant, read «қымбатта+ды»
+    wanted, have = _suffix_harmony(suffix), harmony(stem)
+    if "any" not in (wanted, have) and wanted != have:
+        return False
+    if "P" in allowed:
+        return stem[-1] in "ыі"
+    cls = final_class(stem)
+    if cls == "S" and "R" in allowed:  # plural -лар after р й у, -дар after л
+        return stem[-1] != "л"
+    if cls == "S" and "L" in allowed:
+        return stem[-1] == "л"
+    return bool(cls) and cls in allowed
+
+
+def _strip_slot(word: str, slot: dict[str, str]) -> str | None:
+    """The word without its longest suffix of this slot that fits, or None."""
+    fitting = [word[: -len(s)] for s, allowed in slot.items() if word.endswith(s)]
+    fitting = [stem for stem in fitting if _fits(stem, word[len(stem) :], slot[word[len(stem) :]])]
+    if not fitting:
+        return None
+    protected = [stem for stem in fitting if stem in PROTECTED]
+    if protected:
+        return protected[0]
+    fitting.sort(key=len)  # the longest suffix first, unless -сы leaves «жұмы» where «жұмыс» fits
+    if slot is POSSESSIVE and len(fitting) > 1 and fitting[0][-1] in "ыі":
+        return fitting[1]
+    return fitting[0]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Stem of one lower-case Cyrillic Kazakh word: «алматыда» → «алматы», «қалаларда» → «қала»."""
+    word = word.lower().replace("ё", "е")
+    if "-" in word:
+        return _stem_hyphenated(word)
+    if len(word) < 4 or word in PROTECTED:
+        return word
+    current, stripped = word, False
+    for slot in SLOTS:
+        if slot is VERB and stripped:
+            break
+        shorter = _strip_slot(current, slot)
+        if shorter is not None:
+            current, stripped = shorter, True
+            if current in PROTECTED:
+                return current
+    return _repair(current) if stripped else current
+
+
+def _repair(stem_: str) -> str:
+    if stem_ in _VOWEL_DROP:
+        return _VOWEL_DROP[stem_]
+    last = stem_[-1]
+    return stem_[:-1] + _RESTORE_VOICING[last] if last in _RESTORE_VOICING else stem_
+
+
+def _stem_hyphenated(word: str) -> str:
+    """«алма-атада» → «алма-ата», «2017-нші» → «2017», «covid-19-ға» → «covid-19»."""
+    head, _, tail = word.rpartition("-")
+    if not head:
+        return word
+    if head[-1].isdigit() or head[-1].isascii():
+        return head if re.fullmatch(r"[а-яәғқңөұүһі]+", tail) else word
+    return head + "-" + stem(tail) if len(tail) >= 4 else word
+
+
+_LATIN_TO_CYRILLIC = [
+    ("shch", "щ"), ("tsııa", "ция"), ("ıa", "я"), ("ıý", "ю"), ("ıo", "ё"), ("sh", "ш"), ("ch", "ч"),
+    ("á", "ә"), ("ǵ", "ғ"), ("ń", "ң"), ("ó", "ө"), ("ú", "ү"), ("ý", "у"), ("u", "ұ"), ("y", "ы"),
+    ("i", "і"), ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("j", "ж"),
+    ("z", "з"), ("k", "к"), ("q", "қ"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"),
+    ("r", "р"), ("s", "с"), ("t", "т"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("w", "у"), ("x", "кс"),
+]  # fmt: skip
+_LATIN_RE = re.compile("|".join(re.escape(src) for src, _ in _LATIN_TO_CYRILLIC) + "|ı")
+_LATIN_MAP = dict(_LATIN_TO_CYRILLIC)
+
+
+def latin_to_cyrillic(word: str) -> str:
+    """Lower-case Kazakh 2021 Latin → Cyrillic: «qazaqstanda» → «қазақстанда», «baılanys» → «байланыс»."""
+    word = word.lower()
+
+    def swap(match: re.Match[str]) -> str:
+        src = match.group()
+        if src != "ı":
+            return _LATIN_MAP[src]
+        before = word[match.start() - 1] if match.start() else ""
+        return "й" if before in "aeoıuúóáy" and before else "и"
+
+    return _LATIN_RE.sub(swap, word)

@@ -1,0 +1,82 @@
+"""Russian lemmas: pymorphy3, plus fixes for the Kazakh names it does not know.
+
+pymorphy3 reads «Токаев» as the genitive plural of «токай» and «Семее» as a form of «семый»; a
+capitalised word is therefore checked first against the declined forms of our gazetteer's
+Russian place names, then read as a surname when it looks like one (-ов/-ев/-ин + case ending
+and pymorphy either calls it a surname, does not know it, or reads it as a genitive plural).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_SURNAME = re.compile(r"^(.{2,}?(?:ов|ев|ёв|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)?$")
+
+
+@lru_cache(maxsize=1)
+def morph():  # noqa: ANN201 - pymorphy3 has no type stubs
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def lemma(word: str) -> str:
+    """Lemma of one Russian word (any case); lower case with ё → е."""
+    low = word.lower()
+    if word[0].isupper() and not word.isupper():
+        fixed = _proper_name(low)
+        if fixed:
+            return fixed.replace("ё", "е")
+    return morph().parse(low)[0].normal_form.replace("ё", "е")
+
+
+def _proper_name(low: str) -> str | None:
+    place = place_forms().get(low.replace("ё", "е"))
+    if place:
+        return place
+    parses = morph().parse(low)
+    top = parses[0]
+    if "Name" in top.tag:
+        return top.normal_form
+    match = _SURNAME.match(low)
+    if match and _may_be_surname(parses):
+        return match.group(1)
+    return None
+
+
+def _may_be_surname(parses: list) -> bool:
+    top = parses[0]
+    if not top.is_known or ("plur" in top.tag and "gent" in top.tag):
+        return True
+    return any("Surn" in p.tag for p in parses[:4])
+
+
+@lru_cache(maxsize=1)
+def place_forms() -> dict[str, str]:
+    """Declined form → nominative, for every one-word Russian name in the gazetteer."""
+    from newsdesk.gazetteer import load_places
+
+    forms: dict[str, str] = {}
+    for place in load_places():
+        for name in (place.ru, *place.aliases):
+            low = name.lower().replace("ё", "е")
+            if " " not in low and re.fullmatch(r"[а-я-]+", low):
+                forms.update(dict.fromkeys(declensions(low), low))
+    return forms
+
+
+def declensions(name: str) -> set[str]:
+    """Russian case forms of a place name by its ending: «семей» → семея, семею, семеем, семее."""
+    if name[-1] in "ыуеоиюэ":
+        return {name}  # Алматы, Атырау, Актобе: not declined
+    stem, last = name[:-1], name[-1]
+    endings = {
+        "а": ("а", "ы", "и", "е", "у", "ой", "ою"),
+        "я": ("я", "и", "е", "ю", "ей"),
+        "й": ("й", "я", "ю", "ем", "е"),
+        "ь": ("ь", "и", "ью"),
+    }.get(last)
+    if endings:
+        return {stem + e for e in endings}
+    return {name + e for e in ("", "а", "у", "ом", "е", "ым")}
