@@ -224,3 +224,19 @@ def test_forced_format_and_unknown_format(tmp_path):
     assert len(_split(read(path, fmt="rss"))[0]) == 2
     with pytest.raises(InputError, match="unknown format"):
         list(read(path, fmt="pdf"))
+
+
+@pytest.mark.parametrize("name", ["page_dump.txt", "page_dump_kk.txt"])
+def test_bundled_page_dumps_match_their_truth(name):
+    sample = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "sample"
+    truth = json.loads((sample / "truth.json").read_text(encoding="utf-8"))["page_dumps"][name]
+    arts, errors = _split(read(str(sample / name)))
+    article, *headlines = arts
+    assert not errors
+    assert article.title == truth["title"] and parse_date(truth["date"]) == article.published_at
+    assert len(article.paragraphs) == truth["paragraphs"]
+    assert not any(noise in p for p in article.paragraphs for noise in truth["noise"])
+    expected: dict[str, list[str]] = {}
+    for label, headline in truth["feed"]:
+        expected.setdefault(headline, []).append(label)
+    assert {h.title: h.editor_tags for h in headlines} == expected

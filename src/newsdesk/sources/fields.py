@@ -18,9 +18,13 @@ MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
 _MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7,
     "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+    # Kazakh month names
+    "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6, "шілде": 7,
+    "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
 }
 _RU_DATE = re.compile(
-    r"^(\d{1,2})\s+([а-яё]+)\s+(\d{4})(?:\s*(?:г\.?|года)?\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?$", re.I
+    r"^(\d{1,2})\s+([а-яёәғқңөұүһі]+)\s+(\d{4})(?:\s*(?:г\.?|года|ж\.?|жыл)?\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?$",
+    re.I,
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -58,7 +62,8 @@ def _parse_russian_date(text: str) -> datetime | None:
     if not match:
         return None
     day, month_word, year, hour, minute = match.groups()
-    month = next((n for stem, n in _MONTHS.items() if month_word.lower().startswith(stem)), None)
+    word = month_word.lower()
+    month = next((n for stem, n in sorted(_MONTHS.items(), key=lambda kv: -len(kv[0])) if word.startswith(stem)), None)
     if month is None:
         return None
     try:

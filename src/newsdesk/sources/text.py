@@ -23,8 +23,15 @@ NOISE = {
     "лента новостей", "популярное", "смотрите также", "бөлісу", "жаңалықтар", "соңғы жаңалықтар",
     "share", "advertisement", "read more", "меню", "поиск", "войти",
 }
+NOISE_PREFIXES = ("нашли ошибку", "если вы нашли ошибку", "қате тапсаңыз", "подпишитесь на", "читайте нас в",
+                  "все права защищены", "©")
 _SENTENCE_END = ".!?:;,»\"…"
-_DATE_LINE = re.compile(r"^\d{1,2}[ .][а-яё0-9]+[ .]\d{4}", re.I)
+_DATE_LINE = re.compile(r"^\d{1,2}[ .][а-яёәғқңөұүһі0-9]+[ .]\d{4}", re.I)
+
+
+def is_noise(line: str) -> bool:
+    low = line.casefold()
+    return low in NOISE or low.startswith(NOISE_PREFIXES)
 
 
 def is_label(line: str) -> bool:
@@ -46,7 +53,7 @@ def _is_date(line: str) -> bool:
 
 def split_feed(lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Split non-empty lines into the article part and the trailing (label, headline) pairs."""
-    lines = [line for line in lines if line.casefold() not in NOISE]
+    lines = [line for line in lines if not is_noise(line)]
     end, pairs = len(lines), []
     while end >= 2 and is_label(lines[end - 2]) and is_headline(lines[end - 1]):
         pairs.append((lines[end - 2], lines[end - 1]))
