@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTI
 APPLIED = ("editor", "auto")  # tag origins that are on the article (suggested ones are not)
 FINAL = 1000  # positions from here on are editor tags the engine left out of the final order
 TRENDING_WINDOW = timedelta(hours=48)
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,10 +267,15 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int) -> list[d
 
 
 def _story_keys(item: dict[str, Any]) -> set[str]:
-    keys = {"id:" + item["id"], "title:" + (item.get("title") or "").casefold().strip()}
+    keys = {"id:" + item["id"], "title:" + _title_key(item.get("title") or "")}
     keys |= {"id:" + v for v in (item.get("duplicate_of"),) if v}
     keys |= {"thread:" + v for v in (item.get("thread_id"),) if v}
     return keys
+
+
+def _title_key(title: str) -> str:
+    """«Акимат: серьёзных…» and «Акимат: серьезных…» are one headline."""
+    return " ".join(_WORDS.findall(title.casefold().replace("ё", "е")))
 
 
 def _sharing(conn: Connection, article: dict[str, Any]) -> list[str]:
