@@ -105,6 +105,8 @@ def harmony(stem: str) -> str:
     """``back``, ``front`` or ``any`` after the stem's last vowel (-ев of «Тоқаев» does not count)."""
     if stem.endswith("ев"):
         stem = stem[:-2]
+    if stem[-1:] in ("к", "г"):  # к г are front consonants: «банкі», «парктері»
+        return "front"
     for ch in reversed(stem):
         if ch in BACK:
             return "back"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Names pymorphy3 reads wrongly («Акорде» → «акорд»), declined like the gazetteer's places.
+EXTRA_NAMES = ("Акорда", "Мажилис", "Сенат", "Самрук-Казына", "Байтерек")
 _SURNAME = re.compile(r"^(.{2,}?(?:ов|ев|ёв|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)?$")
 
 
@@ -37,12 +39,12 @@ def _proper_name(low: str) -> str | None:
         return place
     parses = morph().parse(low)
     top = parses[0]
-    if "Name" in top.tag:
+    if "Name" in top.tag and top.is_known:  # a dictionary first name: Марины → марина
         return top.normal_form
     match = _SURNAME.match(low)
     if match and _may_be_surname(parses):
         return match.group(1)
-    return None
+    return top.normal_form if "Name" in top.tag else None
 
 
 def _may_be_surname(parses: list) -> bool:
@@ -58,11 +60,10 @@ def place_forms() -> dict[str, str]:
     from newsdesk.gazetteer import load_places
 
     forms: dict[str, str] = {}
-    for place in load_places():
-        for name in (place.ru, *place.aliases):
-            low = name.lower().replace("ё", "е")
-            if " " not in low and re.fullmatch(r"[а-я-]+", low):
-                forms.update(dict.fromkeys(declensions(low), low))
+    for name in (*EXTRA_NAMES, *(n for p in load_places() for n in (p.ru, *p.aliases))):
+        low = name.lower().replace("ё", "е")
+        if " " not in low and re.fullmatch(r"[а-я-]+", low):
+            forms.update(dict.fromkeys(declensions(low), low))
     return forms
 
 

@@ -1,0 +1,233 @@
+"""People, organisations and places in a text, normalised and merged: ``records.Entity``.
+
+Russian text (one pipeline, each step a small function)::
+
+    natasha NER (slovnet, loaded once per process)
+      + acronyms: «Шанхайской организации сотрудничества (ШОС)» → one entity, learnt by the
+        caller's AcronymIndex; a later «ШОС» alone lands on it; known acronyms of our own list
+      + people natasha misses: a first name + a surname by pymorphy3 («Ерболат Досаев»), or a
+        name + хан/батыр («Абылай хана»)
+      + our fixes: «Акорда» is an organisation, never a person
+      + places of our gazetteer (canonical names: «Алма-Ате» → Алматы)
+    → normalised to the nominative (``names.normalize``) → merged per text with mention counts,
+      spans and a Latin slug; a surname alone joins the full name said earlier.
+
+Kazakh text: the gazetteer plus capitalised-word heuristics (``kk_entities``).
+natasha takes ~1 s and ~250 MB to load; call ``load()`` at start-up to pay it early.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsdesk import gazetteer, names, rulemma
+from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
+from newsdesk.records import Entity
+from newsdesk.slug import slugify
+
+log = logging.getLogger(__name__)
+
+_ACRONYM = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\-]{1,7}"
+_ACRONYM_WORD = re.compile(rf"(?<![\w-]){_ACRONYM}(?![\w-])")
+_PAREN_ACRONYM = re.compile(rf"\s*\(({_ACRONYM})\)")
+_CAPITALISED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+)?")
+_TITLE_WORDS = re.compile(r"\s+(хан|хана|хану|ханом|хане|батыр|батыра|батыру|батыром|би)\b")
+# Names natasha gets wrong, with the type they are: the presidential residence stands for the
+# administration, like «Кремль».
+FIXED_TYPES = {"акорда": "ORG", "кремль": "ORG", "белый дом": "ORG"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    type: str  # PER, ORG, LOC
+    start: int
+    end: int
+    text: str
+    name: str = ""  # normalised; filled by ``_name``
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[object, object]:
+    """natasha's segmenter and NER tagger, loaded once per process (~1 s)."""
+    import yargy  # noqa: F401 - patches pymorphy2 (pulled in by natasha) for Python 3.11
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    log.info("loading natasha NER")
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def natasha_mentions(text: str) -> list[Mention]:
+    """Plain natasha NER spans (also the baseline in bench/language.py)."""
+    from natasha import Doc
+
+    segmenter, tagger = load()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [Mention(s.type, s.start, s.stop, s.text) for s in doc.spans]
+
+
+def extract(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Entity]:
+    """Entities of one text, merged, with mention counts, spans and slugs."""
+    return merge(mentions(text, lang, acronyms), acronyms or _default_acronyms())
+
+
+def extract_many(texts: Iterable[str], lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[list[Entity]]:
+    """``extract`` over many texts sharing one acronym index (what a text teaches, later ones use)."""
+    index = acronyms or _default_acronyms()
+    return [extract(text, lang, index) for text in texts]
+
+
+@lru_cache(maxsize=1)
+def _default_acronyms() -> AcronymIndex:
+    return AcronymIndex()
+
+
+def mentions(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Mention]:
+    """Every entity mention with its offsets and normalised name, in text order."""
+    if not text or not text.strip():
+        return []
+    index = acronyms or _default_acronyms()
+    if lang == "kk":
+        from newsdesk import kk_entities
+
+        return kk_entities.mentions(text)
+    found = _split_acronyms(natasha_mentions(text), text, index)
+    found += _missed_people(text, found)
+    found += _lone_acronyms(text, found, index)
+    found = _places(text, [_fix_type(m) for m in found])
+    unique = {(m.start, m.end): m for m in found}.values()
+    return sorted((_name(m, index) for m in unique), key=lambda m: m.start)
+
+
+def _split_acronyms(found: list[Mention], text: str, index: AcronymIndex) -> list[Mention]:
+    """«Шанхайской организации сотрудничества (ШОС)»: learn ШОС, keep two mentions."""
+    out = []
+    for m in found:
+        full, acronym = _with_acronym(m, text)
+        if acronym:
+            out.append(acronym)
+            if full.type in ("ORG", "LOC") and initials_fit(acronym.text, full.text):
+                index.learn(acronym.text, names.normalize(full.text, full.type), full.type)
+        out.append(full)
+    return out
+
+
+def _with_acronym(m: Mention, text: str) -> tuple[Mention, Mention | None]:
+    """The mention without a trailing «(ABBR)», and the acronym's own mention if there is one."""
+    inner = _PAREN_ACRONYM.search(m.text)
+    if inner and inner.end() == len(m.text):
+        full = Mention(m.type, m.start, m.start + inner.start(), m.text[: inner.start()])
+        return full, Mention(m.type, m.start + inner.start(1), m.start + inner.end(1), inner.group(1))
+    after = _PAREN_ACRONYM.match(text, m.end)
+    if after:
+        return m, Mention(m.type, after.start(1), after.end(1), after.group(1))
+    return m, None
+
+
+def _missed_people(text: str, found: list[Mention]) -> list[Mention]:
+    """First name + surname pairs and «X хан» natasha did not tag."""
+    taken = [(m.start, m.end) for m in found]
+    people = []
+    for match in _CAPITALISED.finditer(text):
+        end = _person_end(text, match)
+        if end and not _overlaps(match.start(), end, taken):
+            people.append(Mention("PER", match.start(), end, text[match.start() : end]))
+            taken.append((match.start(), end))
+    return people
+
+
+def _person_end(text: str, first: re.Match[str]) -> int | None:
+    title = _TITLE_WORDS.match(text, first.end())
+    if title and _looks_like_name(first.group()):
+        return title.end()
+    second = _CAPITALISED.match(text, first.end() + 1) if text[first.end() : first.end() + 1] == " " else None
+    if second and _is_first_name(first.group()) and _is_surname(second.group()):
+        return second.end()
+    return None
+
+
+def _looks_like_name(word: str) -> bool:
+    parse = rulemma.morph().parse(word.lower())[0]
+    return "Name" in parse.tag or not parse.is_known or "Geox" not in parse.tag and parse.tag.POS == "NOUN"
+
+
+def _is_first_name(word: str) -> bool:
+    return any("Name" in p.tag for p in rulemma.morph().parse(word.lower())[:2])
+
+
+def _is_surname(word: str) -> bool:
+    low = word.lower()
+    parses = rulemma.morph().parse(low)
+    return any("Surn" in p.tag for p in parses[:3]) or bool(re.search(r"(ов|ев|ин|ова|ева|ина|улы|кызы)\w{0,3}$", low))
+
+
+def _lone_acronyms(text: str, found: list[Mention], index: AcronymIndex) -> list[Mention]:
+    """Acronyms natasha left untagged: known ones (our list, or learnt) become mentions."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for match in _ACRONYM_WORD.finditer(text):
+        known = index.lookup(match.group())
+        if known and match.group() not in NOT_NAMES and not _overlaps(match.start(), match.end(), taken):
+            out.append(Mention(known[1], match.start(), match.end(), match.group()))
+    return out
+
+
+def _fix_type(m: Mention) -> Mention:
+    fixed = FIXED_TYPES.get(names.normalize(m.text, "LOC").lower())
+    return Mention(fixed, m.start, m.end, m.text) if fixed and fixed != m.type else m
+
+
+def _places(text: str, found: list[Mention]) -> list[Mention]:
+    """Gazetteer places: canonical names for natasha's LOC spans, and the places it missed."""
+    out = list(found)
+    taken = [(m.start, m.end) for m in found]
+    for place in gazetteer.find(text, "ru"):
+        if not _overlaps(place.start, place.end, taken):
+            out.append(Mention("LOC", place.start, place.end, place.text, place.place.ru))
+    return out
+
+
+def _name(m: Mention, index: AcronymIndex) -> Mention:
+    if m.name:
+        return m
+    known = index.lookup(m.text) if _ACRONYM_WORD.fullmatch(m.text) else None
+    if known:
+        return Mention(known[1], m.start, m.end, m.text, known[0])
+    place = gazetteer.find(m.text, "ru")
+    if m.type == "LOC" and len(place) == 1 and place[0].text == m.text.strip():
+        return Mention(m.type, m.start, m.end, m.text, place[0].place.ru)
+    return Mention(m.type, m.start, m.end, m.text, names.normalize(m.text, m.type))
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def merge(found: list[Mention], acronyms: AcronymIndex | None = None) -> list[Entity]:
+    """One Entity per (type, name); a lone surname joins the full name it ends."""
+    entities: dict[tuple[str, str], Entity] = {}
+    for m in found:
+        if not m.name:
+            continue
+        key = _merge_key(m, entities)
+        entity = entities.get(key)
+        if entity is None:
+            entities[key] = Entity(m.name, m.type, 1, slugify(m.name), [(m.start, m.end)])
+        else:
+            entity.mentions += 1
+            entity.spans.append((m.start, m.end))
+    return sorted(entities.values(), key=lambda e: (-e.mentions, e.spans[0][0]))
+
+
+def _merge_key(m: Mention, entities: dict[tuple[str, str], Entity]) -> tuple[str, str]:
+    key = (m.type, m.name.lower())
+    if m.type == "PER" and " " not in m.name and key not in entities:
+        for other_type, other in entities:
+            if other_type == "PER" and other.split()[-1] == key[1]:
+                return other_type, other
+    return key

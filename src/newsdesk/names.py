@@ -1,0 +1,118 @@
+"""Russian entity names to the nominative: «Шанхайской организации сотрудничества» →
+«Шанхайская организация сотрудничества», «Абылай хана» → «Абылай хан», «Токаеву» → «Токаев».
+
+People: every word on its own (first names and patronymics through pymorphy3, surnames through
+``rulemma``'s surname rule). Organisations and places: the leading adjectives and the head noun
+are put in the nominative, what follows the head (a genitive phrase, a quoted name) is kept.
+Capitalisation of each word is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk import rulemma
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_TITLES = {"хана": "хан", "хану": "хан", "ханом": "хан", "хане": "хан", "батыра": "батыр",
+           "батыру": "батыр", "батыром": "батыр", "батыре": "батыр"}  # fmt: skip
+
+
+def normalize(text: str, type_: str) -> str:
+    """Nominative form of an entity mention (``type_`` PER, ORG or LOC)."""
+    text = _clean(text)
+    if not text or not re.search(r"[а-яёА-ЯЁ]", text):
+        return text
+    if type_ == "PER":
+        return _person(text)
+    return _phrase(text)
+
+
+def _clean(text: str) -> str:
+    """One line, no outer punctuation, quotes balanced: «АО «Казахтелеком»» stays whole."""
+    text = " ".join(text.replace("\u00a0", " ").split()).strip(" ,.;:\"'()")
+    text = text.lstrip("»").rstrip("«")
+    if text.startswith("«") and text.endswith("»") and text.count("«") == 1:
+        text = text[1:-1]
+    if text.count("«") > text.count("»"):
+        text += "»"
+    return text
+
+
+def _person(text: str) -> str:
+    female = any(_is_female_name(m.group()) for m in _WORD.finditer(text))
+    return _WORD.sub(lambda m: _person_word(m.group(), female), text)
+
+
+def _is_female_name(word: str) -> bool:
+    parse = rulemma.morph().parse(word.lower())[0]
+    return "Name" in parse.tag and "femn" in parse.tag and parse.is_known
+
+
+def _person_word(word: str, female: bool) -> str:
+    if "-" in word:
+        return "-".join(_person_word(part, female) for part in word.split("-"))
+    low = word.lower()
+    if low in _TITLES:
+        return _TITLES[low]
+    if not word[:1].isupper() or word.isupper():
+        return word
+    lemma = rulemma.lemma(word)
+    if female and lemma.endswith(("ов", "ев", "ёв", "ин", "ын")) and low != lemma:
+        lemma += "а"  # Марины Ивановой → Марина Иванова
+    return _recase(lemma, word)
+
+
+def _recase(new: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return new.upper()
+    parts = new.split("-")
+    olds = like.split("-")
+    if len(parts) != len(olds):
+        return new[:1].upper() + new[1:] if like[:1].isupper() else new
+    return "-".join(p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, olds, strict=True))
+
+
+def _phrase(text: str) -> str:
+    """Put the leading adjectives and the head noun of ``text`` in the nominative."""
+    words = list(_WORD.finditer(text))
+    if not words or words[0].start() != 0:
+        return text
+    pieces, pos = [], 0
+    for match in words:
+        word = match.group()
+        if word.isupper() and len(word) > 1:
+            break
+        parse = _parse(word)
+        if parse is None:
+            break
+        nominative = _nominative(parse)
+        if nominative is None:
+            break
+        pieces.append(text[pos : match.start()] + _recase(nominative, word))
+        pos = match.end()
+        if "NOUN" in parse.tag:
+            break
+    return "".join(pieces) + text[pos:]
+
+
+def _parse(word: str):  # noqa: ANN202 - pymorphy3 parse objects have no stubs
+    """The reading of ``word`` as an adjective or a noun in an oblique case, if any."""
+    place = rulemma.place_forms().get(word.lower())
+    for parse in rulemma.morph().parse(word.lower()):
+        if parse.tag.POS in ("ADJF", "PRTF", "NOUN") and parse.tag.case:
+            if place and parse.tag.POS != "NOUN":
+                continue
+            return parse
+    return None
+
+
+def _nominative(parse) -> str | None:  # noqa: ANN001
+    if parse.tag.case == "nomn":
+        return parse.word
+    place = rulemma.place_forms().get(parse.word)
+    if place:
+        return place
+    wanted = {"nomn", parse.tag.number} if parse.tag.number else {"nomn"}
+    inflected = parse.inflect(wanted) or parse.inflect({"nomn"})
+    return inflected.word if inflected else None
