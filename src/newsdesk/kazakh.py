@@ -44,6 +44,8 @@ PROTECTED_WORDS = """
     әрқашан барлық бәрі кейде адам ана әке бала дала қала тау су ел жер белгі кеңес күрес жалақы
     ақы қазы күші ісі сайлауы сияқты туралы бойынша арқылы кейін дейін шейін қатысты байланысты
     сәйкес тиісті жайлы жөнінде мүмкін керек қажет тиіс арасы алды арты үсті асты іші сырты
+    баға аға қазақстан қырғызстан өзбекстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
+    дағыстан татарстан башқұртстан
 """
 
 # suffix → the classes of the letter before it that allow it ("V" vowel, "S" л р й у, "N" м н ң,
@@ -81,6 +83,7 @@ SLOTS = (ATTRIBUTIVE, CASE, POSSESSIVE, PLURAL, VERB)
 
 # Stems that end like a suffix: place names and common words (checked at every step).
 PROTECTED = frozenset(PROTECTED_WORDS.split())
+_FRONT_ONLY = frozenset(("мен", "бен", "пен", "менен", "бенен", "пенен"))  # the instrumental has no back form
 _RESTORE_VOICING = {"б": "п", "г": "к", "ғ": "қ"}
 _VOWEL_DROP = {"халқ": "халық", "орн": "орын", "ауз": "ауыз", "ерн": "ерін", "мұрн": "мұрын",
                "қарн": "қарын", "құлқ": "құлық", "көрк": "көрік", "бөрк": "бөрік", "ерк": "ерік"}  # fmt: skip
@@ -88,8 +91,12 @@ _NUMBER_SUFFIX = re.compile(r"^(.*[\d\w.])-[а-яәғқңөұүһі]+$")
 
 
 def final_class(stem: str) -> str:
-    """The assimilation class of a stem's last letter: V, S, N, Z or T ("" for digits etc.)."""
-    last = stem[-1]
+    """The assimilation class of a stem's last letter: V, S, N, Z or T ("" for digits etc.).
+
+    у и (a vowel letter and a glide at once: «Атыраудың», «судың») count as S."""
+    last = stem.rstrip("ьъ")[-1:] or stem[-1]
+    if last in "уи":
+        return "S"
     if last in VOWELS:
         return "V"
     if last in SONORANT:
@@ -103,8 +110,8 @@ def final_class(stem: str) -> str:
 
 def harmony(stem: str) -> str:
     """``back``, ``front`` or ``any`` after the stem's last vowel (-ев of «Тоқаев» does not count)."""
-    if stem.endswith("ев"):
-        stem = stem[:-2]
+    if stem.endswith(("ев", "ов", "ёв", "ин")) and len(stem) > 4:
+        return "any"  # Russian-style surnames: Kazakh writes both «Тоқаевтың» and «Игіліковтің»
     if stem[-1:] in ("к", "г"):  # к г are front consonants: «банкі», «парктері»
         return "front"
     for ch in reversed(stem):
@@ -118,6 +125,8 @@ def harmony(stem: str) -> str:
 
 
 def _suffix_harmony(suffix: str) -> str:
+    if suffix in _FRONT_ONLY:
+        return "any"
     for ch in suffix:
         if ch in BACK:
             return "back"
@@ -128,8 +137,10 @@ def _suffix_harmony(suffix: str) -> str:
 
 def _fits(stem: str, suffix: str, allowed: str) -> bool:
     """May ``suffix`` follow ``stem``? (length, vowel, harmony, assimilation)"""
-    if len(stem) < (3 if len(suffix) == 1 or suffix in ("сы", "сі") else 2) or not VOWELS.intersection(stem):
+    if len(stem) < (3 if suffix in ("сы", "сі") else 2) or not VOWELS.intersection(stem):
         return False
+    if suffix in ("ы", "і") and stem[-1] == "ш" and stem[-2:-1] not in VOWELS - {"у"}:
+        return False  # «басшы», «оқушы»: the agent suffix -шы, not a possessive
     if len(suffix) > 2 and suffix[0] in VOWELS and stem[-1] == stem[-2]:
         return False  # «қымбатт+ады»: no stem ends in a doubled consonant, read «қымбатта+ды»
     wanted, have = _suffix_harmony(suffix), harmony(stem)
@@ -155,7 +166,7 @@ def _strip_slot(word: str, slot: dict[str, str]) -> str | None:
     if protected:
         return protected[0]
     fitting.sort(key=len)  # the longest suffix first, unless -сы leaves «жұмы» where «жұмыс» fits
-    if slot is POSSESSIVE and len(fitting) > 1 and fitting[0][-1] in "ыі":
+    if slot is POSSESSIVE and len(fitting) > 1 and fitting[0][-1] in "ыі" and fitting[0][-2:-1] != "ш":
         return fitting[1]
     return fitting[0]
 
@@ -166,7 +177,7 @@ def stem(word: str) -> str:
     word = word.lower().replace("ё", "е")
     if "-" in word:
         return _stem_hyphenated(word)
-    if len(word) < 4 or word in PROTECTED:
+    if len(word) < 3 or word in PROTECTED:
         return word
     current, stripped = word, False
     for slot in SLOTS:
