@@ -88,9 +88,10 @@ def _hit(row: Any, score: float, terms: frozenset[str]) -> Hit:
         published = datetime.fromisoformat(published).replace(tzinfo=UTC)
     elif published is not None:
         published = published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
-    return Hit(row.id, round(score, 6), snippets.snippet(paragraphs, row.lang, terms),
-               snippets.highlight(row.title, row.lang, terms), row.title, row.url, row.source, published,
-               row.lang, row.rubric)
+    title = snippets.highlight(row.title, row.lang, terms)
+    snippet = snippets.snippet(paragraphs, row.lang, terms, scan="<mark>" not in title)
+    return Hit(row.id, round(score, 6), snippet, title, row.title, row.url, row.source, published, row.lang,
+               row.rubric)
 
 
 def analyze_article(article: Article) -> IndexedDoc:

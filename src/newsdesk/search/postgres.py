@@ -9,6 +9,7 @@ weights in the same 6 : 2 : 1 proportion as the SQLite backend's BM25.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
@@ -20,9 +21,10 @@ from newsdesk.search.terms import IndexedDoc
 MAX_POSITION = 16383  # PostgreSQL clamps positions here
 MAX_POSITIONS = 256  # and keeps at most this many per lexeme
 WEIGHTS = "CAST('{0.1, 0.1667, 0.3333, 1.0}' AS real[])"  # D, C (body), B (lead), A (title)
-RANK = f"ts_rank_cd({WEIGHTS}, h.tsv, CAST(:q AS tsquery), 1)"
+RANK = "ts_rank_cd({weights}, h.tsv, {q}, 1)"
 VALUES = {**docs.VALUES, "tsv": "CAST(:tsv AS tsvector)"}
 JOIN = " JOIN articles a ON a.id = d.article_id"
+_SAFE = re.compile(r"(?:[^\W_]|[ '&|()<\->])*")  # what tsquery() can produce
 
 
 def tsvector(doc: IndexedDoc) -> str:
@@ -30,7 +32,7 @@ def tsvector(doc: IndexedDoc) -> str:
     positions: dict[str, dict[int, str]] = {}
     pos = 1
     for terms, weight in ((doc.title, "A"), (doc.lead, "B"), (doc.body, "C")):
-        for term in terms:
+        for term in terms.split():
             seen = positions.setdefault(term, {})
             if len(seen) < MAX_POSITIONS:
                 seen.setdefault(min(pos, MAX_POSITION), weight)
@@ -53,19 +55,32 @@ def _filtered(plan: Plan) -> tuple[str, str]:
     return JOIN, f" AND {plan.where.sql}"
 
 
+def tsquery_literal(plan: Plan) -> str:
+    """The query as an SQL literal, not a bound parameter: with a parameter, a prepared statement's
+    generic plan cannot see how rare the terms are and walks the whole table by docid instead of
+    using the GIN index.  Safe: terms are runs of letters and digits (``terms.lemma_terms``)."""
+    tsquery = plan.query.tsquery()
+    if not _SAFE.fullmatch(tsquery):
+        raise ValueError(f"refusing an unexpected tsquery {tsquery!r}")
+    quoted = tsquery.replace("'", "''")
+    return f"CAST('{quoted}' AS tsquery)"
+
+
 def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
     """(article id, score) of one page of hits, best first."""
     join, where = _filtered(plan)
-    score = f"{RANK} * {recency_sql('h.day')}" if plan.recency else RANK
+    q = tsquery_literal(plan)
+    rank = RANK.format(weights=WEIGHTS, q=q)
+    score = f"{rank} * {recency_sql('h.day')}" if plan.recency else rank
     sql = (f"SELECT h.article_id, {score} AS score FROM ("
            f"SELECT d.docid, d.article_id, d.tsv, d.day FROM search_docs d{join} "
-           f"WHERE d.tsv @@ CAST(:q AS tsquery){where} ORDER BY d.docid DESC LIMIT :cap) h "
+           f"WHERE d.tsv @@ {q}{where} ORDER BY d.docid DESC LIMIT :cap) h "
            "ORDER BY score DESC, h.docid DESC LIMIT :limit OFFSET :offset")
     stmt = text(sql).bindparams(*plan.where.binds)
-    return [(r[0], float(r[1])) for r in conn.execute(stmt, plan.params(plan.query.tsquery()))]
+    return [(r[0], float(r[1])) for r in conn.execute(stmt, plan.params(""))]
 
 
 def count(conn: Connection, plan: Plan) -> int:
     join, where = _filtered(plan)
-    stmt = text(f"SELECT count(*) FROM search_docs d{join} WHERE d.tsv @@ CAST(:q AS tsquery){where}")
-    return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params(plan.query.tsquery())).scalar() or 0)
+    stmt = text(f"SELECT count(*) FROM search_docs d{join} WHERE d.tsv @@ {tsquery_literal(plan)}{where}")
+    return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params("")).scalar() or 0)

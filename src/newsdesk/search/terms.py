@@ -43,16 +43,16 @@ def text_terms(text: str, lang: str | None) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class IndexedDoc:
-    """One article as the index sees it: the terms of its title, lead and body."""
+    """One article as the index sees it: the terms of its title, lead and body, space-separated."""
 
     article_id: str
-    title: tuple[str, ...]
-    lead: tuple[str, ...]
-    body: tuple[str, ...]
+    title: str
+    lead: str
+    body: str
     day: int | None = None  # publication day, days since 1970-01-01 UTC
 
     def fields(self) -> tuple[str, str, str]:
-        return " ".join(self.title), " ".join(self.lead), " ".join(self.body)
+        return self.title, self.lead, self.body
 
     def pack(self) -> bytes:
         """Compact copy of the terms, kept so a document can be removed or re-fed without re-analysis."""
@@ -61,13 +61,13 @@ class IndexedDoc:
 
 def unpack(article_id: str, blob: bytes, day: int | None = None) -> IndexedDoc:
     title, lead, body = zlib.decompress(blob).decode().split("\x1f")
-    return IndexedDoc(article_id, tuple(title.split()), tuple(lead.split()), tuple(body.split()), day)
+    return IndexedDoc(article_id, title, lead, body, day)
 
 
 def analyze_fields(article_id: str, title: str, lead: str, body: str, lang: str | None,
                    published_at: datetime | None = None) -> IndexedDoc:
-    return IndexedDoc(article_id, tuple(text_terms(title, lang)), tuple(text_terms(lead, lang)),
-                      tuple(text_terms(body, lang)), day_number(published_at))
+    return IndexedDoc(article_id, " ".join(text_terms(title, lang)), " ".join(text_terms(lead, lang)),
+                      " ".join(text_terms(body, lang)), day_number(published_at))
 
 
 def day_number(moment: datetime | None) -> int | None:

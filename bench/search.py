@@ -1,0 +1,425 @@
+"""Search at scale: our lemma index (SQLite FTS5) against PostgreSQL's ``russian`` configuration.
+
+    .venv/bin/python bench/search.py --sizes 100000 1000000
+
+1. Analysis: every distinct real item of ``ru_news_scale_mix`` (47,480) is lemmatised ONCE; the
+   replicas that make up 100,000 / 1,000,000 articles (same texts, new ids ``rep<k>-<id>``) reuse
+   those terms.  Build rates are given with that reuse and as projected without it.
+2. Per size: the articles are stored in a real SQLite archive, then indexed (FTS5); PostgreSQL's own
+   ``to_tsvector('russian', title || ' ' || body)`` + GIN is built on the same texts in a temporary
+   database; optionally our PostgreSQL backend (``--ours-pg-max``) and tantivy over our terms.
+3. Latency of ~50 hand-written 1-, 2- and 3-word queries (bench/search_sets.py), each run
+   ``--repeat`` times after a warm-up: p50 / p95 per query length.
+4. Inflection recall on hand-written pairs (query form vs a document with only other forms), ours
+   vs PostgreSQL ``russian``, and false matches on words sharing a stem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from common import ROOT, header, real_items, write_report
+from newsdesk import lang as language
+from newsdesk.records import Article
+from newsdesk.search import Filters, engine, parse, search
+from newsdesk.search.filters import condition
+from newsdesk.search.plan import Plan
+from newsdesk.search.terms import IndexedDoc, analyze_fields
+from newsdesk.store import open_archive
+from search_alt import PgRussian, Tantivy, TempDatabase
+from search_sets import NEGATIVES, PAIRS, QUERIES
+
+BATCH = 2000
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+ARTICLE_SQL = (
+    "INSERT INTO articles (id, kind, title, lead, body, published_at, source, lang, rubric, "
+    "content_hash, revision) VALUES (?, 'article', ?, '', ?, ?, ?, 'ru', ?, '', 1)"
+)
+
+
+@dataclass
+class Corpus:
+    items: list[dict]
+    docs: list[IndexedDoc]
+    seconds: float
+    tokens: int
+
+    def rows(self, n: int):  # noqa: ANN201 - iterator of (index, id, item, doc)
+        for i in range(n):
+            k, j = divmod(i, len(self.items))
+            item_id = self.items[j]["id"] if k == 0 else f"rep{k}-{self.items[j]['id']}"
+            yield i, item_id, self.items[j], self.docs[j]
+
+
+@dataclass
+class Size:
+    n: int
+    figures: dict[str, float | int | str] = field(default_factory=dict)
+    latency: dict[str, dict[int, list[float]]] = field(default_factory=dict)
+
+
+def body(item: dict) -> str:
+    return "\n\n".join(p for p in (item.get("text") or "").split("\n") if p.strip())
+
+
+def published(item: dict) -> datetime | None:
+    value = item.get("published_at")
+    return datetime.fromisoformat(value).astimezone(UTC) if value else None
+
+
+def analyse(items: list[dict]) -> Corpus:
+    started = time.perf_counter()
+    docs = [analyze_fields(it["id"], it.get("title") or "", "", body(it), "ru", published(it)) for it in items]
+    seconds = time.perf_counter() - started
+    return Corpus(items, docs, seconds, sum(len(d.title.split()) + len(d.body.split()) for d in docs))
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# --- ours: SQLite FTS5 -------------------------------------------------------------------------------
+
+
+def sqlite_archive(path: Path, corpus: Corpus, n: int) -> float:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    open_archive(str(path)).dispose()
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous=OFF")
+    rows = (
+        (aid, it.get("title") or "", body(it), _sqlite_date(published(it)), it.get("source"), it.get("rubric"))
+        for _, aid, it, _ in corpus.rows(n)
+    )
+    with db:
+        db.executemany(ARTICLE_SQL, rows)
+    db.close()
+    return time.perf_counter() - started
+
+
+def _sqlite_date(moment: datetime | None) -> str | None:
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds") if moment else None
+
+
+def file_bytes(path: Path) -> int:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, size = db.execute("PRAGMA page_count").fetchone()[0], db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    return pages * size
+
+
+def build_ours(url: str, corpus: Corpus, n: int) -> float:
+    archive = open_archive(url)
+    started = time.perf_counter()
+    batch: list[IndexedDoc] = []
+    for _, aid, _, doc in corpus.rows(n):
+        batch.append(replace(doc, article_id=aid))
+        if len(batch) == BATCH:
+            with archive.engine.begin() as conn:
+                engine.write(conn, batch)
+            batch = []
+    with archive.engine.begin() as conn:
+        engine.write(conn, batch)
+    seconds = time.perf_counter() - started
+    archive.dispose()
+    return seconds
+
+
+def time_ours(url: str, repeat: int) -> dict[str, dict[int, list[float]]]:
+    """Latency of ranked top-20 ids alone ('rank') and of the full search() with count and snippets."""
+    archive = open_archive(url)
+    out: dict[str, dict[int, list[float]]] = {"rank": {}, "search": {}}
+    with archive.engine.connect() as conn:
+        backend = engine.backend(conn)
+        for words, queries in QUERIES.items():
+            for q in queries:
+                plan = Plan(parse(q), condition(Filters()))
+                rank = _timed(lambda p=plan: backend.ranked(conn, p), repeat)
+                full = _timed(lambda q=q: search(conn, q), repeat)
+                out["rank"].setdefault(words, []).extend(rank)
+                out["search"].setdefault(words, []).extend(full)
+    archive.dispose()
+    return out
+
+
+def _timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+# --- PostgreSQL: russian baseline and our backend --------------------------------------------------
+
+
+def run_pg_russian(db: TempDatabase, corpus: Corpus, size: Size, repeat: int) -> None:
+    pg = PgRussian(db)
+    load = pg.load((i, it.get("title") or "", body(it)) for i, _, it, _ in corpus.rows(size.n))
+    log(f"pg russian: texts copied in {load:.0f} s; building tsvector + GIN")
+    seconds, added = pg.build()
+    size.figures.update(pg_load_s=load, pg_build_s=seconds, pg_bytes=added)
+    log(f"pg russian: built in {seconds:.0f} s, {added / 1e9:.2f} GB")
+    size.latency["pg russian ranked"] = _time_queries(pg.ranked, repeat)
+    size.latency["pg russian unranked"] = _time_queries(pg.unranked, repeat)
+    pg.conn.execute("DROP TABLE ru_docs")
+    pg.close()
+
+
+def _time_queries(fn, repeat: int) -> dict[int, list[float]]:  # noqa: ANN001
+    return {words: [t for q in qs for t in _timed(lambda q=q: fn(q), repeat)] for words, qs in QUERIES.items()}
+
+
+def run_ours_pg(db: TempDatabase, corpus: Corpus, size: Size, repeat: int) -> None:
+    archive = open_archive(db.url)
+    with archive.engine.begin() as conn:
+        conn.exec_driver_sql("TRUNCATE articles CASCADE; TRUNCATE search_docs")
+    raw = archive.engine.raw_connection()
+    with (
+        raw.cursor() as cur,
+        cur.copy(
+            "COPY articles (id, kind, title, lead, body, published_at, source, lang, "
+            "rubric, content_hash, revision) FROM STDIN"
+        ) as copy,
+    ):
+        for _, aid, it, _ in corpus.rows(size.n):
+            copy.write_row(
+                (
+                    aid,
+                    "article",
+                    it.get("title") or "",
+                    "",
+                    body(it),
+                    published(it),
+                    it.get("source"),
+                    "ru",
+                    it.get("rubric"),
+                    "",
+                    1,
+                )
+            )
+    raw.commit()
+    raw.close()
+    archive.dispose()
+    seconds = build_ours(db.url, corpus, size.n)
+    with db.connect() as conn:
+        conn.execute("VACUUM ANALYZE search_docs")
+        added = conn.execute("SELECT pg_total_relation_size('search_docs')").fetchone()[0]
+    size.figures.update(ours_pg_build_s=seconds, ours_pg_bytes=added)
+    log(f"ours on PostgreSQL: built in {seconds:.0f} s, {added / 1e9:.2f} GB")
+    timings = time_ours(db.url, repeat)
+    size.latency["ours PostgreSQL rank"] = timings["rank"]
+    size.latency["ours PostgreSQL search()"] = timings["search"]
+
+
+# --- tantivy over our terms --------------------------------------------------------------------------
+
+
+def run_tantivy(path: Path, corpus: Corpus, size: Size, repeat: int) -> None:
+    index = Tantivy(path)
+    seconds = index.build((i, doc) for i, _, _, doc in corpus.rows(size.n))
+    size.figures.update(tantivy_build_s=seconds, tantivy_bytes=index.size())
+    log(f"tantivy: built in {seconds:.0f} s, {index.size() / 1e9:.2f} GB")
+    size.latency["tantivy (our terms)"] = _time_queries(lambda q: index.search(parse(q)), repeat)
+
+
+# --- one size ----------------------------------------------------------------------------------------
+
+
+def run_size(n: int, corpus: Corpus, args: argparse.Namespace, db: TempDatabase | None) -> Size:
+    size = Size(n)
+    path = args.workdir / f"search_{n}.db"
+    log(f"{n:,}: storing articles in {path}")
+    size.figures["store_s"] = sqlite_archive(path, corpus, n)
+    before = file_bytes(path)
+    log(f"{n:,}: indexing (FTS5)")
+    size.figures["fts_build_s"] = build_ours(str(path), corpus, n)
+    size.figures["fts_bytes"] = file_bytes(path) - before
+    log(f"{n:,}: FTS5 built in {size.figures['fts_build_s']:.0f} s; timing queries")
+    timings = time_ours(str(path), args.repeat)
+    size.latency["ours FTS5 rank"] = timings["rank"]
+    size.latency["ours FTS5 search()"] = timings["search"]
+    if args.tantivy:
+        run_tantivy(args.workdir / f"tantivy_{n}", corpus, size, args.repeat)
+    if db is not None:
+        run_pg_russian(db, corpus, size, args.repeat)
+        if n <= args.ours_pg_max:
+            run_ours_pg(db, corpus, size, args.repeat)
+    if not args.keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return size
+
+
+# --- inflection recall -------------------------------------------------------------------------------
+
+
+def recall(db: TempDatabase | None, workdir: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """engine → category → (found, asked); category 'negatives' counts false matches."""
+    cases = [(cat, q, d) for cat, pairs in PAIRS.items() for q, d in pairs] + [
+        ("negatives", q, d) for q, d in NEGATIVES
+    ]
+    articles = [
+        Article(id=f"case{i}", title="", paragraphs=[d], lang=language.detect(d)) for i, (_, _, d) in enumerate(cases)
+    ]
+    out = {"ours (SQLite)": _recall_ours(str(workdir / "recall.db"), articles, cases)}
+    if db is not None:
+        out["ours (PostgreSQL)"] = _recall_ours(db.url, articles, cases)
+        out["PostgreSQL russian"] = _recall_pg(db, articles, cases)
+    (workdir / "recall.db").unlink(missing_ok=True)
+    return out
+
+
+def _recall_ours(url: str, articles: list[Article], cases: list) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    if not url.startswith("postgresql"):
+        Path(url).unlink(missing_ok=True)
+    archive = open_archive(url)
+    with archive.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM articles")
+    with archive.engine.begin() as conn:
+        engine.remove(conn, list(conn.scalars(text("SELECT article_id FROM search_docs"))))
+    from newsdesk.ingest import ingest
+    from newsdesk.pipeline import Pipeline
+    from newsdesk.search import SearchStage
+
+    ingest(archive, [replace(a, nlp_version=None) for a in articles], Pipeline([SearchStage()]))
+    with archive.engine.connect() as conn:
+        found = [f"case{i}" in {h.id for h in search(conn, q, limit=100).items} for i, (_, q, _) in enumerate(cases)]
+    archive.dispose()
+    return _tally(cases, found)
+
+
+def _recall_pg(db: TempDatabase, articles: list[Article], cases: list) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    with db.connect() as conn:
+        conn.execute(
+            "CREATE TABLE cases (id text PRIMARY KEY, body text, tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('russian', body)) STORED)"
+        )
+        for a in articles:
+            conn.execute("INSERT INTO cases (id, body) VALUES (%s, %s)", (a.id, a.body))
+        found = [
+            bool(
+                conn.execute(
+                    "SELECT 1 FROM cases WHERE id = %s AND tsv @@ plainto_tsquery('russian', %s)", (f"case{i}", q)
+                ).fetchone()
+            )
+            for i, (_, q, _) in enumerate(cases)
+        ]
+        conn.execute("DROP TABLE cases")
+    return _tally(cases, found)
+
+
+def _tally(cases: list, found: list[bool]) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    out: dict[str, tuple[int, int]] = {}
+    for (cat, _, _), hit in zip(cases, found, strict=True):
+        got, asked = out.get(cat, (0, 0))
+        out[cat] = (got + hit, asked + 1)
+    return out
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def report(corpus: Corpus, sizes: list[Size], recalls: dict, command: str) -> str:
+    lines = [
+        "## Search",
+        "",
+        header(command),
+        f"Texts: {len(corpus.items):,} real items of `ru_news_scale_mix` (Russian news articles, Telegram posts, "
+        "feed leads), replicated with new ids (`rep<k>-<id>`) to reach each size. Each distinct text is "
+        f"lemmatised once ({corpus.seconds:.0f} s, {len(corpus.items) / corpus.seconds:,.0f} docs/s, "
+        f"{corpus.tokens / corpus.seconds:,.0f} tokens/s) and its terms reused for the replicas.",
+        "",
+        "### Build",
+        "",
+        "| articles | engine | build s | docs/s (with reuse) | docs/s (if every doc were lemmatised) | size GB |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    lemma_rate = len(corpus.items) / corpus.seconds
+    for s in sizes:
+        f = s.figures
+        for name, key, size_key, analysed in (
+            ("ours, SQLite FTS5", "fts_build_s", "fts_bytes", True),
+            ("ours, PostgreSQL tsvector", "ours_pg_build_s", "ours_pg_bytes", True),
+            ("tantivy over our terms", "tantivy_build_s", "tantivy_bytes", True),
+            ("PostgreSQL russian", "pg_build_s", "pg_bytes", False),
+        ):
+            if key not in f:
+                continue
+            secs = float(f[key]) + (corpus.seconds if analysed else 0)
+            full = (float(f[key]) + s.n / lemma_rate) if analysed else secs
+            lines.append(
+                f"| {s.n:,} | {name} | {secs:.0f} | {s.n / secs:,.0f} | {s.n / full:,.0f} | "
+                f"{int(f[size_key]) / 1e9:.2f} |"
+            )
+    lines += [
+        "",
+        "### Query latency, ms (p50 / p95 over all queries × repeats; 1-, 2-, 3-word queries)",
+        "",
+        "| articles | engine | 1 word | 2 words | 3 words |",
+        "|---:|---|---|---|---|",
+    ]
+    for s in sizes:
+        for name, by_words in s.latency.items():
+            cells = [f"{pct(by_words[w], 50):.1f} / {pct(by_words[w], 95):.1f}" for w in sorted(by_words)]
+            lines.append(f"| {s.n:,} | {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "### Inflection recall (query form vs a document containing only other forms)",
+        "",
+        "| engine | " + " | ".join(recalls[next(iter(recalls))]) + " |",
+        "|---|" + "---:|" * len(recalls[next(iter(recalls))]),
+    ]
+    for name, cats in recalls.items():
+        lines.append(f"| {name} | " + " | ".join(f"{g}/{a}" for g, a in cats.values()) + " |")
+    lines += ["", "(`negatives` = false matches on a different word sharing the stem: lower is better.)", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query after a warm-up")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "search")
+    parser.add_argument("--pg", default=PG_ADMIN, help="admin URL of the local PostgreSQL ('' to skip)")
+    parser.add_argument("--ours-pg-max", type=int, default=100_000, help="largest size for our PostgreSQL backend")
+    parser.add_argument("--tantivy", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite archives")
+    parser.add_argument("--items", type=int, default=0, help="use only the first N real items (quick trials)")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    command = "python bench/search.py " + " ".join(sys.argv[1:])
+    log("lemmatising the distinct texts")
+    corpus = analyse(real_items()[: args.items or None])
+    log(f"{len(corpus.items):,} texts in {corpus.seconds:.0f} s")
+    db = TempDatabase(args.pg) if args.pg else None
+    try:
+        sizes = [run_size(n, corpus, args, db) for n in args.sizes]
+        recalls = recall(db, args.workdir)
+    finally:
+        if db is not None:
+            db.drop()
+    text = report(corpus, sizes, recalls, command)
+    print(text)
+    log(f"written to {write_report('search', text)}")
+
+
+if __name__ == "__main__":
+    main()
