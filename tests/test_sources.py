@@ -149,3 +149,50 @@ def test_cli_sources(tmp_path, monkeypatch):
     assert run(db, "sources", "remove", "https://tengrinews.kz/news.rss").exit_code == 0
     missing = run(db, "sources", "remove", "1")
     assert missing.exit_code == 2 and "no source '1'" in missing.output
+
+
+# --- the web page and the API --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def web(tmp_path, monkeypatch):
+    from test_web_support import make_client
+
+    monkeypatch.delenv("NEWSDESK_FETCH_ALLOW_PRIVATE", raising=False)
+    client = make_client(str(tmp_path / "web.db"))
+    yield client
+    client.close()
+
+
+def test_api_and_page(web):
+    from newsdesk.web.routes.sources import API
+    from test_web_support import TOKEN
+
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert "Источников пока нет" in web.get("/sources").text
+    body = {"url": "https://tengrinews.kz/news.rss", "name": "Tengrinews", "interval_s": 600, "lang": "ru"}
+    refused = web.post(API, json=body)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+    created = web.post(API, json=body, headers=auth)
+    assert created.status_code == 201 and created.headers["Location"] == f"{API}/1"
+    assert created.json()["status"] == "new" and created.json()["interval_s"] == 600
+    twice = web.post(API, json=body, headers=auth)
+    assert twice.status_code == 409 and twice.json()["error"] == {
+        "code": "conflict", "message": "https://tengrinews.kz/news.rss is already watched", "field": "url"}
+    for bad, field in (({"url": "https://x.kz/", "interval_s": 5}, "interval_s"),
+                       ({"url": "http://169.254.169.254/"}, "url"), ({"url": "https://x.kz/", "kind": "x"}, "kind")):
+        error = web.post(API, json=bad, headers=auth)
+        assert error.status_code == 422 and error.json()["error"]["field"] == field, error.text
+    with web.app.state.archive.engine.begin() as conn:
+        record_poll(conn, 1, PollRecord(datetime.now(UTC), False, 503, None, 0, "tengrinews.kz: HTTP 503"))
+    page = web.get("/sources").text
+    assert "Tengrinews" in page and "tengrinews.kz: HTTP 503" in page and "сбои" in page
+    twin = web.get("/sources?format=json").json()
+    assert twin["items"][0]["consecutive_failures"] == 1
+    assert web.get(API).json()["items"][0]["last_error"] == "tengrinews.kz: HTTP 503"
+    assert web.get(f"{API}/1").json()["name"] == "Tengrinews"
+    assert web.delete(f"{API}/1").status_code == 401
+    assert web.delete(f"{API}/1", headers=auth).status_code == 204
+    gone = web.get(f"{API}/1")
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
+    assert web.get("/api/v1/sources").status_code == 200  # the outlets facet is still there

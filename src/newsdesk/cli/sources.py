@@ -113,7 +113,7 @@ def watch_cmd(
         report = watcher.run_once(force) if once or force else watcher.run()
     watcher.close()
     if not obj.quiet:
-        err.print(report.line(), markup=False)
+        err.print(report.line(), markup=False, soft_wrap=True)
 
 
 @contextmanager

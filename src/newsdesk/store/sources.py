@@ -64,11 +64,12 @@ class SourceHealth(Source):
     fetches: int = 0  # polls in the health window
     status: str = "new"  # new, ok, failing, disabled
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, iso: bool = True) -> dict[str, Any]:
+        """The public record (no validators); datetimes as ISO 8601 strings unless ``iso=False``."""
         data = asdict(self)
         data.pop("etag")
         data.pop("last_modified")
-        return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
+        return {k: v.isoformat() if iso and isinstance(v, datetime) else v for k, v in data.items()}
 
 
 @dataclass
