@@ -1,5 +1,5 @@
-"""The JSON API through the real app: every endpoint, filter, auth rule and error, on a SQLite file
-and once more on the local PostgreSQL."""
+"""The JSON API through the real app: every endpoint, filter, auth rule and error on a SQLite file
+(``client``); the tests touching storage run once more on the local PostgreSQL (``api``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from newsdesk.store.writer import REVISIONS
 from newsdesk.web.schemas import ArticleOut
-from test_web_support import TOKEN, api_fixture, auth, pg_url_fixture  # noqa: F401 - fixtures
+from test_web_support import TOKEN, api_fixture, auth, client_fixture, pg_url_fixture  # noqa: F401 - fixtures
 
 ERROR_KEYS = {"code", "message", "field"}
 
@@ -71,8 +71,8 @@ def test_cursor_pages_cover_everything_once(api: TestClient) -> None:
     ("cursor=garbage!!", "cursor"), ("limit=0", "limit"), ("limit=101", "limit"),
     ("since=yesterday", "since"), ("kind=video", "kind"),
 ])
-def test_list_rejects_bad_parameters(api: TestClient, query: str, field: str) -> None:
-    assert_error(api.get(f"/api/v1/articles?{query}"), 422, "invalid", field)
+def test_list_rejects_bad_parameters(client: TestClient, query: str, field: str) -> None:
+    assert_error(client.get(f"/api/v1/articles?{query}"), 422, "invalid", field)
 
 
 def test_get_one_and_unknown(api: TestClient) -> None:
@@ -123,11 +123,11 @@ def test_create_with_taken_id_conflicts(api: TestClient) -> None:
 
 
 @pytest.mark.parametrize("headers", [{}, auth("wrong"), {"Authorization": f"Basic {TOKEN}"}, {"Authorization": TOKEN}])
-def test_writes_need_the_token(api: TestClient, headers: dict[str, str]) -> None:
-    assert_error(api.post("/api/v1/articles", json=NEW, headers=headers), 401, "unauthorized")
-    assert_error(api.patch("/api/v1/articles/pension", json={"title": "x"}, headers=headers), 401, "unauthorized")
-    assert_error(api.delete("/api/v1/articles/pension", headers=headers), 401, "unauthorized")
-    assert api.get("/api/v1/articles/pension").json()["title"].startswith("Пенсии")
+def test_writes_need_the_token(client: TestClient, headers: dict[str, str]) -> None:
+    assert_error(client.post("/api/v1/articles", json=NEW, headers=headers), 401, "unauthorized")
+    assert_error(client.patch("/api/v1/articles/pension", json={"title": "x"}, headers=headers), 401, "unauthorized")
+    assert_error(client.delete("/api/v1/articles/pension", headers=headers), 401, "unauthorized")
+    assert client.get("/api/v1/articles/pension").json()["title"].startswith("Пенсии")
 
 
 @pytest.mark.parametrize("body, field", [
@@ -139,14 +139,14 @@ def test_writes_need_the_token(api: TestClient, headers: dict[str, str]) -> None
     ({"title": "Ок", "colour": "red"}, "colour"),
     ({"title": "Ок", "id": "x" * 65}, "id"),
 ])
-def test_create_validation_names_the_field(api: TestClient, body: dict[str, object], field: str) -> None:
-    assert_error(api.post("/api/v1/articles", json=body, headers=auth()), 422, "invalid", field)
-    assert len(ids(api.get("/api/v1/articles?limit=100"))) == 9  # nothing written
+def test_create_validation_names_the_field(client: TestClient, body: dict[str, object], field: str) -> None:
+    assert_error(client.post("/api/v1/articles", json=body, headers=auth()), 422, "invalid", field)
+    assert len(ids(client.get("/api/v1/articles?limit=100"))) == 9  # nothing written
 
 
-def test_create_rejects_malformed_json(api: TestClient) -> None:
+def test_create_rejects_malformed_json(client: TestClient) -> None:
     headers = {**auth(), "Content-Type": "application/json"}
-    response = api.post("/api/v1/articles", content=b'{"title": ', headers=headers)
+    response = client.post("/api/v1/articles", content=b'{"title": ', headers=headers)
     assert response.status_code == 422 and set(response.json()["error"]) == ERROR_KEYS
 
 
@@ -181,10 +181,10 @@ def test_delete(api: TestClient) -> None:
     assert {t["slug"]: t["count"] for t in api.get("/api/v1/tags").json()["items"]}["zemletryasenie"] == 2
 
 
-def test_body_over_the_limit_is_refused(api: TestClient) -> None:
-    limit = api.app.state.settings.max_write_bytes  # type: ignore[attr-defined]
+def test_body_over_the_limit_is_refused(client: TestClient) -> None:
+    limit = client.app.state.settings.max_write_bytes  # type: ignore[attr-defined]
     big = {**NEW, "text": "а" * limit}
-    assert_error(api.post("/api/v1/articles", json=big, headers=auth()), 413, "too_large")
+    assert_error(client.post("/api/v1/articles", json=big, headers=auth()), 413, "too_large")
 
 
 def test_error_shape_is_pinned(api: TestClient) -> None:
@@ -194,13 +194,24 @@ def test_error_shape_is_pinned(api: TestClient) -> None:
     assert_error(api.put("/api/v1/articles", json={}), 405, "method_not_allowed")
 
 
-def test_openapi_has_separate_input_and_output_models(api: TestClient) -> None:
-    schema = api.get("/api/openapi.json").json()
+def test_openapi_has_separate_input_and_output_models(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
     models = schema["components"]["schemas"]
     assert {"ArticleIn", "ArticlePatch", "ArticleOut", "ArticleList", "TagList", "ErrorOut"} <= set(models)
     assert "page_url" in models["ArticleOut"]["properties"] and "page_url" not in models["ArticleIn"]["properties"]
     post = schema["paths"]["/api/v1/articles"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ArticleIn")
     assert {"201", "401", "413", "422"} <= set(post["responses"])
-    docs = api.get("/api/docs")
+    docs = client.get("/api/docs")
     assert docs.status_code == 200 and "/api/v1/articles" in docs.text and "<script" not in docs.text
+
+
+def test_reads_after_writes_are_fresh(api: TestClient) -> None:
+    assert "pension" in ids(api.get("/api/v1/articles?limit=100"))
+    assert "/article/pension" in api.get("/").text
+    api.patch("/api/v1/articles/pension", json={"title": "Пенсии: новые размеры"}, headers=auth())
+    assert api.get("/api/v1/articles/pension").json()["title"] == "Пенсии: новые размеры"
+    assert "Пенсии: новые размеры" in api.get("/").text
+    api.delete("/api/v1/articles/pension", headers=auth())
+    assert "pension" not in ids(api.get("/api/v1/articles?limit=100"))
+    assert "/article/pension" not in api.get("/").text

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from newsdesk.store import open_archive
+from newsdesk.web import views
 from newsdesk.web.render import ru_date
-from test_web_support import client_fixture, make_client  # noqa: F401 - fixtures
+from test_web_support import client_fixture, fill, learned, make_client  # noqa: F401 - fixtures
 
 
 @pytest.mark.parametrize("utc, text", [
@@ -127,3 +129,23 @@ def test_bad_cursor_on_a_page(client: TestClient) -> None:
 def test_static_css(client: TestClient) -> None:
     response = client.get("/static/site.css")
     assert response.status_code == 200 and "prefers-color-scheme: dark" in response.text
+
+
+def test_pages_follow_writes_from_other_processes(client: TestClient) -> None:
+    """The page cache is keyed to the archive file: an ingest elsewhere shows on the next request."""
+    assert "Новость из другого процесса" not in client.get("/").text
+    other = open_archive(client.app.state.settings.database_url)  # type: ignore[attr-defined]
+    fill(other, [learned(id="late", title="Новость из другого процесса", text="Текст.",
+                         published_at="2026-11-25T08:00:00+05:00", tags=["Алматы"])])
+    other.dispose()
+    assert "Новость из другого процесса" in client.get("/").text
+    assert "/article/late" in client.get("/tag/almaty").text
+
+
+def test_repeated_pages_come_from_the_cache(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = views.article
+    monkeypatch.setattr(views, "article", lambda conn, ident, memo: calls.append(ident) or real(conn, ident, memo))
+    first, second = client.get("/article/pension"), client.get("/article/pension")
+    assert calls == ["pension"] and first.text == second.text
+    assert second.headers["content-security-policy"] == first.headers["content-security-policy"]

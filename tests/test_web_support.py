@@ -119,9 +119,11 @@ def api_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Test
 
 
 def _fresh_schema(url: str) -> str:
-    """Empty the session database so each test starts from the same rows."""
+    """Empty every table of the session database so each test starts from the same rows."""
     archive = open_archive(url)
     with archive.engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        tables = [r[0] for r in conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'")]
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     archive.dispose()
     return url

@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ class Filter:
     since: datetime | None = None
     until: datetime | None = None
     kind: str | None = None
+    entity: str | None = None  # entity slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,12 @@ def _filtered(conn: Connection, flt: Filter) -> Select[Any] | None:
         if found is None:
             return None
         query = query.where(cols.id.in_(_tagged(found)))
+    if flt.entity is not None:
+        entity = conn.scalar(select(ENTITIES.c.id).where(ENTITIES.c.slug == flt.entity))
+        if entity is None:
+            return None
+        query = query.where(cols.id.in_(select(ARTICLE_ENTITIES.c.article_id)
+                                        .where(ARTICLE_ENTITIES.c.entity_id == entity)))
     return query
 
 
@@ -245,24 +252,50 @@ def trending_now(conn: Connection, limit: int, now: datetime | None = None) -> l
     return trending_tags(conn, newest, limit) if newest is not None and newest < now else found
 
 
-CANDIDATES = 60  # related candidates scored per article
+POOL = 20  # latest articles taken per shared tag or entity
+Latest = Callable[[Connection, "Filter", int], list[str]]
 
 
-def related_for(conn: Connection, article: dict[str, Any], limit: int) -> list[dict[str, Any]]:
-    """«Ещё новости» for ``article`` (a dict from ``article_dicts``): cards of articles sharing its
-    tags or entities (more shared and newer first), then the latest; never the article itself and
-    never two copies of one story (same id, ``duplicate_of``, ``thread_id`` or title).
-    The threads developer may replace this with story-aware relatedness."""
-    seen = _story_keys(article)
-    picked: list[dict[str, Any]] = []
-    for ids in (_sharing(conn, article), page_ids(conn, Filter(), limit + CANDIDATES // 3)[0]):
-        for item in cards(conn, [i for i in ids if i != article["id"]]):
-            keys = _story_keys(item)
-            if len(picked) < limit and not keys & seen:
-                picked.append(item)
-                seen |= keys
-        if len(picked) >= limit:
-            break
+def latest_ids(conn: Connection, flt: Filter, size: int) -> list[str]:
+    return page_ids(conn, flt, size)[0]
+
+
+def related_for(conn: Connection, article: dict[str, Any], limit: int,
+                latest: Latest = latest_ids) -> list[dict[str, Any]]:
+    """«Ещё новости» for ``article`` (a dict from ``article_dicts``): cards of the latest articles
+    sharing its tags or entities (those sharing more first), then the latest of all; never the
+    article itself and never two copies of one story (same id, ``duplicate_of``, ``thread_id`` or
+    title).  ``latest(conn, filter, n)`` gives the newest ids of a filter (the site passes a cached
+    one).  The threads developer may replace this with story-aware relatedness."""
+    pools = [latest(conn, Filter(tag=slug), POOL) for slug in (article.get("tag_slugs") or [])[:4]]
+    pools += [latest(conn, Filter(entity=e["slug"]), POOL) for e in (article.get("entities") or [])[:3]]
+    ranked = _rank(pools) + latest(conn, Filter(), limit + POOL)
+    return cards(conn, _distinct_stories(conn, article, ranked, limit))
+
+
+def _rank(pools: list[list[str]]) -> list[str]:
+    """Ids by how many pools hold them, then by their best (newest) place in a pool."""
+    score: dict[str, tuple[int, int]] = {}
+    for pool in pools:
+        for place, ident in enumerate(pool):
+            hits, best = score.get(ident, (0, place))
+            score[ident] = (hits + 1, min(best, place))
+    return sorted(score, key=lambda i: (-score[i][0], score[i][1]))
+
+
+def _distinct_stories(conn: Connection, article: dict[str, Any], ranked: list[str], limit: int) -> list[str]:
+    cols = ARTICLES.c
+    wanted = list(dict.fromkeys(i for i in ranked if i != article["id"]))
+    rows = {r.id: r._mapping for r in conn.execute(
+        select(cols.id, cols.title, cols.thread_id, cols.duplicate_of).where(cols.id.in_(wanted)))}
+    seen, picked = _story_keys(article), []
+    for ident in wanted:
+        keys = _story_keys(rows[ident]) if ident in rows else {"id:" + ident}
+        if ident in rows and not keys & seen:
+            picked.append(ident)
+            seen |= keys
+            if len(picked) == limit:
+                break
     return picked
 
 
@@ -276,21 +309,3 @@ def _story_keys(item: dict[str, Any]) -> set[str]:
 def _title_key(title: str) -> str:
     """«Акимат: серьёзных…» and «Акимат: серьезных…» are one headline."""
     return " ".join(_WORDS.findall(title.casefold().replace("ё", "е")))
-
-
-def _sharing(conn: Connection, article: dict[str, Any]) -> list[str]:
-    """Ids of articles sharing the most tags and entities with ``article``, newest first among equals."""
-    t, e, a = ARTICLE_TAGS.c, ARTICLE_ENTITIES.c, ARTICLES.c
-    tag_ids = select(TAGS.c.id).where(TAGS.c.slug.in_(article.get("tag_slugs") or []))
-    entity_ids = select(ENTITIES.c.id).where(ENTITIES.c.slug.in_([x["slug"] for x in article.get("entities") or []]))
-    by_tag = select(t.article_id.label("aid")).where(t.tag_id.in_(tag_ids), t.origin.in_(APPLIED),
-                                                     t.position < FINAL)
-    by_entity = select(e.article_id.label("aid")).where(e.entity_id.in_(entity_ids))
-    shared = by_tag.union_all(by_entity).subquery()
-    score = func.count().label("score")
-    rows = conn.execute(
-        select(shared.c.aid, score).join(ARTICLES, a.id == shared.c.aid)
-        .where(shared.c.aid != article["id"])
-        .group_by(shared.c.aid, a.published_at)
-        .order_by(score.desc(), a.published_at.desc(), shared.c.aid.desc()).limit(CANDIDATES))
-    return [r.aid for r in rows]

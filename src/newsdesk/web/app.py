@@ -21,6 +21,7 @@ from newsdesk import __version__
 from newsdesk.config import Settings
 from newsdesk.store import open_archive
 from newsdesk.web import errors, views
+from newsdesk.web.cache import ArchiveVersion, Memo, ResponseCache
 from newsdesk.web.render import environment
 from newsdesk.web.routes import ROUTERS
 from newsdesk.web.sample import load_sample_if_empty
@@ -33,8 +34,21 @@ DESCRIPTION = """Articles, tags and facets of the newsdesk archive.  Reads are p
 every error is `{"error": {"code", "message", "field"}}`."""
 
 
-def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = ()) -> FastAPI:
-    """The site and the API over the archive at ``settings.database_url``."""
+CACHEABLE_EXACT = {"/", "/tags", "/feed.xml", "/atom.xml"}
+CACHEABLE_PREFIXES = ("/article/", "/tag/", "/rubric/", "/source/", "/lang/", "/api/v1/articles", "/api/v1/tags",
+                      "/api/v1/rubrics", "/api/v1/sources", "/api/v1/langs")
+PAGE_CACHE_BYTES = 64 * 1024 * 1024  # per worker process
+
+
+def cacheable(path: str) -> bool:
+    """Responses that depend only on the archive (and the URL): safe to keep until the next commit."""
+    return path in CACHEABLE_EXACT or path.startswith(CACHEABLE_PREFIXES)
+
+
+def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
+               page_cache_bytes: int = PAGE_CACHE_BYTES) -> FastAPI:
+    """The site and the API over the archive at ``settings.database_url``.  ``extra_routers`` are
+    included before the built-in ones; ``page_cache_bytes=0`` turns the response cache off."""
     settings.check()
     app = FastAPI(title="newsdesk API", version=__version__, description=DESCRIPTION, lifespan=_lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
@@ -43,7 +57,10 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = ()) -> F
     app.state.templates = environment()
     app.state.has_route = _route_checker(app)
     app.state.error_context = _error_context
+    app.state.version = ArchiveVersion(app.state.archive)
+    app.state.memo = Memo(app.state.version)
     errors.install(app)
+    app.add_middleware(ResponseCache, version=app.state.version, cacheable=cacheable, max_bytes=page_cache_bytes)
     app.add_middleware(BodyLimit, limit=settings.max_write_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -90,7 +107,7 @@ def _route_checker(app: FastAPI) -> Any:
 def _error_context(request: Request) -> dict[str, Any]:
     try:
         with request.app.state.archive.engine.connect() as conn:
-            return views.not_found(conn)
+            return views.not_found(conn, request.app.state.memo)
     except Exception:  # noqa: BLE001 - the 404 page must render even when the archive cannot help
         log.exception("404 suggestions failed")
         return {}

@@ -12,6 +12,7 @@ from newsdesk.errors import NotFound
 from newsdesk.store import listing
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
+from newsdesk.web.cache import Memo
 from newsdesk.web.render import LANGS, RUBRICS
 
 TRENDING = 10
@@ -24,12 +25,29 @@ def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> di
     return {"items": listing.cards(conn, ids), "next_cursor": nxt, "is_first": cursor is None}
 
 
-def home(conn: Connection, size: int, after: str | None) -> dict[str, Any]:
+def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
+    if memo is None:
+        return listing.trending_now(conn, TRENDING)
+    return memo.get(("trending", TRENDING), lambda: listing.trending_now(conn, TRENDING))
+
+
+def latest(memo: Memo | None) -> listing.Latest:
+    """``listing.latest_ids``, remembered per filter while the archive stays the same."""
+    if memo is None:
+        return listing.latest_ids
+
+    def remembered(conn: Connection, flt: Filter, size: int) -> list[str]:
+        return memo.get(("latest", flt, size), lambda: listing.latest_ids(conn, flt, size))
+
+    return remembered
+
+
+def home(conn: Connection, size: int, after: str | None, memo: Memo | None = None) -> dict[str, Any]:
     page = feed_page(conn, Filter(), size, after)
-    return {"title": "Последние новости", "trending": listing.trending_now(conn, TRENDING), **page}
+    return {"title": "Последние новости", "trending": trending(conn, memo), **page}
 
 
-def article(conn: Connection, article_id: str) -> dict[str, Any]:
+def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict[str, Any]:
     found = get_article(conn, article_id)
     if found is None or found["kind"] != "article":
         raise NotFound(f"no article with id {article_id!r}")
@@ -38,7 +56,7 @@ def article(conn: Connection, article_id: str) -> dict[str, Any]:
             for n, s in zip(found["tags"], found["tag_slugs"], strict=True)]
     return {"title": found["title"], "article": found, "tag_links": tags,
             "entity_groups": _entity_groups(found["entities"]),
-            "related": listing.related_for(conn, found, RELATED)}
+            "related": listing.related_for(conn, found, RELATED, latest(memo))}
 
 
 def _entity_groups(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -79,7 +97,7 @@ def tags(conn: Connection, limit: int = 500) -> dict[str, Any]:
     return {"title": "Все темы", "tags": items}
 
 
-def not_found(conn: Connection) -> dict[str, Any]:
+def not_found(conn: Connection, memo: Memo | None = None) -> dict[str, Any]:
     """What the 404 page offers instead: the latest headlines and the main topics."""
-    return {"latest": feed_page(conn, Filter(kind="article"), 8, None)["items"],
-            "trending": listing.trending_now(conn, TRENDING)}
+    ids = latest(memo)(conn, Filter(kind="article"), 8)
+    return {"latest": listing.cards(conn, ids), "trending": trending(conn, memo)}

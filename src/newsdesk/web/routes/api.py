@@ -76,6 +76,7 @@ def read_article(conn: Conn, article_id: str) -> dict[str, Any]:
 async def create_article(request: Request, body: ArticleIn, response: Response) -> dict[str, Any]:
     data = body.model_dump(exclude_none=True)
     stored = await run_in_threadpool(editing.create_article, archive(request), data)
+    request.app.state.version.bump()
     response.headers["Location"] = f"/api/v1/articles/{quote(stored['id'], safe='')}"
     return with_page_url(stored)
 
@@ -84,10 +85,11 @@ async def create_article(request: Request, body: ArticleIn, response: Response) 
               responses=WRITE_ERRORS, summary="Change an article; the earlier version is kept")
 async def update_article(request: Request, article_id: str, body: ArticlePatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    if any(changes.get(k) is None for k in ("kind", "title", "lead", "text", "tags") if k in changes):
-        field = next(k for k in ("kind", "title", "lead", "text", "tags") if k in changes and changes[k] is None)
-        raise ApiError(422, f"{field}: may not be null", field)
+    for field in ("kind", "title", "lead", "text", "tags"):
+        if field in changes and changes[field] is None:
+            raise ApiError(422, f"{field}: may not be null", field)
     stored = await run_in_threadpool(editing.update_article, archive(request), article_id, changes)
+    request.app.state.version.bump()
     return with_page_url(stored)
 
 
@@ -95,6 +97,7 @@ async def update_article(request: Request, article_id: str, body: ArticlePatch) 
                summary="Delete an article with its tags, entities and revisions")
 async def delete_article(request: Request, article_id: str) -> Response:
     await run_in_threadpool(editing.delete_article, archive(request), article_id)
+    request.app.state.version.bump()
     return Response(status_code=204)
 
 

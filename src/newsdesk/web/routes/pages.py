@@ -22,12 +22,12 @@ def _size(request: Request) -> int:
 
 @router.get("/")
 def home(request: Request, conn: Conn, after: After = None) -> Response:
-    return render(request, "home.html", views.home(conn, _size(request), after))
+    return render(request, "home.html", views.home(conn, _size(request), after, request.app.state.memo))
 
 
 @router.get("/article/{article_id:path}")
 def article(request: Request, conn: Conn, article_id: str) -> Response:
-    return render(request, "article.html", views.article(conn, article_id))
+    return render(request, "article.html", views.article(conn, article_id, request.app.state.memo))
 
 
 @router.get("/tags")
