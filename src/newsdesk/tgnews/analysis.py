@@ -9,7 +9,7 @@ protocol and would cost the thousand-pages-in-seconds budget.  The contest judge
 we add Kazakh.  Pages in any other language are listed by ``languages`` and left out of everything else.
 
 While `newsdesk.rubrics` has no stage in the default pipeline, `RubricCall` calls its ``predict``;
-without the module at all every page of a contest language counts as news in category ``other``
+without the module or its model every page of a contest language counts as news in category ``other``
 (a warning says so once).
 """
 
@@ -53,8 +53,9 @@ class RubricCall:
 def _predictor() -> Predict | None:
     try:
         rubrics = importlib.import_module("newsdesk.rubrics")
-    except ModuleNotFoundError:
-        log.warning("newsdesk.rubrics is not installed: every page counts as news in category 'other'")
+        rubrics.default_model()  # loaded now, not inside the first request
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        log.warning("no rubric model (%s): every page counts as news in category 'other'", exc)
         return None
     return rubrics.predict  # type: ignore[no-any-return]
 

@@ -26,6 +26,7 @@ def parser() -> argparse.ArgumentParser:
     for mode in MODES:
         sub = commands.add_parser(mode, help=f"print the {mode} of the .html pages under DIR as JSON")
         sub.add_argument("source_dir", type=Path, metavar="DIR")
+        sub.add_argument("--workers", type=int, default=None, help="processes analysing pages (default: one per core)")
     server = commands.add_parser("server", help="serve the HTTP protocol on PORT (all interfaces)")
     server.add_argument("port", type=int)
     server.add_argument("--data", type=Path, default=Path(DEFAULT_DATA),
@@ -42,16 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         from newsdesk.tgnews.server import serve
 
         return serve(args.host, args.port, args.data)
-    return _batch(args.command, args.source_dir)
+    return _batch(args.command, args.source_dir, args.workers)
 
 
-def _batch(mode: str, source: Path) -> int:
+def _batch(mode: str, source: Path, workers: int | None) -> int:
     if not source.exists():
         print(f"tgnews: {source}: no such directory (give the folder of .html pages)", file=sys.stderr)
         return 2
     from newsdesk.tgnews.batch import run
 
-    document = run(mode, source)
+    document = run(mode, source, workers)
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -118,7 +118,11 @@ class Handler(BaseHTTPRequestHandler):
         """The whole request body (Content-Length or chunked), read even when the request is refused."""
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             return self._chunked()
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.strip().isdigit():
+            self.close_connection = True  # the body's end is unknown
+            raise BadRequest(f"Content-Length {declared!r} is not a number of bytes")
+        length = int(declared)
         if length > MAX_PAGE:
             self.close_connection = True
             raise BadRequest(f"a body of {length:,} bytes is over the {MAX_PAGE:,}-byte limit")
