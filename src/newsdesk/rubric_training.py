@@ -1,0 +1,94 @@
+"""Fitting rubric models (scikit-learn is imported here only, never on the prediction path).
+
+`train_default` rebuilds the shipped model from the labelled sets in ``../shared/data``: the
+contest's own labels weigh most, weak and silver labels (outlets' sections, an LLM's categories)
+less.  Which files trained the model, how many articles each gave and when are recorded in the
+model's metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import features, rubric_corpus
+from .errors import InputError
+from .features import TermSpace
+from .records import Article
+from .rubrics import RUBRICS, RubricModel, TrainOptions, train
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SOURCE_WEIGHTS = {
+    "tgcontest_markup_v0": 3.0,
+    "tgcontest_gold_training": 3.0,
+    "tgcontest_news_detect": 2.0,
+    "telegram_posts": 0.5,
+    "rt_ng_sections": 0.5,
+    "ria_rubrics": 0.5,
+}
+_TEMPERATURES = np.geomspace(0.1, 30, 80)
+
+
+def fit(articles: Sequence[Article], options: TrainOptions) -> RubricModel:
+    """A `RubricModel` over ``articles`` (each with ``rubric`` in `RUBRICS`)."""
+    labelled = [a for a in articles if a.rubric in RUBRICS]
+    if len({a.rubric for a in labelled}) < 2:
+        raise InputError("rubric training needs articles of at least two rubrics", field="rubric")
+    bags = [features.article_terms(a) for a in labelled]
+    space = TermSpace.fit(bags, min_df=options.min_df, max_terms=options.max_terms)
+    x, y = space.matrix(bags), np.array([a.rubric for a in labelled])
+    weights = np.array([options.source_weights.get(a.source or "", 1.0) for a in labelled])
+    coef, intercept, labels = _svm(x, y, weights, options.c)
+    temperature = _temperature(x, y, weights, options)
+    log.info("rubric model: %d articles, %d terms, temperature %.2f", len(labelled), len(space), temperature)
+    return RubricModel(space, labels, coef, intercept, temperature, options.langs)
+
+
+def _svm(x, y, weights, c: float) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    from sklearn.svm import LinearSVC
+
+    clf = LinearSVC(C=c, class_weight="balanced").fit(x, y, sample_weight=weights)
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(clf.classes_) == 2:  # one score s for the second class: softmax over (-s/2, s/2)
+        coef, intercept = np.vstack([-coef, coef]) / 2, np.array([-intercept[0], intercept[0]]) / 2
+    return coef.astype(np.float32), intercept.astype(np.float32), tuple(str(c) for c in clf.classes_)
+
+
+def _temperature(x, y, weights, options: TrainOptions) -> float:
+    """The softmax temperature that minimises the weighted log loss of out-of-fold scores."""
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = min(options.folds, min(Counter(y).values()))
+    if folds < 2:
+        return 1.0
+    scores = np.zeros((len(y), len(set(y))), dtype=np.float64)
+    labels: tuple[str, ...] = ()
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=0).split(x, y):
+        coef, intercept, labels = _svm(x[train_idx], y[train_idx], weights[train_idx], options.c)
+        scores[test_idx] = x[test_idx] @ coef.T + intercept
+    truth = np.array([labels.index(label) for label in y])
+    losses = [_log_loss(scores * t, truth, weights) for t in _TEMPERATURES]
+    return float(_TEMPERATURES[int(np.argmin(losses))])
+
+
+def _log_loss(scores: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> float:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-(log_probs[np.arange(len(truth)), truth] * weights).sum() / weights.sum())
+
+
+def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS),
+                  options: TrainOptions | None = None) -> RubricModel:
+    """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder)."""
+    options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS)
+    articles = rubric_corpus.default_corpus(Path(data), names)
+    counts = Counter(a.source for a in articles)
+    corpora = [{"name": name, "files": rubric_corpus.FILES[name], "articles": counts.get(name, 0)}
+               for name in names]
+    rubrics = Counter(a.rubric for a in articles)
+    return train(articles, options, meta={"corpora": corpora, "rubrics": dict(rubrics)})

@@ -1,0 +1,147 @@
+"""News or not, and rubric: the Telegram news contest's eight classes.
+
+`predict` gives ``(rubric, confidence)`` for an article, `explain` the terms that weighed most for
+the decision.  The model is a linear SVM over lemma TF-IDF (see `features`) with classes weighted
+to balance, trained by `train`; its decision scores become a confidence through a softmax whose
+temperature is fitted on out-of-fold scores.  A model is stored as one ``.npz`` of plain arrays
+(vocabulary, IDF, weights; loaded with ``allow_pickle=False``) and a ``.json`` of metadata naming
+the data that trained it.  The default model ships in ``newsdesk/models/``.
+
+Articles in a language the model was not trained on, and articles with no known word, get
+``("other", 0.0)``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import features
+from .features import TermSpace
+from .records import Article
+
+log = logging.getLogger(__name__)
+
+RUBRICS = ("society", "economy", "technology", "sports", "entertainment", "science", "other", "not_news")
+FALLBACK = ("other", 0.0)
+MODELS = Path(__file__).parent / "models"
+DEFAULT_PATH = MODELS / "rubrics.npz"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    """How `train` fits a rubric model."""
+
+    c: float = 0.2  # inverse regularisation of the linear SVM
+    min_df: int = 2
+    max_terms: int = 50_000
+    folds: int = 3  # for the out-of-fold scores that fit the confidence temperature
+    source_weights: dict[str, float] = field(default_factory=dict)  # Article.source -> weight (1.0)
+    langs: tuple[str, ...] = ("ru",)
+
+
+@dataclass(slots=True)
+class RubricModel:
+    space: TermSpace
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (labels, terms)
+    intercept: np.ndarray  # (labels,)
+    temperature: float = 1.0
+    langs: tuple[str, ...] = ("ru",)
+    meta: dict = field(default_factory=dict)
+
+    def supports(self, article: Article) -> bool:
+        return (article.lang or "ru") in self.langs
+
+    def probabilities(self, bag: Sequence[str]) -> np.ndarray | None:
+        """Softmax of the decision scores of one bag of terms; None when no term is known."""
+        idx, values = self.space.vector(bag)
+        if not len(idx):
+            return None
+        scores = (self.coef[:, idx] @ values + self.intercept) * self.temperature
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def predict(self, article: Article, lemmas: Sequence[str] | None = None) -> tuple[str, float]:
+        probs = self._probabilities(article, lemmas)
+        if probs is None:
+            return FALLBACK
+        best = int(probs.argmax())
+        return self.labels[best], float(probs[best])
+
+    def explain(self, article: Article, lemmas: Sequence[str] | None = None, k: int = 10) -> list[tuple[str, float]]:
+        """The ``k`` terms that pushed most towards the predicted rubric, with their weights."""
+        if not self.supports(article):
+            return []
+        rubric, _ = self.predict(article, lemmas)
+        idx, values = self.space.vector(features.article_terms(article, lemmas))
+        weights = self.coef[self.labels.index(rubric), idx] * values
+        top = np.argsort(-weights)[:k]
+        return [(features.display(self.space.vocabulary[idx[i]]), round(float(weights[i]), 4))
+                for i in top if weights[i] > 0]
+
+    def _probabilities(self, article: Article, lemmas: Sequence[str] | None) -> np.ndarray | None:
+        if not self.supports(article):
+            return None
+        return self.probabilities(features.article_terms(article, lemmas))
+
+    def save(self, path: Path) -> None:
+        """Write ``path`` (.npz arrays) and ``path`` with suffix .json (metadata)."""
+        path = Path(path)
+        arrays = self.space.to_arrays("space_") | {"coef": self.coef.astype(np.float32),
+                                                   "intercept": self.intercept.astype(np.float32)}
+        np.savez_compressed(path, **arrays)
+        head = {"labels": list(self.labels), "temperature": self.temperature, "langs": list(self.langs)}
+        path.with_suffix(".json").write_text(json.dumps(head | {"meta": self.meta}, ensure_ascii=False, indent=1))
+
+    @classmethod
+    def load(cls, path: Path) -> RubricModel:
+        path = Path(path)
+        head = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        with np.load(path, allow_pickle=False) as arrays:
+            space = TermSpace.from_arrays(arrays, "space_")
+            coef, intercept = arrays["coef"], arrays["intercept"]
+        return cls(space, tuple(head["labels"]), coef, intercept, head["temperature"], tuple(head["langs"]),
+                   head.get("meta", {}))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RubricModel:
+    """The model shipped in the package (loaded once)."""
+    return RubricModel.load(DEFAULT_PATH)
+
+
+def predict(article: Article, lemmas: Sequence[str] | None = None,
+            model: RubricModel | None = None) -> tuple[str, float]:
+    """``(rubric, confidence)``; pass ``lemmas`` of ``article.text`` to reuse them."""
+    return (model or default_model()).predict(article, lemmas)
+
+
+def explain(article: Article, lemmas: Sequence[str] | None = None,
+            model: RubricModel | None = None, k: int = 10) -> list[tuple[str, float]]:
+    """The top weighted words behind `predict`'s rubric, e.g. ``[("матч", 0.31), ...]``."""
+    return (model or default_model()).explain(article, lemmas, k)
+
+
+def train(articles: Sequence[Article], options: TrainOptions | None = None,
+          meta: dict | None = None) -> RubricModel:
+    """Fit a model on articles whose ``rubric`` is set (weighted by ``options.source_weights``)."""
+    from .rubric_training import fit
+
+    options = options or TrainOptions()
+    model = fit(articles, options)
+    model.meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                  "articles": len(articles), "options": _describe(options)} | (meta or {})
+    return model
+
+
+def _describe(options: TrainOptions) -> dict:
+    return {"c": options.c, "min_df": options.min_df, "max_terms": options.max_terms,
+            "source_weights": options.source_weights, "langs": list(options.langs)}
