@@ -29,6 +29,7 @@ from newsdesk import lang as langid
 from newsdesk.stopwords import EN_STOPWORDS, KK_STOPWORDS, RU_STOPWORDS
 
 ANALYZER_VERSION = "1"
+MAX_WORD = 60  # longer "words" (base64, a megabyte of one word) are lower-cased, not analysed
 
 _TOKEN = re.compile(
     r"""&(?:[a-zA-Z]{2,8}|\#[0-9]{1,6}|\#x[0-9a-fA-F]{1,6});      # HTML entity: skipped
@@ -95,6 +96,8 @@ def lemma(word: str, lang: str | None = "ru") -> str:
     """Lemma of one token in a text of language ``lang`` (ru, kk, kk_latn, en, other or None)."""
     if word[0].isdigit():
         return _number_lemma(word)
+    if len(word) > MAX_WORD:
+        return word.lower()
     if _CYRILLIC.search(word):
         if _LATIN.search(word):
             word = _fold_homoglyphs(word)

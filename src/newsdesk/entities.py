@@ -109,7 +109,8 @@ def mentions(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) 
     found = _places(text, [_fix_type(m) for m in found])
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
-    return sorted((_name(m, index) for m in unique), key=lambda m: m.start)
+    named = [_name(m, index) for m in unique]
+    return sorted(named + _surnames_again(text, named), key=lambda m: m.start)
 
 
 def _split_acronyms(found: list[Mention], text: str, index: AcronymIndex) -> list[Mention]:
@@ -219,7 +220,20 @@ def _name(m: Mention, index: AcronymIndex) -> Mention:
     place = gazetteer.find(m.text, "ru")
     if m.type == "LOC" and len(place) == 1 and place[0].text == m.text.strip():
         return Mention(m.type, m.start, m.end, m.text, place[0].place.ru)
-    return Mention(m.type, m.start, m.end, m.text, names.normalize(m.text, m.type))
+    name = names.normalize(m.text, m.type)
+    return Mention(m.type, m.start, m.end, m.text, name[:1].upper() + name[1:])
+
+
+def _surnames_again(text: str, found: list[Mention]) -> list[Mention]:
+    """Later mentions of a person's surname natasha did not tag: «… Токаеву вручили орден»."""
+    people = {rulemma.lemma(m.name.split()[-1]): m.name for m in found if m.type == "PER" and m.name}
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for match in _CAPITALISED.finditer(text) if people else ():
+        name = people.get(rulemma.lemma(match.group()))
+        if name and not _overlaps(match.start(), match.end(), taken):
+            out.append(Mention("PER", match.start(), match.end(), match.group(), name))
+    return out
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

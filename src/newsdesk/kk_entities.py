@@ -32,6 +32,7 @@ ORG_WORDS = frozenset(
      "палата", "сот", "прокуратура", "полиция", "департамент", "басқарма", "корпорация", "холдинг",
      "федерация", "қауымдастық", "театр", "мұражай")
 )  # fmt: skip
+_DIRECTIONS = frozenset(("оңтүстік", "солтүстік", "шығыс", "батыс", "орталық"))
 LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "көл", "тау"))
 
 
@@ -72,8 +73,9 @@ def _typed(text: str, run: re.Match[str]) -> Mention | None:
         return _mention("PER", text, start, end, words[first : surname[-1] + 1])
     if sentence_start and len(words) == 1:
         return None
-    if re.search(r"(стан|ия)$", stems[-1]):
-        return _mention("LOC", text, start, end, words)
+    if re.search(r"(стан|ия)$", stems[-1]):  # the country, with a direction word before it
+        first = len(words) - 2 if len(words) > 1 and stems[-2] in _DIRECTIONS else len(words) - 1
+        return _mention("LOC", text, text.index(words[first], start), end, words[first:])
     return None
 
 

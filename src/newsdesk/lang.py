@@ -43,6 +43,7 @@ _LATIN_FUNCTION_WORDS = frozenset(
      "mit", "von", "den", "ist", "ein", "eine", "het", "een", "van", "yang", "dan", "di", "ini",
      "ve", "bir", "ile", "bu", "için", "va", "uchun", "bilan")
 )  # fmt: skip
+_HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{1,6}|#x[0-9a-fA-F]{1,6});")
 _Q_NOT_U = re.compile("q(?!u)")
 _UZBEK_LATIN = re.compile("[og][\u02bb\u2018'`]")  # oʻ gʻ: Uzbek Latin
 _KK_LATIN_WORDS = frozenset(
@@ -195,6 +196,7 @@ def detect_script(text: str) -> str:
 
 def detect(text: str) -> str:
     """``ru``, ``kk``, ``en`` or ``other`` for a headline, an article or a mixed text."""
+    text = _HTML_ENTITY.sub(" ", text[:SAMPLE_CHARS])
     letters = count_letters(text)
     if letters.total == 0 or letters.other * 2 > letters.total:
         return "other"
@@ -214,9 +216,10 @@ def _cyrillic(text: str, letters: Letters) -> str:
     doubt = _kazakh_in_doubt(text, letters)
     if doubt:
         return doubt
-    if kk * 25 >= cyr:  # Kazakh letters are 4 % of the letters or more
+    words = _WORD.findall(text[:SAMPLE_CHARS].lower())
+    if kk * 25 >= cyr and not _RU_FUNCTION_WORDS.intersection(words):  # 4 % of the letters or more
         return "kk"
-    return _without_kazakh_words(text)
+    return _vote(text)
 
 
 def _russian_or_not(text: str, letters: Letters) -> str:
@@ -248,9 +251,7 @@ def _ru_or_kk(text: str) -> str:
     best = values[0] if values else None
     if best is None or best.language.name == "RUSSIAN":
         return "ru"
-    if best.language.name == "KAZAKH":
-        return "kk" if best.value >= 0.9 else "ru"
-    return "en"
+    return "kk" if best.language.name == "KAZAKH" and best.value >= 0.9 else "ru"
 
 
 def _not_kazakh(text: str, letters: Letters) -> bool:
@@ -278,13 +279,40 @@ def _kazakh_in_doubt(text: str, letters: Letters) -> str | None:
     return "other" if found == "other" else "kk"  # Russian and English have no ө ү ң һ
 
 
-def _without_kazakh_words(text: str) -> str:
-    """Few Kazakh letters: a Russian text naming Kazakh places, or a Kazakh one quoting Russian."""
-    rest = [w for w in _WORD.findall(text[:SAMPLE_CHARS]) if not KK_LETTERS.intersection(w.lower())]
-    if len(rest) < 3:
-        return "kk"
-    found = _lingua(" ".join(rest), _ru_kk_detector())
-    return "kk" if found == "en" else found
+def _vote(text: str) -> str:
+    """Kazakh and Russian words mixed: a Russian text naming «Таза Қазақстан», or a Kazakh text
+    quoting Russian. A word with Kazakh letters votes kk twice; a Russian function word or a word
+    pymorphy3's dictionary knows votes ru; another word votes kk when lingua is sure of it. Words
+    inside quotes count half. Ties go to Russian."""
+    votes = {"kk": 0.0, "ru": 0.0}
+    for n, match in enumerate(_WORD.finditer(text[:SAMPLE_CHARS])):
+        if n >= MAX_VOTERS:
+            break
+        side = _word_vote(match.group().lower())
+        if side:
+            weight = 2.0 if side == "kk!" else 1.0
+            votes[side.rstrip("!")] += weight * (0.5 if _quoted(text, match.start()) else 1.0)
+    return "kk" if votes["kk"] > votes["ru"] else "ru"
+
+
+def _word_vote(word: str) -> str | None:
+    if KK_LETTERS.intersection(word):
+        return "kk!"
+    if word in _RU_FUNCTION_WORDS:
+        return "ru"
+    if len(word) < 3:
+        return None
+    from newsdesk.rulemma import morph
+
+    if morph().word_is_known(word):
+        return "ru"
+    values = _ru_kk_detector().compute_language_confidence_values(word)  # type: ignore[attr-defined]
+    return "kk" if values and values[0].language.name == "KAZAKH" and values[0].value >= 0.95 else None
+
+
+def _quoted(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 300) : pos]
+    return before.count("«") > before.count("»") or before.count('"') % 2 == 1
 
 
 def _latin(text: str, letters: Letters) -> str:
@@ -322,6 +350,7 @@ def _lingua(text: str, detector: object) -> str:
 
 
 LINGUA_CHARS = 1000
+MAX_VOTERS = 150
 _LINGUA_CODES = {"RUSSIAN": "ru", "KAZAKH": "kk", "ENGLISH": "en"}
 _CYRILLIC_LANGS = ("RUSSIAN", "KAZAKH", "ENGLISH", "UKRAINIAN", "BELARUSIAN", "BULGARIAN", "MACEDONIAN",
                    "SERBIAN", "MONGOLIAN")  # fmt: skip

@@ -74,30 +74,39 @@ def _recase(new: str, like: str) -> str:
 
 
 def _phrase(text: str) -> str:
-    """Put the leading adjectives and the head noun of ``text`` in the nominative."""
+    """Put the leading adjectives and the head noun of ``text`` in the nominative, agreeing."""
     words = list(_WORD.finditer(text))
     if not words or words[0].start() != 0:
         return text
+    head = _head(words)
+    if head is None:
+        return text
     pieces, pos = [], 0
-    for match in words:
-        word = match.group()
-        if word.isupper() and len(word) > 1:
-            break
-        parse = _parse(word)
-        if parse is None:
-            break
-        nominative = _nominative(parse)
+    for match, parse in head[0]:
+        nominative = _nominative(parse, head[1])
         if nominative is None:
             break
-        pieces.append(text[pos : match.start()] + _recase(nominative, word))
+        pieces.append(text[pos : match.start()] + _recase(nominative, match.group()))
         pos = match.end()
-        if "NOUN" in parse.tag:
-            break
     return "".join(pieces) + text[pos:]
 
 
+def _head(words: list[re.Match[str]]):  # noqa: ANN202
+    """The leading (word, parse) pairs up to the head noun, and the head's parse."""
+    leading = []
+    for match in words:
+        word = match.group()
+        parse = None if word.isupper() and len(word) > 1 else _parse(word)
+        if parse is None:
+            return None
+        leading.append((match, parse))
+        if parse.tag.POS == "NOUN":
+            return leading, parse
+    return None
+
+
 def _parse(word: str):  # noqa: ANN202 - pymorphy3 parse objects have no stubs
-    """The reading of ``word`` as an adjective or a noun in an oblique case, if any."""
+    """The reading of ``word`` as an adjective or a noun in some case, if any."""
     place = rulemma.place_forms().get(word.lower())
     for parse in rulemma.morph().parse(word.lower()):
         if parse.tag.POS in ("ADJF", "PRTF", "NOUN") and parse.tag.case:
@@ -107,12 +116,15 @@ def _parse(word: str):  # noqa: ANN202 - pymorphy3 parse objects have no stubs
     return None
 
 
-def _nominative(parse) -> str | None:  # noqa: ANN001
-    if parse.tag.case == "nomn":
-        return parse.word
+def _nominative(parse, head) -> str | None:  # noqa: ANN001
     place = rulemma.place_forms().get(parse.word)
-    if place:
+    if place and parse.tag.POS == "NOUN":
         return place
-    wanted = {"nomn", parse.tag.number} if parse.tag.number else {"nomn"}
+    number = head.tag.number or "sing"
+    wanted = {"nomn", number}
+    if parse.tag.POS != "NOUN" and number == "sing" and head.tag.gender:
+        wanted.add(head.tag.gender)
+    if parse.tag.POS == "NOUN" and parse.tag.case == "nomn":
+        return parse.word
     inflected = parse.inflect(wanted) or parse.inflect({"nomn"})
     return inflected.word if inflected else None

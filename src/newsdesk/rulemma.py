@@ -64,7 +64,13 @@ def place_forms() -> dict[str, str]:
         low = name.lower().replace("ё", "е")
         if " " not in low and re.fullmatch(r"[а-я-]+", low):
             forms.update(dict.fromkeys(declensions(low), low))
+        elif re.fullmatch(r"[а-я-]+ская область", low):  # «Жетысуская»: pymorphy guesses «жетысускать»
+            stem = low.split()[0][:-2]
+            forms.update(dict.fromkeys((stem + e for e in _ADJECTIVE_ENDINGS), stem + "ий"))
     return forms
+
+
+_ADJECTIVE_ENDINGS = ("ий", "ая", "ое", "ие", "ого", "ой", "ому", "ую", "им", "ом", "их", "ими", "ою")
 
 
 def declensions(name: str) -> set[str]:

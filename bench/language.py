@@ -1,0 +1,276 @@
+"""Benchmark of the language stages on real data in ../shared/data.
+
+    .venv/bin/python bench/language.py [--quick]
+
+Language id by language (ours vs the Kazakh-letter heuristic vs lingua {ru, kk, en}), NER
+precision/recall/F1 per type on factRuEval-2016 dev (ours vs plain natasha, same script) and on
+KazNERD valid (Kazakh), the Kazakh stemmer comparison, gazetteer recall against Tengrinews
+editors' place tags, and analyzer speed. Prints Markdown and writes docs/bench/language.md.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+warnings.simplefilter("ignore")
+
+import kkstem  # noqa: E402
+import nereval  # noqa: E402
+from langdata import language_sets, read_jsonl  # noqa: E402
+from newsdesk import analyze, entities, gazetteer, lang  # noqa: E402
+from newsdesk.acronyms import AcronymIndex  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
+QUICK = "--quick" in sys.argv
+
+
+def machine() -> str:
+    with open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "?")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return (
+        f"- command: `.venv/bin/python bench/language.py{' --quick' if QUICK else ''}`\n"
+        f"- machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}\n"
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip() or '?'}\n"
+    )
+
+
+# ---------------------------------------------------------------- language id
+def letter_heuristic(text: str) -> str:
+    """The heuristic DEPENDENCIES.md measured: any Kazakh letter → kk, else more Cyrillic → ru."""
+    if any(ch in "әғқңөұүһіӘҒҚҢӨҰҮҺІ" for ch in text):
+        return "kk"
+    cyr = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if not cyr and not lat:
+        return "other"
+    return "ru" if cyr >= lat else "en"
+
+
+def lingua_rke() -> Callable[[str], str]:
+    detector = lang._ru_kk_detector()
+    codes = {"RUSSIAN": "ru", "KAZAKH": "kk", "ENGLISH": "en"}
+
+    def detect(text: str) -> str:
+        found = detector.detect_language_of(text)
+        return codes.get(getattr(found, "name", ""), "other")
+
+    return detect
+
+
+def language_id() -> str:
+    sets = language_sets(DATA)
+    detectors = {"ours": lang.detect, "kk-letter heuristic": letter_heuristic, "lingua {ru,kk,en}": lingua_rke()}
+    lines = ["| set | n | " + " | ".join(detectors) + " | our errors |", "|---|---|" + "---|" * len(detectors) + "---|"]
+    for name, rows in sets.items():
+        cells = []
+        for detect in detectors.values():
+            got = [detect(text) for text, _ in rows]
+            cells.append(f"{sum(g == e for g, (_, e) in zip(got, rows, strict=True)) / len(rows):.3f}")
+        errors = Counter(g for g, (_, e) in zip(map(lang.detect, (t for t, _ in rows)), rows, strict=True) if g != e)
+        lines.append(f"| {name} | {len(rows)} | " + " | ".join(cells) + f" | {dict(errors) or ''} |")
+    return "\n".join(lines) + "\n\n" + _langid_speed(sets, detectors)
+
+
+def _langid_speed(sets: dict, detectors: dict) -> str:
+    headlines = [
+        t for name in ("ru headlines (tengri, ria, tgcontest)", "kk KazNERD, first 5 words") for t, _ in sets[name]
+    ]
+    headlines += [t for t, _ in sets["en tgcontest titles (English sites)"]]
+    out = []
+    for name, detect in detectors.items():
+        start = time.perf_counter()
+        for text in headlines:
+            detect(text)
+        out.append(f"{name}: {len(headlines) / (time.perf_counter() - start):,.0f} headlines/s")
+    return f"Speed on {len(headlines):,} real ru/kk/en headlines, one core: " + "; ".join(out) + ".\n"
+
+
+# ---------------------------------------------------------------- NER
+def ner() -> str:
+    docs = nereval.factru_docs(DATA)
+    start = time.perf_counter()
+    entities.load()
+    load_s = time.perf_counter() - start
+    results, speed = {}, {}
+    index = AcronymIndex()
+    systems = {
+        "plain natasha": lambda t: [(m.type, m.start, m.end) for m in entities.natasha_mentions(t)],
+        "newsdesk.entities": lambda t: [(m.type, m.start, m.end) for m in entities.mentions(t, "ru", index)],
+    }
+    for text, _ in docs[:5]:  # warm both up (lazy imports, caches) before timing
+        systems["plain natasha"](text)
+    for name, predict in systems.items():
+        start = time.perf_counter()
+        results[name] = nereval.score(docs, predict)
+        speed[name] = len(docs) / (time.perf_counter() - start)
+    table = _ner_table(results)
+    learnt = len(index.expansions) - len(AcronymIndex().expansions)
+    notes = (
+        f"factRuEval-2016 dev: {len(docs)} documents, {results['plain natasha']['all']['n_gold']} gold mentions. "
+        f"natasha load {load_s:.2f} s. Speed (documents of ~{_mean_len(docs):,.0f} characters): "
+        + "; ".join(f"{k} {v:.1f} docs/s" for k, v in speed.items())
+        + f". Acronyms learnt from the dev texts on the way: {learnt}.\n"
+    )
+    return table + "\n" + notes + "\n" + kazakh_ner()
+
+
+def _mean_len(docs: list) -> float:
+    return sum(len(t) for t, _ in docs) / len(docs)
+
+
+def _ner_table(results: dict) -> str:
+    lines = ["| system | type | P | R | F1 | exact-span F1 | gold | predicted |", "|---|---|---|---|---|---|---|---|"]
+    for name, by_type in results.items():
+        for t in (*nereval.TYPES, "all"):
+            r = by_type[t]
+            lines.append(
+                f"| {name} | {t} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['exact_f1']:.3f} "
+                f"| {r['n_gold']} | {r['n_pred']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def kazakh_ner() -> str:
+    docs = nereval.kaznerd_docs(DATA, limit=2000 if QUICK else None)
+    systems = {
+        "plain natasha (Russian model on Kazakh)": lambda t: [
+            (m.type, m.start, m.end) for m in entities.natasha_mentions(t)
+        ],
+        "newsdesk.entities lang=kk": lambda t: [(m.type, m.start, m.end) for m in entities.mentions(t, "kk")],
+    }
+    results = {name: nereval.score(docs, predict) for name, predict in systems.items()}
+    return f"KazNERD valid, {len(docs):,} sentences (PERSON→PER, ORGANISATION→ORG, GPE+LOCATION→LOC):\n\n" + _ner_table(
+        results
+    )
+
+
+# ---------------------------------------------------------------- Kazakh stemmer
+def kazakh_stemmer() -> str:
+    names = kkstem.kaznerd_names(DATA)
+    words = kkstem.kaznerd_words(DATA)
+    lines = [
+        "| stemmer | paradigm collapse | over-merged pairs | KazNERD names: all / inflected exact | over-stripped "
+        "| KazNERD vocabulary reduction | words/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, stem in kkstem.stemmers().items():
+        par, nam, voc = kkstem.paradigm_scores(stem), kkstem.name_scores(names, stem), kkstem.vocabulary(words, stem)
+        speed = _stem_speed(stem, words)
+        lines.append(
+            f"| {name} | {par['collapse']:.3f} | {par['over_merge_pairs']} | {nam['accuracy']:.3f} / "
+            f"{nam['inflected_accuracy']:.3f} | {nam['over_stripped']:.3f} | {voc['reduction']:.3f} "
+            f"({voc['types']:,} → {voc['stems']:,}) | {speed:,.0f} |"
+        )
+    par = kkstem.paradigm_scores(str.lower)
+    return (
+        "\n".join(lines)
+        + f"\n\nParadigm table: {par['forms']} forms of {len(kkstem.GROUPS)} words (bench/kkstem.py). KazNERD names: "
+        f"{len(names):,} surname-shaped PERSON and -стан/-ия GPE tokens, "
+        f"{sum(1 for t, g in names if t.lower() != g):,} of them inflected. kazstem (its FST resources download "
+        "at run time) and qaznltk (no stemmer) do not work offline; PyStemmer has no Kazakh.\n"
+    )
+
+
+def _stem_speed(stem: Callable[[str], str], words: list[str]) -> float:
+    if hasattr(stem, "cache_clear"):
+        stem.cache_clear()
+    start = time.perf_counter()
+    for w in words:
+        stem(w)
+    return len(words) / (time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------- gazetteer
+def places() -> str:
+    rows = list(read_jsonl(DATA / "ru_news_tengrinews_2024/articles.jsonl.gz"))
+    ours = {p.ru.lower(): p for p in gazetteer.load_places()}
+    gold = found = hits = 0
+    start = time.perf_counter()
+    for row in rows:
+        tagged = {t.lower() for t in row.get("tags") or []} & set(ours)
+        matched = {p.ru.lower() for p in gazetteer.match(row["title"] + "\n" + row["text"], "ru")}
+        gold, found, hits = gold + len(tagged), found + len(matched), hits + len(tagged & matched)
+    rate = len(rows) / (time.perf_counter() - start)
+    return (
+        f"Tengrinews 2024, {len(rows)} articles: editors tagged {gold} gazetteer places; `gazetteer.match` found "
+        f"{hits} of them (recall {hits / max(1, gold):.3f}), and {found} places in all ({found / len(rows):.1f} per "
+        f"article: editors tag only the main ones, so this is not a precision). {rate:.0f} articles/s.\n"
+    )
+
+
+# ---------------------------------------------------------------- analyzer speed
+def analyzer_speed() -> str:
+    ru = [r["title"] + "\n" + r["text"] for r in read_jsonl(DATA / "ru_news_tengrinews_2024/articles.jsonl.gz")]
+    kk = [" ".join(r["tokens"]) for r in read_jsonl(DATA / "kk_ner_kaznerd/valid.jsonl.gz")]
+    kk = [" ".join(kk[i : i + 20]) for i in range(0, len(kk), 20)]
+    lines = ["| what | tokens | tokens/s |", "|---|---|---|"]
+    analyze.lemma.cache_clear()
+    for label, texts, lang_, fn in (
+        ("ru `lemmas`, cold cache", ru, "ru", analyze.lemmas),
+        ("ru `lemmas`, cached", ru, "ru", analyze.lemmas),
+        ("ru `tokens`, cached", ru, "ru", analyze.tokens),
+        ("kk `lemmas`, cold cache", kk, "kk", analyze.lemmas),
+        ("kk `lemmas`, cached", kk, "kk", analyze.lemmas),
+        ("ru `lemmas`, lang=None (detects), cached", ru, None, analyze.lemmas),
+    ):
+        start = time.perf_counter()
+        n = sum(len(fn(t, lang_)) for t in texts)
+        lines.append(f"| {label} | {n:,} | {n / (time.perf_counter() - start):,.0f} |")
+    return "\n".join(lines) + "\n\n" + _tokenizers(ru)
+
+
+def _tokenizers(texts: list[str]) -> str:
+    import razdel
+
+    start = time.perf_counter()
+    ours = [[(t.start, t.end) for t in analyze.tokens(x, "ru")] for x in texts]
+    ours_s = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = [[(t.start, t.stop) for t in razdel.tokenize(x) if any(c.isalnum() for c in t.text)] for x in texts]
+    razdel_s = time.perf_counter() - start
+    same = sum(len(set(a) & set(b)) for a, b in zip(ours, theirs, strict=True))
+    total = sum(len(b) for b in theirs)
+    return (
+        f"Tokenizer on {len(texts)} Russian articles: our regex + lemmas (cached) {sum(map(len, ours)) / ours_s:,.0f} "
+        f"tokens/s; razdel alone {total / razdel_s:,.0f} tokens/s; {same / total:.3f} of razdel's word tokens have "
+        "exactly the same span in ours.\n"
+    )
+
+
+def main() -> None:
+    if not DATA.is_dir():
+        sys.exit(f"real data not found at {DATA}")
+    sections = [
+        ("Language identification (accuracy)", language_id),
+        ("Entities: factRuEval-2016 dev, ours vs plain natasha (overlap match, same type)", ner),
+        ("Kazakh stemmer", kazakh_stemmer),
+        ("Gazetteer", places),
+        ("Analyzer speed (one core)", analyzer_speed),
+    ]
+    out = ["## Language stages (bench/language.py)\n", machine()]
+    for title, fn in sections:
+        start = time.perf_counter()
+        body = fn()
+        out.append(f"\n### {title}\n\n{body}")
+        print(f"\n### {title} ({time.perf_counter() - start:.0f} s)\n\n{body}", flush=True)
+    out.append("\n" + nereval.__doc__.split("\n\n", 1)[1])
+    target = ROOT / "docs/bench/language.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(out), encoding="utf-8")
+    print(f"\nwritten {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk import entities
+from newsdesk.acronyms import AcronymIndex, initials_fit
+
+
+@pytest.fixture(scope="module")
+def nlp() -> None:
+    entities.load()  # natasha, ~1 s, once for this module
+
+
+def names(text: str, lang: str = "ru", index: AcronymIndex | None = None) -> dict[str, str]:
+    return {e.name: e.type for e in entities.extract(text, lang, index or AcronymIndex())}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Памятник Абылай хану открыли в Астане.", {"Абылай хан": "PER", "Астана": "LOC"}),
+        ("Президент Казахстана выступил.", {"Казахстан": "LOC"}),
+        ("Аким Алматы Ерболат Досаев встретился с жителями.", {"Алматы": "LOC", "Ерболат Досаев": "PER"}),
+        ("В Акорде прошло совещание.", {"Акорда": "ORG"}),
+        ("Встреча с Германом Грефом прошла в Москве.", {"Герман Греф": "PER", "Москва": "LOC"}),
+        ("Паводки в Семее и Алма-Ате.", {"Семей": "LOC", "Алматы": "LOC"}),
+        ("Министерства иностранных дел Республики Казахстан", {"Министерство иностранных дел": "ORG",
+                                                              "Республика Казахстан": "LOC"}),
+        ("Заявление правительства Китая", {"Правительство Китая": "ORG", "Китай": "LOC"}),
+    ],
+)  # fmt: skip
+def test_names_are_nominative_and_typed(nlp: None, text: str, expected: dict[str, str]) -> None:
+    assert names(text) == expected
+
+
+def test_merged_with_counts_spans_and_slugs(nlp: None) -> None:
+    text = "Касым-Жомарт Токаев прибыл в Астану. Токаев провёл встречу. Токаеву вручили орден."
+    (person, *_) = entities.extract(text, "ru", AcronymIndex())
+    assert (person.name, person.type, person.mentions) == ("Касым-Жомарт Токаев", "PER", 3)
+    assert person.slug == "kasym-zhomart-tokaev"
+    assert [text[a:b] for a, b in person.spans] == ["Касым-Жомарт Токаев", "Токаев", "Токаеву"]
+
+
+def test_acronym_linked_within_and_across_texts(nlp: None) -> None:
+    index = AcronymIndex({})
+    first = entities.extract(
+        "Саммит Шанхайской организации сотрудничества (ШОС) открылся. Лидеры ШОС приняли декларацию.", "ru", index
+    )
+    org = next(e for e in first if e.type == "ORG")
+    assert org.name == "Шанхайская организация сотрудничества" and org.mentions == 3
+    assert index.lookup("ШОС") == ("Шанхайская организация сотрудничества", "ORG")
+    later = entities.extract("Следующий саммит ШОС пройдёт в Астане.", "ru", index)
+    assert ("Шанхайская организация сотрудничества", "ORG") in {(e.name, e.type) for e in later}
+    assert AcronymIndex.from_json(index.to_json()).expansions == index.expansions
+    json.loads(index.to_json())
+
+
+def test_known_acronyms_and_not_names(nlp: None) -> None:
+    found = names("Делегация США прибыла на заседание ООН, сообщают СМИ.")
+    assert found.get("Соединённые Штаты Америки") == "LOC"
+    assert found.get("Организация Объединённых Наций") == "ORG"
+    assert "СМИ" not in found
+    assert initials_fit("ЕАЭС", "Евразийский экономический союз") and not initials_fit("ШОС", "Министерство")
+
+
+def test_batch(nlp: None) -> None:
+    index = AcronymIndex({})
+    texts = ["Форум Евразийского экономического союза (ЕАЭС) прошёл в Минске.", "Страны ЕАЭС договорились."]
+    second = entities.extract_many(texts, "ru", index)[1]
+    assert [e.name for e in second] == ["Евразийский экономический союз"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Президент Қасым-Жомарт Тоқаев Алматы облысында болды. Тоқаевтың сапары аяқталды.",
+         {"Қасым-Жомарт Тоқаев": "PER", "Алматинская область": "LOC"}),
+        ("Ұлттық банкі мөлшерлемені өзгертпеді.", {"Ұлттық банк": "ORG"}),
+        ("Назарбаев Университетінде конференция өтті.", {"Назарбаев Университет": "ORG"}),
+        ("Кеше Германияда сайлау өтті, Өскеменде жаңбыр.", {"Германия": "LOC", "Усть-Каменогорск": "LOC"}),
+    ],
+)  # fmt: skip
+def test_kazakh_entities(text: str, expected: dict[str, str]) -> None:
+    assert names(text, "kk") == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🎉", "&nbsp;&laquo;&raquo;", "ШОС" * 10, "а" * 300_000])
+def test_odd_input(nlp: None, text: str) -> None:
+    assert isinstance(entities.extract(text, "ru"), list)
+    assert isinstance(entities.extract(text, "kk"), list)
+
+
+@pytest.mark.shared
+def test_factrueval_dev_sample_not_worse_than_natasha(nlp: None, shared_data: Path) -> None:
+    with open(shared_data / "ru_ner_factrueval2016/dev.jsonl") as lines:
+        rows = [json.loads(line) for _, line in zip(range(8), lines, strict=False)]
+    gold = {(e["start"], e["end"]) for r in rows for e in r["entities"] if e["type"] == "Org"}
+    assert gold
+    ours = {(m.start, m.end) for r in rows for m in entities.mentions(r["text"]) if m.type == "ORG"}
+    plain = {(m.start, m.end) for r in rows for m in entities.natasha_mentions(r["text"]) if m.type == "ORG"}
+    assert len(ours & gold) >= len(plain & gold)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from newsdesk import gazetteer
+from newsdesk.gazetteer import find, load_places, match
+
+
+def slugs(text: str, lang: str | None = None) -> list[str]:
+    return [p.slug for p in match(text, lang)]
+
+
+def test_the_list() -> None:
+    places = load_places()
+    regions = [p for p in places if p.kind == "region"]
+    assert len(regions) == 17 and len([p for p in places if p.kind == "city"]) == 3
+    assert {"abai-region", "zhetysu-region", "ulytau-region"} <= {p.slug for p in regions}
+    assert len([p for p in places if p.kind == "town"]) >= 40
+    assert all(p.ru and p.kk and p.slug for p in places)
+    assert all(gazetteer.by_slug(p.parent) for p in places if p.parent)
+    assert len({p.slug for p in places}) == len(places)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Паводки в Алматинской области и в Атырау", "ru", ["almaty-region", "atyrau"]),
+        ("В Алматы и Астане, а также в Шымкенте", "ru", ["almaty", "astana", "shymkent"]),
+        ("Алматыда, Алматының және Алматыға", "kk", ["almaty"]),
+        ("Алматы облысында жаңбыр жауды", "kk", ["almaty-region"]),
+        ("Almaty oblysynda jańbyr", "kk", ["almaty-region"]),
+        ("Шығыс Қазақстан облысы мен Өскеменде", "kk", ["east-kazakhstan-region", "oskemen"]),
+        # old names
+        ("Когда-то в Алма-Ате, Целинограде и Семипалатинске", "ru", ["almaty", "astana", "semey"]),
+        ("Аэропорт Нур-Султана и Гурьев", "ru", ["astana", "atyrau"]),
+        ("Нұр-Сұлтанда өтті", "kk", ["astana"]),
+        # new regions
+        ("В области Абай и в Жетысуской области, Улытауская область", "ru",
+         ["abai-region", "zhetysu-region", "ulytau-region"]),
+        ("Акция прошла в ЗКО и СКО", "ru", ["west-kazakhstan-region", "north-kazakhstan-region"]),
+        ("В Усть-Каменогорске, Семее и Кызылорде", "ru", ["oskemen", "semey", "kyzylorda"]),
+        # not places: the plural genitive of «семья», an adjective, a person
+        ("Доходы многодетных семей выросли", "ru", []),
+        ("рудный двор и Абай Кунанбаев", "ru", []),
+    ],
+)  # fmt: skip
+def test_match(text: str, lang: str, expected: list[str]) -> None:
+    assert slugs(text, lang) == expected
+
+
+def test_mentions_have_offsets() -> None:
+    text = "Жители Алматинской области"
+    (mention,) = find(text, "ru")
+    assert text[mention.start : mention.end] == "Алматинской области" == mention.text
+    assert mention.place.ru == "Алматинская область" and mention.place.kk == "Алматы облысы"
+
+
+@pytest.mark.parametrize("text", ["", "😀", "&nbsp;", "Алматы" * 100_000])
+def test_odd_input(text: str) -> None:
+    assert isinstance(match(text), list)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.kazakh import latin_to_cyrillic, stem
+
+# Forms of one word share a stem; the stems of different words differ.
+PARADIGMS = {
+    "алматы": "Алматы Алматыда Алматының Алматыға Алматыдан Алматыны Алматыдағы",
+    "астана": "Астана Астанада Астананың Астанаға Астанадағы",
+    "шымкент": "Шымкент Шымкентте Шымкенттің Шымкентке",
+    "өскемен": "Өскемен Өскеменде Өскеменнің",
+    "қазақстан": "Қазақстан Қазақстанның Қазақстанда Қазақстанға Қазақстаннан",
+    "тоқаев": "Тоқаев Тоқаевтың Тоқаевқа Тоқаевпен",
+    "қала": "қала қаланың қалада қалаға қалалар қалалардың қаласы қаласында қалаларында",
+    "облыс": "облыс облысы облыстың облысында облыстар облысқа",
+    "жыл": "жыл жылы жылдың жылға жылғы жылдары",
+    "ел": "ел елі елдің елге елде елдер",
+    "мектеп": "мектеп мектебі мектепте мектептер",
+    "министрлік": "министрлік министрлігі министрлігінің",
+    "халық": "халық халқы халықтың",
+    "жұмыс": "жұмыс жұмысы жұмыстары жұмысқа",
+    "банк": "банк банкі банкке банктің",
+    "пенсия": "пенсия пенсиясы пенсияның пенсиялар",
+    "бол": "болды болады болған болып",
+    "кел": "келді келеді келген келіп",
+    "атырау": "Атырау Атырауда Атыраудың",
+}
+
+
+@pytest.mark.parametrize(("lemma", "forms"), PARADIGMS.items())
+def test_forms_of_one_word_collapse(lemma: str, forms: str) -> None:
+    assert {stem(f) for f in forms.split()} == {lemma}
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("қалалық", "қалалық"),  # urban: derivational -лық is kept
+        ("пенсионер", "пенсионер"),
+        ("басшы", "басшы"),  # leader, not бас (head) + possessive
+        ("басшысы", "басшы"),
+        ("алтын", "алтын"),  # gold, not алты (six) + accusative
+        ("ақша", "ақша"),  # money, not ақ + equative
+        ("жалақы", "жалақы"),
+        ("баға", "баға"),
+        ("білім", "білім"),  # deverbal nouns in -ым/-ім are not «my …»
+        ("шешім", "шешім"),
+        ("ойын", "ойын"),
+        ("машина", "машина"),  # -на is a dative only after a possessive
+        ("су", "су"),
+        ("ол", "ол"),
+    ],
+)
+def test_no_over_stripping(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Алма-Атада", "алма-ата"), ("2017-нші", "2017"), ("COVID-19-ға", "covid-19"), ("Нұр-Сұлтанда", "нұр-сұлтан")],
+)
+def test_hyphenated(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Qazaqstanda", "қазақстанда"),
+        ("baılanysty", "байланысты"),
+        ("Azııa", "азия"),
+        ("delegatsııalar", "делегациялар"),
+        ("Toqaev", "тоқаев"),
+        ("sáıkes", "сәйкес"),
+        ("ýaqyt", "уақыт"),
+        ("Qyrǵyzstanda", "қырғызстанда"),
+    ],
+)
+def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:
+    assert latin_to_cyrillic(latin) == cyrillic
+
+
+def test_latin_and_cyrillic_share_stems() -> None:
+    assert stem(latin_to_cyrillic("Almatyda")) == stem("Алматыда") == "алматы"
+
+
+@pytest.mark.parametrize("word", ["", "а", "😀", "ё", "-", "х" * 100_000])
+def test_odd_input(word: str) -> None:
+    assert isinstance(stem(word), str)
+
+
+@pytest.mark.shared
+def test_surnames_in_kaznerd_collapse(shared_data: Path) -> None:
+    """Inflected Russian-style surnames in real Kazakh sentences lose exactly their case ending."""
+    with gzip.open(shared_data / "kk_ner_kaznerd/valid.jsonl.gz", "rt") as lines:
+        rows = [json.loads(line) for _, line in zip(range(3000), lines, strict=False)]
+    pairs = [
+        (tok, tok.lower()[: -len(end)])
+        for row in rows
+        for tok, tag in zip(row["tokens"], row["tags"], strict=True)
+        if tag.endswith("PERSON")
+        for end in ("тың", "тің", "қа", "ке", "ты", "ті", "пен")
+        if tok.lower().endswith(("ов" + end, "ев" + end))
+    ]
+    assert len(pairs) > 20
+    assert sum(stem(tok) == gold for tok, gold in pairs) / len(pairs) > 0.95
