@@ -249,3 +249,18 @@ def test_one_request_at_a_time_per_host(site):
     for t in threads:
         t.join()
     assert site.hits("/s") == 6 and peak[0] == 1
+
+
+def test_read_url_goes_through_fetch_document(site, monkeypatch):
+    from newsdesk.sources import read
+
+    feed = ('<?xml version="1.0" encoding="windows-1251"?><rss><channel><title>Лента</title><item><guid>1</guid>'
+            "<title>Токаев подписал закон о медиа</title><description>Закон вступит в силу через десять дней."
+            "</description></item></channel></rss>")
+    site.static("/feed.xml", feed.encode("cp1251"), "application/rss+xml")
+    monkeypatch.setenv("NEWSDESK_FETCH_ALLOW_PRIVATE", "1")
+    [article] = list(read(site.url("/feed.xml")))
+    assert article.title == "Токаев подписал закон о медиа"
+    monkeypatch.delenv("NEWSDESK_FETCH_ALLOW_PRIVATE")
+    [refused] = list(read(site.url("/feed.xml")))
+    assert "non-public address" in str(refused)
