@@ -56,8 +56,13 @@ _RU_FUNCTION_WORDS = frozenset(
     ("в", "во", "на", "с", "со", "и", "по", "что", "для", "из", "от", "за", "как", "при", "к", "об",
      "до", "но", "это", "или", "же", "после", "будет", "также", "был", "была", "были", "его", "их")
 )  # fmt: skip
+# Kazakh words without Kazakh letters that Russian never writes alone.
+_KK_FUNCTION_WORDS = frozenset(
+    ("мен", "бен", "пен", "деп", "осы", "сол", "бойынша", "туралы", "болды", "болады", "болып", "жылы", "еді",
+     "емес", "деді", "тиіс", "керек", "арқылы", "кейін", "дейін", "ал", "сосын", "енді", "ма", "ме", "ба", "бе")
+)  # fmt: skip
 _UK_FUNCTION_WORDS = frozenset(
-    ("від", "й", "з", "із", "що", "як", "про", "це", "щодо", "після", "її", "буде", "було",
+    ("від", "з", "із", "що", "як", "це", "щодо", "після", "її", "буде", "було",
      "який", "яка", "які", "щоб", "вже", "ще", "дуже", "цей", "ця")
 )  # fmt: skip
 _UZ_WORDS = frozenset(
@@ -67,8 +72,8 @@ _UZ_WORDS = frozenset(
 _APOSTROPHE_IN_WORD = re.compile("[а-яіїєґ]['’ʼ][а-яіїєґ]")  # Ukrainian «В'ятрович», Uzbek «маъ»
 _BG_WORDS = frozenset(
     ("във", "със", "към", "ще", "са", "след", "според", "които", "който", "която", "което", "това", "тази",
-     "този", "тези", "беше", "бяха", "има", "няма", "още", "също", "години", "година", "й", "днес",
-     "през", "ако", "можеш", "колко", "така", "една", "един", "преди", "ги", "го")
+     "този", "тези", "беше", "бяха", "има", "няма", "още", "също", "години", "година", "днес",
+     "през", "ако", "можеш", "колко", "така", "една", "един", "преди")
 )  # fmt: skip
 _BULGARIAN_HARD_SIGN = re.compile("ъ[бвгджзклмнпрстфхцчшщ]")  # «във», «към»; Russian ъ precedes е ё ю я
 _EN_WORDS = frozenset(
@@ -246,7 +251,17 @@ def _looks_ukrainian_or_uzbek(sample: str, words: list[str]) -> bool:
 
 
 def _ru_or_kk(text: str) -> str:
-    """Kazakh only when lingua ({ru, kk, en}) is sure: a Kazakh text lacking its letters is rare."""
+    """Kazakh only when lingua ({ru, kk, en}) is sure and pymorphy3's Russian dictionary knows
+    few of the words: a Kazakh text lacking its letters is rare."""
+    from newsdesk.rulemma import morph
+
+    words = _WORD.findall(text[:LINGUA_CHARS].lower())
+    long_words = [w for w in words if len(w) > 2]
+    if (
+        _KK_FUNCTION_WORDS.isdisjoint(words)
+        and sum(map(morph().word_is_known, long_words)) * 5 >= len(long_words) * 3 > 0
+    ):
+        return "ru"
     values = _ru_kk_detector().compute_language_confidence_values(text[:LINGUA_CHARS])  # type: ignore[attr-defined]
     best = values[0] if values else None
     if best is None or best.language.name == "RUSSIAN":
@@ -298,6 +313,8 @@ def _vote(text: str) -> str:
 def _word_vote(word: str) -> str | None:
     if KK_LETTERS.intersection(word):
         return "kk!"
+    if word in _KK_FUNCTION_WORDS:
+        return "kk"
     if word in _RU_FUNCTION_WORDS:
         return "ru"
     if len(word) < 3:
