@@ -78,8 +78,12 @@ def natasha_mentions(text: str) -> list[Mention]:
 
 
 def extract(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Entity]:
-    """Entities of one text, merged, with mention counts, spans and slugs."""
-    return merge(mentions(text, lang, acronyms), acronyms or _default_acronyms())
+    """Entities of one text (``ru`` or ``kk``; other languages give none), merged, with mention
+    counts, spans (offsets into ``text``) and slugs, most mentioned first.
+
+    ``acronyms`` is the caller's ``AcronymIndex`` (persist it with ``to_json``); without one, a
+    single index shared by the whole process learns and resolves acronyms."""
+    return merge(mentions(text, lang, acronyms))
 
 
 def extract_many(texts: Iterable[str], lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[list[Entity]]:
@@ -95,7 +99,7 @@ def _default_acronyms() -> AcronymIndex:
 
 def mentions(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Mention]:
     """Every entity mention with its offsets and normalised name, in text order."""
-    if not text or not text.strip():
+    if not text or not text.strip() or lang not in ("ru", "kk"):
         return []
     index = acronyms or _default_acronyms()
     if lang == "kk":
@@ -240,7 +244,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
-def merge(found: list[Mention], acronyms: AcronymIndex | None = None) -> list[Entity]:
+def merge(found: list[Mention]) -> list[Entity]:
     """One Entity per (type, name); a lone surname joins the full name it ends."""
     entities: dict[tuple[str, str], Entity] = {}
     for m in found:
