@@ -1,0 +1,279 @@
+"""Tags learned from an outlet's archive: suggestion, incremental update, audit, primary tag.
+
+`TagModel.train` learns the outlet's own vocabulary from its editors' tags (see `tag_training`):
+one-vs-rest logistic regressions over lemmas and entity names, with Platt-calibrated confidence.
+`suggest` returns the top tags an article does not carry yet; `apply` splits them at
+`TagModel.apply_threshold` into applied tags (``Article.auto_tags``, kept apart from the editor's)
+and suggestions (``Article.suggested_tags``).  `TagModel.update` learns from one newly tagged
+article at once (a logistic-loss SGD step, see its docstring).  `audit` scores every editor tag
+of an article and flags those that do not fit; `place_tags` and `entity_tags` give tags of kind
+place, person and organisation; `choose_primary` orders an article's tags for its feed card.
+
+A model is stored as one ``.npz`` of plain arrays plus a ``.json`` of metadata (no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.special import expit
+
+from . import features
+from .features import TermSpace
+from .records import Article, TagScore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TagOptions:
+    """How `TagModel.train` fits a model and how the model decides."""
+
+    min_examples: int = 3  # tags on fewer training articles are not learned
+    c: float = 8.0  # inverse regularisation of each tag's logistic regression
+    keep_weights: int = 400  # largest weights kept per tag
+    folds: int = 3  # out-of-fold scores for calibration
+    min_df: int = 2
+    max_terms: int = 40_000
+    apply_threshold: float = 0.6  # calibrated confidence from which a tag is applied, not suggested
+    audit_beta: float = 0.5  # the audit threshold maximises this F-beta on out-of-fold scores
+    learning_rate: float = 2.0  # of `TagModel.update`
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFlag:
+    """An editor tag that does not fit its article: its fit score and the tag that fits better."""
+
+    tag: str
+    score: float
+    better: str | None
+
+
+@dataclass(slots=True)
+class TagModel:
+    space: TermSpace
+    tags: list[str]
+    weights: sparse.csr_matrix  # (terms, tags)
+    bias: np.ndarray  # (tags,)
+    platt: np.ndarray  # (tags, 2): confidence = sigmoid(a * score + b)
+    counts: np.ndarray  # training articles per tag
+    articles: int  # training articles
+    apply_threshold: float = 0.6
+    audit_threshold: float = 0.0
+    learning_rate: float = 2.0
+    meta: dict = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {tag: j for j, tag in enumerate(self.tags)}
+
+    @classmethod
+    def train(cls, articles: Sequence[Article], options: TagOptions | None = None) -> TagModel:
+        """Learn the tags of ``articles`` (their ``editor_tags``); rare tags are skipped."""
+        from .tag_training import fit
+
+        options = options or TagOptions()
+        model = fit(articles, options)
+        model.learning_rate = options.learning_rate
+        model.meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                      "articles": model.articles, "tags": len(model.tags), "min_examples": options.min_examples}
+        return model
+
+    def __contains__(self, tag: str) -> bool:
+        return tag in self.index
+
+    def calibrate(self, scores: np.ndarray) -> np.ndarray:
+        """Decision scores (…, tags) → calibrated confidences."""
+        return expit(scores * self.platt[:, 0] + self.platt[:, 1])
+
+    def scores(self, bag: Sequence[str]) -> np.ndarray:
+        """Decision scores of every tag for one bag of terms."""
+        idx, values = self.space.vector(bag)
+        return self.weights[idx].T @ values + self.bias if len(idx) else self.bias.copy()
+
+    def confidences(self, article: Article, lemmas: Sequence[str] | None = None) -> np.ndarray:
+        return self.calibrate(self.scores(features.article_terms(article, lemmas)))
+
+    def suggest(self, article: Article, k: int = 5, lemmas: Sequence[str] | None = None,
+                min_confidence: float = 0.02) -> list[TagScore]:
+        """The ``k`` most confident tags the article's editor has not given, best first."""
+        probs = self.confidences(article, lemmas)
+        given = set(article.editor_tags)
+        order = [j for j in np.argsort(-probs) if self.tags[j] not in given][:k]
+        return [TagScore(self.tags[j], round(float(probs[j]), 4)) for j in order if probs[j] >= min_confidence]
+
+    def update(self, article: Article, lemmas: Sequence[str] | None = None) -> None:
+        """Learn from one article its editor has just tagged, new tags included.
+
+        One stochastic-gradient step of each tag's logistic loss on the article (the
+        ``partial_fit`` of scikit-learn's SGDClassifier, done on our sparse weights): tags the
+        article carries move towards it, tags scored high that it does not carry move away;
+        others are untouched.  A tag never seen before is added and starts from this article.
+        Words outside the vocabulary count only after `train` is run again.
+        """
+        for tag in article.editor_tags:
+            if tag not in self.index:
+                self._add_tag(tag)
+        idx, values = self.space.vector(features.article_terms(article, lemmas))
+        if not len(idx):
+            return
+        raw = expit(self.weights[idx].T @ values + self.bias)
+        target = np.zeros(len(self.tags))
+        target[[self.index[t] for t in article.editor_tags]] = 1
+        gradient = raw - target
+        active = np.flatnonzero(np.abs(gradient) > 0.1)
+        step = np.outer(values, -self.learning_rate * gradient[active]).ravel()
+        cells = (np.repeat(idx, len(active)), np.tile(active, len(idx)))
+        self.weights = (self.weights + sparse.csr_matrix((step, cells), shape=self.weights.shape)).tocsr()
+        self.bias[active] -= 0.1 * self.learning_rate * gradient[active]
+        self.counts[[self.index[t] for t in set(article.editor_tags)]] += 1
+        self.articles += 1
+
+    def _add_tag(self, tag: str) -> None:
+        self.index[tag] = len(self.tags)
+        self.tags.append(tag)
+        self.weights.resize((len(self.space), len(self.tags)))
+        self.bias = np.append(self.bias, np.float32(-2.5))
+        self.platt = np.vstack([self.platt, [1.0, 0.0]]).astype(np.float32)
+        self.counts = np.append(self.counts, 0)
+
+    def save(self, path: Path) -> None:
+        """Write ``path`` (.npz arrays) and ``path`` with suffix .json (tags and metadata)."""
+        path = Path(path)
+        w = self.weights.tocsr()
+        np.savez_compressed(path, **self.space.to_arrays("space_"), w_data=w.data, w_indices=w.indices,
+                            w_indptr=w.indptr, bias=self.bias, platt=self.platt, counts=self.counts)
+        head = {"tags": self.tags, "articles": self.articles, "apply_threshold": self.apply_threshold,
+                "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta}
+        path.with_suffix(".json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> TagModel:
+        path = Path(path)
+        head = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        with np.load(path, allow_pickle=False) as a:
+            space = TermSpace.from_arrays(a, "space_")
+            shape = (len(space), len(head["tags"]))
+            weights = sparse.csr_matrix((a["w_data"], a["w_indices"], a["w_indptr"]), shape=shape)
+            bias, platt, counts = a["bias"], a["platt"], a["counts"]
+        return cls(space, head["tags"], weights, bias, platt, counts, head["articles"], head["apply_threshold"],
+                   head["audit_threshold"], head["learning_rate"], head["meta"])
+
+
+def suggest(article: Article, model: TagModel, k: int = 5, lemmas: Sequence[str] | None = None) -> list[TagScore]:
+    return model.suggest(article, k, lemmas)
+
+
+def apply(article: Article, model: TagModel, k: int = 5,
+          lemmas: Sequence[str] | None = None) -> tuple[list[TagScore], list[TagScore]]:
+    """(applied, suggested): the top ``k`` tags split at the model's apply threshold."""
+    top = model.suggest(article, k, lemmas)
+    return ([t for t in top if t.confidence >= model.apply_threshold],
+            [t for t in top if t.confidence < model.apply_threshold])
+
+
+def fit_scores(article: Article, model: TagModel, lemmas: Sequence[str] | None = None) -> dict[str, float | None]:
+    """Every editor tag's fit to the article (calibrated confidence); None for tags the model lacks."""
+    probs = model.confidences(article, lemmas)
+    return {tag: (round(float(probs[model.index[tag]]), 4) if tag in model else None)
+            for tag in article.editor_tags}
+
+
+def audit(article: Article, model: TagModel, lemmas: Sequence[str] | None = None,
+          threshold: float | None = None) -> list[AuditFlag]:
+    """Editor tags whose fit is below the audit threshold, worst first, with a better-fitting tag.
+
+    Tags the model does not know (too rare in the archive, or new) are not judged.
+    """
+    threshold = model.audit_threshold if threshold is None else threshold
+    probs = model.confidences(article, lemmas)
+    given = set(article.editor_tags)
+    best = next((j for j in np.argsort(-probs) if model.tags[j] not in given), None)
+    flags = []
+    for tag in dict.fromkeys(article.editor_tags):
+        score = float(probs[model.index[tag]]) if tag in model else None
+        if score is not None and score < threshold:
+            better = model.tags[best] if best is not None and probs[best] > score else None
+            flags.append(AuditFlag(tag, round(score, 4), better))
+    return sorted(flags, key=lambda flag: flag.score)
+
+
+def place_tags(article: Article) -> list[TagScore]:
+    """Places of Kazakhstan the article mentions (the gazetteer), as tags of kind ``place``."""
+    try:
+        from . import gazetteer
+    except ImportError:  # the gazetteer is optional: no place tags without it
+        return []
+    kazakh = article.lang == "kk"
+    return [TagScore(place.kk if kazakh else place.ru, 1.0, "place")
+            for place in gazetteer.match(article.text, article.lang)]
+
+
+ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}
+
+
+def entity_tags(article: Article, min_mentions: int = 2) -> list[TagScore]:
+    """People and organisations named at least ``min_mentions`` times, as tags with their kind."""
+    total = sum(e.mentions for e in article.entities if e.type in ENTITY_KINDS) or 1
+    return [TagScore(e.name, round(min(1.0, 0.5 + e.mentions / total), 4), ENTITY_KINDS[e.type])
+            for e in sorted(article.entities, key=lambda e: -e.mentions)
+            if e.type in ENTITY_KINDS and e.mentions >= min_mentions and e.name]
+
+
+# Feed-card preference by kind: a running story says most, a place least.
+KIND_BONUS = {"story": 0.3, "topic": 0.1, "person": 0.05, "organisation": 0.05, "place": 0.0}
+_STORY = re.compile(r"\b(19|20)\d\d\b")
+
+
+def specificity(tag: str, model: TagModel | None = None) -> float:
+    """How specific a tag is, 0..1: 1 − log(1+df)/log(1+N) over the model's archive, else 0.5."""
+    if model is None or tag not in model or model.articles < 2:
+        return 0.5
+    df = float(model.counts[model.index[tag]])
+    return max(0.0, 1 - math.log1p(df) / math.log1p(model.articles))
+
+
+def tag_kind(tag: str, article: Article, default: str = "topic") -> str:
+    """The kind the article records for a tag; a tag naming a year («Пенсия 2026») is a story."""
+    return article.tag_kinds.get(tag) or ("story" if _STORY.search(tag) else default)
+
+
+def choose_primary(article: Article, model: TagModel | None = None) -> list[str]:
+    """The article's tags ordered for its feed card, primary first (never alphabetical).
+
+    Candidates are the editor's tags (confidence 1) and the applied ``auto_tags``. Each scores
+    ``confidence × (specificity + kind bonus)``: specificity favours tags rare in the outlet's
+    archive («Пенсия 2026» over «Экономика»), the bonus favours story > topic > person and
+    organisation > place. Ties keep the editor's order, editor tags before engine tags.
+    """
+    candidates: dict[str, tuple[float, str]] = {}
+    for tag in article.editor_tags:
+        candidates.setdefault(tag, (1.0, tag_kind(tag, article)))
+    for scored in article.auto_tags:
+        candidates.setdefault(scored.tag, (scored.confidence, article.tag_kinds.get(scored.tag) or scored.kind))
+    ranked = sorted(enumerate(candidates.items()), key=lambda item: (-_primary_score(*item[1], model), item[0]))
+    return [tag for _, (tag, _) in ranked]
+
+
+def _primary_score(tag: str, confidence_kind: tuple[float, str], model: TagModel | None) -> float:
+    confidence, kind = confidence_kind
+    return confidence * (specificity(tag, model) + KIND_BONUS.get(kind, 0.0))
+
+
+def merge(*groups: Iterable[TagScore]) -> list[TagScore]:
+    """Tag scores of several sources, one per tag (the most confident), in first-seen order."""
+    best: dict[str, TagScore] = {}
+    for group in groups:
+        for scored in group:
+            if scored.tag not in best or scored.confidence > best[scored.tag].confidence:
+                best[scored.tag] = scored
+    return list(best.values())
