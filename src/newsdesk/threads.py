@@ -1,0 +1,426 @@
+"""Online story threading: each arriving article joins the thread of the same event or opens one.
+
+Two articles are *linked* when the cosine of their TF-IDF vectors (`similarity.py`: lemmas, the title
+counted thrice, names boosted, numbers kept) reaches ``threshold``, a value calibrated on real labelled
+same-story pairs (see ``bench/threads.py``).  A thread is a set of linked articles: an arriving article
+joins the thread of its closest linked article, and if it links to several threads they are merged into
+the one that started first.  Because a link depends only on the two articles, the threads come out the
+same whatever the arrival order, as long as the articles arrive within the window of each other.
+
+An article is compared only with articles active in a time window (default 72 h) and, among those, only
+with the few that share its salient lemmas (an inverted index from salient terms to active articles),
+so the cost per article depends on how much news is active, not on the size of the archive.
+
+    threader = Threader(Vectorizer(frequencies))
+    thread_id = threader.add(article)        # the id of the article that opened the thread
+    threader.pop_changes()                   # {absorbed thread id: surviving id} since the last call
+    threader.threads()                       # active `Thread`s: title, members, key terms
+    rethread(articles)                       # {article id: thread id} for a period, order-independent
+    rank_threads(threads, now)               # stories for the home page, best first
+
+Thread ids are article ids: the article that opened the thread online, the earliest published one
+after `rethread` (which replays the articles in publication order).
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from newsdesk.errors import InputError
+from newsdesk.records import Article
+from newsdesk.similarity import (
+    DocumentFrequencies,
+    Sparse,
+    TextLemmas,
+    TextVector,
+    Vectorizer,
+    VectorOptions,
+    analyse,
+    cosine,
+    top_terms,
+    truncate,
+)
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadOptions:
+    window: timedelta = timedelta(hours=72)  # articles further apart than this are never linked
+    threshold: float = 0.425  # link two articles whose cosine is at least this (bench/threads.py tunes it)
+    candidates: int = 40  # active articles scored per arrival: those sharing the most salient terms
+    item_terms: int = 120  # an active article's vector is kept truncated to its strongest terms
+    centroid_terms: int = 300  # a thread's centroid (for its title and key terms) likewise
+    max_posting: int = 5_000  # a salient term shared by more active articles is too common to search by
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    article_id: str
+    published_at: datetime
+    source: str | None = None
+    title: str = ""
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A story: its members in publication order, the most representative title and key lemmas."""
+
+    id: str
+    title: str
+    members: tuple[Member, ...]
+    terms: tuple[str, ...] = ()
+
+    @property
+    def first_at(self) -> datetime:
+        return self.members[0].published_at
+
+    @property
+    def last_at(self) -> datetime:
+        return self.members[-1].published_at
+
+
+@dataclass(slots=True)
+class _Item:
+    """An active article: what linking needs."""
+
+    id: str
+    thread: str
+    at: float  # publication timestamp
+    terms: Sparse
+    keys: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Active:
+    id: str
+    first_at: datetime
+    last_at: datetime
+    members: list[Member] = field(default_factory=list)
+    titles: list[Sparse] = field(default_factory=list)  # members' title vectors, same order
+    centroid: Sparse = field(default_factory=dict)  # sum of member vectors, truncated
+    items: set[str] = field(default_factory=set)  # ids of its articles still active
+
+
+class _ItemIndex:
+    """Active articles, an inverted index from salient terms to them, and their expiry heap."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, _Item] = {}
+        self.postings: dict[str, dict[str, float]] = {}  # term -> {item id: its weight}
+        self.expiry: list[tuple[float, str]] = []
+
+    def add(self, item: _Item) -> None:
+        self.items[item.id] = item
+        for term in item.keys:
+            self.postings.setdefault(term, {})[item.id] = item.terms.get(term, 0.0)
+        heapq.heappush(self.expiry, (item.at, item.id))
+
+    def expire(self, horizon: float) -> Iterable[_Item]:
+        while self.expiry and self.expiry[0][0] < horizon:
+            _, item_id = heapq.heappop(self.expiry)
+            item = self.items.pop(item_id, None)
+            if item is not None:
+                self._unpost(item)
+                yield item
+
+    def _unpost(self, item: _Item) -> None:
+        for term in item.keys:
+            posting = self.postings[term]
+            posting.pop(item.id, None)
+            if not posting:
+                del self.postings[term]
+
+    def candidates(self, vector: TextVector, limit: int, max_posting: int) -> list[_Item]:
+        """Active articles with the largest dot product with ``vector`` over salient terms."""
+        hits: dict[str, float] = {}
+        get = hits.get
+        for term in vector.top:
+            posting = self.postings.get(term)
+            if posting and len(posting) <= max_posting:
+                weight = vector.terms[term]
+                for item_id, other in posting.items():
+                    hits[item_id] = get(item_id, 0.0) + weight * other
+        best = heapq.nlargest(limit, hits, key=hits.__getitem__)
+        return [self.items[i] for i in best]
+
+
+def published(article: Article, clock: datetime | None) -> datetime:
+    when = article.published_at or article.fetched_at or clock
+    if when is None:
+        raise InputError("an article needs published_at (or fetched_at) to be threaded",
+                         article.origin, "published_at")
+    return when
+
+
+def article_id(article: Article) -> str:
+    if not article.id:
+        raise InputError("an article needs an id to be threaded", article.origin, "id")
+    return article.id
+
+
+class Threader:
+    """Online single-link threader over a sliding window; its state is bounded by the window."""
+
+    def __init__(self, vectorizer: Vectorizer | None = None, options: ThreadOptions | None = None):
+        self.vectorizer = vectorizer or Vectorizer()
+        self.options = options or ThreadOptions()
+        self.clock: datetime | None = None  # latest publication time seen
+        self._threads: dict[str, _Active] = {}
+        self._items = _ItemIndex()
+        self._thread_of: dict[str, str] = {}  # article id -> thread id, for active threads
+        self._changes: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._threads)
+
+    @property
+    def active_articles(self) -> int:
+        return len(self._items.items)
+
+    def add(self, article: Article, lemmas: TextLemmas | None = None) -> str:
+        """Thread one article and return its thread id (merges are reported by `pop_changes`).
+
+        A copy (``duplicate_of`` set to an active article) joins its original's thread unexamined.
+        """
+        when = published(article, self.clock)
+        member = _member(article, when)
+        self._advance(when)
+        original = self._thread_of.get(article.duplicate_of or "")
+        if original:
+            return self._attach(self._threads[original], member, {})
+        vector = self.vectorizer.vector(lemmas or analyse(article))
+        linked = self._linked(vector, when.timestamp())
+        thread = linked[0] if linked else self._open(member)
+        for other in linked[1:]:
+            thread = self._merge(thread, other)
+        self._attach(thread, member, vector.title)
+        self._absorb(thread, member, vector)
+        return thread.id
+
+    def restore(self, article: Article, thread_id: str, lemmas: TextLemmas | None = None) -> None:
+        """Put back an article threaded by an earlier run (e.g. from the archive) without deciding anew."""
+        when = published(article, self.clock)
+        member = _member(article, when)
+        self._advance(when)
+        thread = self._threads.get(thread_id) or self._open(Member(thread_id, when))
+        vector = self.vectorizer.vector(lemmas or analyse(article))
+        self._attach(thread, member, vector.title)
+        if not article.duplicate_of:
+            self._absorb(thread, member, vector)
+
+    def pop_changes(self) -> dict[str, str]:
+        """Threads merged since the last call: ``{absorbed thread id: surviving thread id}``."""
+        changes, self._changes = self._changes, {}
+        return changes
+
+    def threads(self) -> list[Thread]:
+        return [self._view(t) for t in self._threads.values()]
+
+    def thread(self, thread_id: str) -> Thread | None:
+        active = self._threads.get(thread_id)
+        return self._view(active) if active else None
+
+    def thread_of(self, article_id: str) -> str | None:
+        return self._thread_of.get(article_id)
+
+    def _linked(self, vector: TextVector, at: float) -> list[_Active]:
+        """Threads with an active article linked to ``vector``, the closest first."""
+        window = self.options.window.total_seconds()
+        best: dict[str, float] = {}
+        for item in self._items.candidates(vector, self.options.candidates, self.options.max_posting):
+            if abs(item.at - at) <= window:
+                similarity = cosine(vector.terms, item.terms)
+                if similarity >= self.options.threshold and similarity > best.get(item.thread, 0.0):
+                    best[item.thread] = similarity
+        threads = [self._threads[t] for t in best]
+        threads.sort(key=lambda t: (-best[t.id], t.first_at, t.id))
+        return threads
+
+    def _open(self, member: Member) -> _Active:
+        thread = _Active(member.article_id, member.published_at, member.published_at)
+        self._threads[thread.id] = thread
+        return thread
+
+    def _attach(self, thread: _Active, member: Member, title: Sparse) -> str:
+        thread.members.append(member)
+        thread.titles.append(title)
+        thread.first_at = min(thread.first_at, member.published_at)
+        thread.last_at = max(thread.last_at, member.published_at)
+        self._thread_of[member.article_id] = thread.id
+        return thread.id
+
+    def _absorb(self, thread: _Active, member: Member, vector: TextVector) -> None:
+        terms = truncate(vector.terms, self.options.item_terms)
+        self._items.add(_Item(member.article_id, thread.id, member.published_at.timestamp(), terms, vector.top))
+        thread.items.add(member.article_id)
+        self._add_centroid(thread, vector.terms)
+
+    def _add_centroid(self, thread: _Active, terms: Mapping[str, float]) -> None:
+        centroid = thread.centroid
+        for term, weight in terms.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        if len(centroid) > 2 * self.options.centroid_terms:
+            thread.centroid = truncate(centroid, self.options.centroid_terms)
+
+    def _merge(self, a: _Active, b: _Active) -> _Active:
+        keep, gone = sorted((a, b), key=lambda t: (t.first_at, t.id))
+        for member, title in zip(gone.members, gone.titles, strict=True):
+            self._attach(keep, member, title)
+        for item_id in gone.items:
+            self._items.items[item_id].thread = keep.id
+        keep.items |= gone.items
+        self._add_centroid(keep, gone.centroid)
+        del self._threads[gone.id]
+        self._changes = {old: keep.id if new == gone.id else new for old, new in self._changes.items()}
+        self._changes[gone.id] = keep.id
+        log.debug("merged thread %s into %s", gone.id, keep.id)
+        return keep
+
+    def _advance(self, when: datetime) -> None:
+        if self.clock is None or when > self.clock:
+            self.clock = when
+        horizon = (self.clock - self.options.window).timestamp()
+        for item in self._items.expire(horizon):
+            thread = self._threads.get(item.thread)
+            if thread:
+                thread.items.discard(item.id)
+                if not thread.items:
+                    self._drop(thread)
+
+    def _drop(self, thread: _Active) -> None:
+        del self._threads[thread.id]
+        for member in thread.members:
+            if self._thread_of.get(member.article_id) == thread.id:
+                del self._thread_of[member.article_id]
+
+    def _view(self, thread: _Active) -> Thread:
+        members = tuple(sorted(thread.members, key=lambda m: (m.published_at, m.article_id)))
+        return Thread(thread.id, _title(thread), members, top_terms(thread.centroid, 10))
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-able snapshot: clock, IDF counts, active threads and articles (not the options)."""
+        items = [[i.id, i.thread, i.at, i.terms, list(i.keys)] for i in self._items.items.values()]
+        return {
+            "version": STATE_VERSION,
+            "clock": self.clock.isoformat() if self.clock else None,
+            "frequencies": self.vectorizer.frequencies.to_dict(),
+            "threads": [_dump_thread(t) for t in self._threads.values()],
+            "items": items,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], options: ThreadOptions | None = None,
+                   vector_options: VectorOptions | None = None) -> Threader:
+        if state.get("version") != STATE_VERSION:
+            raise InputError(f"thread state version {state.get('version')!r}, expected {STATE_VERSION}; "
+                             "rebuild it with rethread()", field="version")
+        vectorizer = Vectorizer(DocumentFrequencies.from_dict(state["frequencies"]), vector_options)
+        threader = cls(vectorizer, options)
+        threader.clock = datetime.fromisoformat(state["clock"]) if state["clock"] else None
+        for data in state["threads"]:
+            threader._load_thread(data)
+        for item_id, thread, at, terms, keys in state["items"]:
+            threader._items.add(_Item(item_id, thread, at, dict(terms), tuple(keys)))
+            threader._threads[thread].items.add(item_id)
+        return threader
+
+    def _load_thread(self, data: Mapping[str, Any]) -> None:
+        members = [Member(m[0], datetime.fromisoformat(m[1]), m[2], m[3], m[4]) for m in data["members"]]
+        thread = self._open(Member(data["id"], members[0].published_at))
+        for member, title in zip(members, data["titles"], strict=True):
+            self._attach(thread, member, title)
+        thread.centroid = dict(data["centroid"])
+
+
+def _dump_thread(thread: _Active) -> dict[str, Any]:
+    members = [[m.article_id, m.published_at.isoformat(), m.source, m.title, m.duplicate_of]
+               for m in thread.members]
+    return {"id": thread.id, "centroid": thread.centroid, "members": members, "titles": thread.titles}
+
+
+def _member(article: Article, when: datetime) -> Member:
+    return Member(article_id(article), when, article.source, article.title, article.duplicate_of)
+
+
+def _title(thread: _Active) -> str:
+    """The headline closest to the centroid (the earliest on ties)."""
+    norm = math.sqrt(sum(w * w for w in thread.centroid.values())) or 1.0
+    pairs = zip(thread.members, thread.titles, strict=True)
+    best = max(pairs, key=lambda p: (cosine(p[1], thread.centroid) / norm, -p[0].published_at.timestamp()))
+    return best[0].title
+
+
+def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
+             options: ThreadOptions | None = None,
+             lemmas: Mapping[str, TextLemmas] | None = None) -> dict[str, str]:
+    """Thread a period from scratch: ``{article id: thread id}``, independent of the input order.
+
+    Articles are replayed in publication order (ties by id), so a thread's id is the id of its earliest
+    article.  Pass ``lemmas`` (by article id) to skip analysing articles already analysed.
+    """
+    ordered = sorted(articles, key=lambda a: (published(a, None), article_id(a)))
+    threader = Threader(vectorizer, options)
+    known = lemmas or {}
+    assigned = {a.id or "": threader.add(a, known.get(a.id or "")) for a in ordered}
+    return resolve(assigned, threader.pop_changes())
+
+
+def resolve(assigned: Mapping[str, str], changes: Mapping[str, str]) -> dict[str, str]:
+    """Apply thread merges (``{absorbed: surviving}``) to an ``{article id: thread id}`` mapping."""
+    return {article: changes.get(thread, thread) for article, thread in assigned.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RankOptions:
+    half_life: timedelta = timedelta(hours=12)  # freshness halves every half-life since the last article
+    growth_window: timedelta = timedelta(hours=6)  # articles this recent measure how fast a story grows
+    growth_weight: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RankedThread:
+    thread: Thread
+    score: float
+    sources: int  # independent sources: distinct sources of its non-duplicate articles
+    growth: int  # non-duplicate articles in the growth window
+    age: timedelta  # since its latest article
+
+
+def rank_threads(threads: Iterable[Thread], now: datetime,
+                 options: RankOptions | None = None) -> list[RankedThread]:
+    """Order stories for the home page and ``/api/v1/threads``, best first.
+
+    ``score = (ln(1 + sources) + growth_weight · ln(1 + growth)) · 2^(−age / half_life)``
+
+    where ``sources`` counts distinct sources among the thread's articles that are not copies of
+    another (``duplicate_of`` unset), ``growth`` counts those articles published in the last
+    ``growth_window`` and ``age`` is the time since its latest article.  Articles after ``now`` are
+    ignored.  Ties: the more recent story first, then by id.
+    """
+    options = options or RankOptions()
+    ranked = [r for r in (_rank(t, now, options) for t in threads) if r is not None]
+    ranked.sort(key=lambda r: (-r.score, -r.thread.last_at.timestamp(), r.thread.id))
+    return ranked
+
+
+def _rank(thread: Thread, now: datetime, options: RankOptions) -> RankedThread | None:
+    seen = [m for m in thread.members if m.published_at <= now]
+    if not seen:
+        return None
+    originals = [m for m in seen if not m.duplicate_of] or seen
+    sources = len({m.source or "" for m in originals})
+    growth = sum(1 for m in originals if m.published_at > now - options.growth_window)
+    age = now - max(m.published_at for m in seen)
+    freshness = 0.5 ** (age / options.half_life)
+    score = (math.log1p(sources) + options.growth_weight * math.log1p(growth)) * freshness
+    return RankedThread(thread, score, sources, growth, age)

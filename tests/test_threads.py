@@ -1,0 +1,244 @@
+"""Online story threading, rethreading, order independence and ranking (newsdesk.threads)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections import Counter
+from datetime import datetime, timedelta
+from importlib.resources import files
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from newsdesk.errors import InputError
+from newsdesk.records import Article
+from newsdesk.similarity import DocumentFrequencies, Vectorizer, analyse
+from newsdesk.threads import Member, RankOptions, Thread, Threader, ThreadOptions, rank_threads, resolve, rethread
+
+T0 = datetime.fromisoformat("2026-04-12T09:00:00+05:00")
+
+# Three stories (two or three outlets each) and two unrelated items, written for these tests.
+STORIES = {
+    "flood": [
+        ("Паводок в Петропавловске: прорвало дамбу на озере Пестром",
+         "В Петропавловске ночью прорвало дамбу на озере Пестром, вода подошла к дачным массивам. "
+         "Из зоны подтопления эвакуировали 380 жителей, сообщили в ДЧС Северо-Казахстанской области."),
+        ("Из-за прорыва дамбы в Петропавловске эвакуировали сотни жителей",
+         "Спасатели ДЧС Северо-Казахстанской области эвакуировали 380 человек после того, как вода из "
+         "озера Пестрого прорвала дамбу. Подтоплены дачи и частные дома на окраине Петропавловска."),
+        ("Аким Петропавловска: эвакуированным жителям выплатят компенсации",
+         "Аким Петропавловска пообещал компенсации жителям, эвакуированным после прорыва дамбы на озере "
+         "Пестром. Подтоплены более двухсот дачных домов, откачка воды продолжается."),
+    ],
+    "rate": [
+        ("Нацбанк Казахстана сохранил базовую ставку на уровне 14,75%",
+         "Национальный банк Казахстана сохранил базовую ставку на уровне 14,75% годовых. Инфляция в марте "
+         "замедлилась до 9,1%, следующее решение по ставке регулятор объявит 31 мая."),
+        ("Базовая ставка Нацбанка осталась 14,75%: регулятор ждёт замедления инфляции",
+         "Нацбанк оставил базовую ставку без изменений, 14,75%. Регулятор отметил, что годовая инфляция "
+         "снизилась до 9,1%, а решение о ставке в следующий раз примут 31 мая."),
+    ],
+    "visit": [
+        ("Токаев прибыл с официальным визитом в Ереван",
+         "Президент Казахстана Касым-Жомарт Токаев прибыл в Ереван с официальным визитом. В аэропорту "
+         "Звартноц его встретил премьер-министр Армении Никол Пашинян."),
+        ("Токаев и Пашинян подписали в Ереване совместное заявление",
+         "Касым-Жомарт Токаев и Никол Пашинян по итогам переговоров в Ереване подписали совместное заявление "
+         "и восемь документов о сотрудничестве Казахстана и Армении."),
+    ],
+}
+SINGLES = [
+    ("В Алматы открыли новую линию скоростного автобуса",
+     "Маршрут BRT протяжённостью 11 километров соединил микрорайоны Алмагуль и Орбита с центром Алматы."),
+    ("Шымкентский «Ордабасы» обыграл «Актобе» в матче чемпионата",
+     "Футболисты «Ордабасы» победили «Актобе» со счётом 2:0, оба мяча забиты во втором тайме."),
+]
+
+
+def corpus() -> list[tuple[str, Article]]:
+    """(story, article) pairs, a story's articles an hour or two apart."""
+    out = []
+    for s, (story, texts) in enumerate(STORIES.items()):
+        for i, (title, body) in enumerate(texts):
+            out.append((story, _article(f"{story}-{i}", title, body, 5 * s + 2 * i, f"outlet-{i}")))
+    out += [(f"single-{i}", _article(f"single-{i}", t, b, 3 + 4 * i, "outlet-9")) for i, (t, b) in enumerate(SINGLES)]
+    return out
+
+
+def _article(id_: str, title: str, body: str, hours: float, source: str) -> Article:
+    return Article(id=id_, title=title, paragraphs=[body], published_at=T0 + timedelta(hours=hours), source=source,
+                   lang="ru")
+
+
+@pytest.fixture(scope="module")
+def vectorizer() -> Vectorizer:
+    """IDF from the bundled sample (105 articles) plus the test articles."""
+    rows = (files("newsdesk") / "sample" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [analyse(_sample_article(json.loads(r))) for r in rows] + [analyse(a) for _, a in corpus()]
+    return Vectorizer(DocumentFrequencies.fit(t.title + t.body for t in texts), learn=False)
+
+
+def _sample_article(row: dict) -> Article:
+    return Article(id=row["id"], title=row["title"], lead=row["lead"], paragraphs=row["text"].split("\n\n"),
+                   published_at=datetime.fromisoformat(row["published_at"]), lang=row["lang"],
+                   source=row["source"], tags=row["tags"])
+
+
+def _fresh(vectorizer: Vectorizer, **options: object) -> Threader:
+    return Threader(Vectorizer(vectorizer.frequencies, learn=False), ThreadOptions(**options))  # type: ignore[arg-type]
+
+
+def _online(threader: Threader, articles: list[Article]) -> dict[str, str]:
+    assigned = {a.id or "": threader.add(a) for a in articles}
+    return resolve(assigned, threader.pop_changes())
+
+
+def test_articles_of_one_event_share_a_thread_and_others_do_not(vectorizer: Vectorizer) -> None:
+    labelled = corpus()
+    found = _online(_fresh(vectorizer), [a for _, a in labelled])
+    story = {a.id: s for s, a in labelled}
+    for a, b in combinations(story, 2):
+        assert (found[a] == found[b]) == (story[a] == story[b]), (a, b)
+
+
+def test_thread_id_is_the_first_article_and_merges_are_reported(vectorizer: Vectorizer) -> None:
+    flood = [a for s, a in corpus() if s == "flood"]
+    threader = _fresh(vectorizer)
+    assert threader.add(flood[0]) == "flood-0"
+    assert threader.add(flood[1]) == "flood-0"
+    assert threader.thread_of("flood-1") == "flood-0" and threader.pop_changes() == {}
+
+
+def test_same_set_in_three_orders_gives_the_same_threads(vectorizer: Vectorizer) -> None:
+    articles = [a for _, a in corpus()]
+    orders = [sorted(articles, key=lambda a: a.published_at), articles[::-1], random.Random(3).sample(articles, 9)]
+    results = [_online(_fresh(vectorizer), order) for order in orders]
+    ids = sorted(results[0])
+    for a, b in combinations(results, 2):
+        assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) == 1.0
+
+
+def test_rethread_is_independent_of_input_order_and_names_threads_by_earliest(vectorizer: Vectorizer) -> None:
+    articles = [a for _, a in corpus()]
+    forward = rethread(articles, vectorizer)
+    assert rethread(articles[::-1], vectorizer) == forward
+    assert forward["flood-2"] == "flood-0" and forward["single-1"] == "single-1"
+
+
+def test_articles_further_apart_than_the_window_are_not_linked(vectorizer: Vectorizer) -> None:
+    rate = [a for s, a in corpus() if s == "rate"]
+    later = Article(id="later", title=rate[1].title, paragraphs=rate[1].paragraphs, lang="ru",
+                    published_at=rate[0].published_at + timedelta(hours=80))
+    threader = _fresh(vectorizer)
+    threader.add(rate[0])
+    assert threader.add(later) == "later"
+    assert len(threader) == 1 and threader.active_articles == 1  # the first one expired
+
+
+def test_copy_joins_its_originals_thread(vectorizer: Vectorizer) -> None:
+    visit = [a for s, a in corpus() if s == "visit"]
+    threader = _fresh(vectorizer)
+    threader.add(visit[0])
+    copy = Article(id="copy", title="Совсем другой заголовок", duplicate_of=visit[0].id,
+                   published_at=visit[0].published_at)
+    assert threader.add(copy) == visit[0].id
+
+
+def test_thread_title_is_the_most_representative_headline(vectorizer: Vectorizer) -> None:
+    threader = _fresh(vectorizer)
+    for _, article in corpus():
+        threader.add(article)
+    flood = threader.thread("flood-0")
+    assert flood is not None and [m.article_id for m in flood.members] == ["flood-0", "flood-1", "flood-2"]
+    assert flood.title != STORIES["flood"][2][0]  # the akim's follow-up is the least central
+    assert {"петропавловск", "дамба"} & set(flood.terms)
+
+
+def test_state_round_trips_through_json(vectorizer: Vectorizer) -> None:
+    articles = [a for _, a in corpus()]
+    threader = _fresh(vectorizer)
+    for article in articles[:-3]:
+        threader.add(article)
+    restored = Threader.from_state(json.loads(json.dumps(threader.to_state())))
+    assert restored.add(articles[-3]) == threader.add(articles[-3])
+    assert {t.id: t.title for t in restored.threads()} == {t.id: t.title for t in threader.threads()}
+
+
+def test_restore_rebuilds_threads_without_deciding(vectorizer: Vectorizer) -> None:
+    threader = _fresh(vectorizer)
+    flood = [a for s, a in corpus() if s == "flood"]
+    for article in flood[:2]:
+        threader.restore(article, "t-flood")
+    assert threader.add(flood[2]) == "t-flood"
+
+
+def test_article_without_date_or_id_is_refused(vectorizer: Vectorizer) -> None:
+    with pytest.raises(InputError, match="published_at"):
+        _fresh(vectorizer).add(Article(id="x", title="Без даты"))
+    with pytest.raises(InputError, match="id"):
+        _fresh(vectorizer).add(Article(title="Без идентификатора", published_at=T0))
+
+
+def _thread(id_: str, *members: tuple[float, str, str | None]) -> Thread:
+    return Thread(id_, id_, tuple(Member(f"{id_}-{i}", T0 + timedelta(hours=h), source, "", dup)
+                                  for i, (h, source, dup) in enumerate(members)))
+
+
+def test_ranking_prefers_more_independent_sources_then_growth_then_freshness() -> None:
+    now = T0 + timedelta(hours=24)
+    wide = _thread("wide", (20, "a", None), (21, "b", None), (22, "c", None), (23, "d", None))
+    copies = _thread("copies", (20, "a", None), (21, "b", "copies-0"), (22, "c", "copies-0"), (23, "d", "copies-0"))
+    stale = _thread("stale", (0, "a", None), (1, "b", None), (2, "c", None), (3, "d", None))
+    ranked = rank_threads([stale, copies, wide], now)
+    assert [r.thread.id for r in ranked] == ["wide", "copies", "stale"]
+    assert (ranked[0].sources, ranked[1].sources, ranked[0].growth) == (4, 1, 4)
+    assert ranked[2].score < ranked[1].score / 2  # 21 hours at a 12-hour half-life
+
+
+def test_ranking_ignores_articles_after_now_and_accepts_options() -> None:
+    future = _thread("future", (30, "a", None))
+    ranked = rank_threads([future, _thread("now", (23, "a", None))], T0 + timedelta(hours=24),
+                          RankOptions(half_life=timedelta(hours=1)))
+    assert [r.thread.id for r in ranked] == ["now"]
+
+
+def test_bundled_sample_stories(vectorizer: Vectorizer) -> None:
+    """Same-language same-story pairs of the sample's ground truth: precise, and most are found."""
+    rows = (files("newsdesk") / "sample" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = [_sample_article(json.loads(r)) for r in rows]
+    truth = json.loads((files("newsdesk") / "sample" / "truth.json").read_text(encoding="utf-8"))
+    story = {a: i for i, ids in enumerate(truth["stories"]) for a in ids}
+    lang = {a.id: a.lang for a in articles}
+    found = rethread(articles, vectorizer)
+    pairs = [(a, b) for a, b in combinations(sorted(found), 2) if lang[a] == lang[b]]
+    linked = [(a, b) for a, b in pairs if found[a] == found[b]]
+    right = [(a, b) for a, b in linked if a in story and story[a] == story.get(b)]
+    expected = [(a, b) for a, b in pairs if a in story and story[a] == story.get(b)]
+    assert len(right) / len(linked) >= 0.8
+    assert len(right) / len(expected) >= 0.7
+
+
+@pytest.mark.shared
+def test_real_days_of_news_in_three_orders(shared_data: Path) -> None:
+    with gzip.open(shared_data / "ru_news_tengrinews_2024" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    articles = [Article(id=r["id"], title=r["title"], paragraphs=[r["text"]], lang="ru", source=r["source"],
+                        published_at=datetime.fromisoformat(r["published_at"])) for r in rows if r.get("published_at")]
+    lemmas = {a.id: analyse(a) for a in articles}
+    frequencies = DocumentFrequencies.fit(t.title + t.body for t in lemmas.values())
+    end = max(a.published_at for a in articles)
+    window = [a for a in articles if a.published_at > end - timedelta(hours=72)]
+    orders = [sorted(window, key=lambda a: a.published_at), window[::-1], random.Random(5).sample(window, len(window))]
+    results = []
+    for order in orders:
+        threader = Threader(Vectorizer(frequencies, learn=False))
+        results.append(resolve({a.id: threader.add(a, lemmas[a.id]) for a in order}, threader.pop_changes()))
+    ids = sorted(results[0])
+    for a, b in combinations(results, 2):
+        assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) >= 0.95
+    trial = [a.id for a in window if "Бишимбаев" in a.title]
+    assert len(trial) >= 10 and Counter(results[0][i] for i in trial).most_common(1)[0][1] >= 2 * len(trial) // 3
