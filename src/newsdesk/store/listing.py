@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
 
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
 
@@ -146,14 +146,22 @@ def _undated(base: Select[Any], after: str | None) -> Select[Any]:
 
 # --- headline cards --------------------------------------------------------------------------------
 
+_CARD_COLUMNS = ("id", "kind", "url", "source", "title", "lead", "published_at", "lang", "rubric", "thread_id",
+                 "duplicate_of")
+_CARDS = select(*(ARTICLES.c[name] for name in _CARD_COLUMNS)).where(
+    ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+_APPLIED = (select(ARTICLE_TAGS.c.article_id, TAGS.c.name, TAGS.c.slug, TAGS.c.kind)
+            .join(TAGS, TAGS.c.id == ARTICLE_TAGS.c.tag_id)
+            .where(ARTICLE_TAGS.c.article_id.in_(bindparam("ids", expanding=True)),
+                   ARTICLE_TAGS.c.origin.in_(APPLIED), ARTICLE_TAGS.c.position < FINAL)
+            .order_by(ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.position))
+
+
 def cards(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
     """Light article objects for feed cards (no body), in the order of ``ids``; two queries."""
     if not ids:
         return []
-    cols = ARTICLES.c
-    rows = {r.id: r for r in conn.execute(
-        select(cols.id, cols.kind, cols.url, cols.source, cols.title, cols.lead, cols.published_at,
-               cols.lang, cols.rubric, cols.thread_id, cols.duplicate_of).where(cols.id.in_(list(ids))))}
+    rows = {r.id: r for r in conn.execute(_CARDS, {"ids": list(ids)})}
     tags = applied_tags(conn, list(rows))
     return [card(rows[i], tags.get(i, [])) for i in ids if i in rows]
 
@@ -177,14 +185,8 @@ def link_of(kind: str, article_id: str, url: str | None) -> str | None:
 
 def applied_tags(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, str]]]:
     """Final tags (primary first) of each article: {id: [{name, slug, kind}]}."""
-    t = ARTICLE_TAGS.c
-    rows = conn.execute(
-        select(t.article_id, TAGS.c.name, TAGS.c.slug, TAGS.c.kind)
-        .join(TAGS, TAGS.c.id == t.tag_id)
-        .where(t.article_id.in_(ids), t.origin.in_(APPLIED), t.position < FINAL)
-        .order_by(t.article_id, t.position))
     found: dict[str, list[dict[str, str]]] = {}
-    for r in rows:
+    for r in conn.execute(_APPLIED, {"ids": ids}):
         found.setdefault(r.article_id, []).append({"name": r.name, "slug": r.slug, "kind": r.kind})
     return found
 
@@ -252,7 +254,7 @@ def trending_now(conn: Connection, limit: int, now: datetime | None = None) -> l
     return trending_tags(conn, newest, limit) if newest is not None and newest < now else found
 
 
-POOL = 20  # latest articles taken per shared tag or entity
+POOL = 12  # latest articles taken per shared tag or entity
 Latest = Callable[[Connection, "Filter", int], list[str]]
 
 
@@ -270,7 +272,9 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int,
     pools = [latest(conn, Filter(tag=slug), POOL) for slug in (article.get("tag_slugs") or [])[:4]]
     pools += [latest(conn, Filter(entity=e["slug"]), POOL) for e in (article.get("entities") or [])[:3]]
     ranked = _rank(pools) + latest(conn, Filter(), limit + POOL)
-    return cards(conn, _distinct_stories(conn, article, ranked, limit))
+    rows = _distinct_stories(conn, article, ranked, limit)
+    tags = applied_tags(conn, [r.id for r in rows])
+    return [card(r, tags.get(r.id, [])) for r in rows]
 
 
 def _rank(pools: list[list[str]]) -> list[str]:
@@ -283,19 +287,22 @@ def _rank(pools: list[list[str]]) -> list[str]:
     return sorted(score, key=lambda i: (-score[i][0], score[i][1]))
 
 
-def _distinct_stories(conn: Connection, article: dict[str, Any], ranked: list[str], limit: int) -> list[str]:
-    cols = ARTICLES.c
+def _distinct_stories(conn: Connection, article: dict[str, Any], ranked: list[str], limit: int) -> list[Any]:
+    """Card rows of the first ``limit`` of ``ranked`` that are neither ``article`` nor a copy of one
+    picked before; rows are read a chunk at a time, as far as needed."""
     wanted = list(dict.fromkeys(i for i in ranked if i != article["id"]))
-    rows = {r.id: r._mapping for r in conn.execute(
-        select(cols.id, cols.title, cols.thread_id, cols.duplicate_of).where(cols.id.in_(wanted)))}
-    seen, picked = _story_keys(article), []
-    for ident in wanted:
-        keys = _story_keys(rows[ident]) if ident in rows else {"id:" + ident}
-        if ident in rows and not keys & seen:
-            picked.append(ident)
-            seen |= keys
-            if len(picked) == limit:
-                break
+    seen: set[str] = _story_keys(article)
+    picked: list[Any] = []
+    for start in range(0, len(wanted), 2 * limit):
+        chunk = wanted[start:start + 2 * limit]
+        rows = {r.id: r for r in conn.execute(_CARDS, {"ids": chunk})}
+        for ident in (i for i in chunk if i in rows):
+            keys = _story_keys(rows[ident]._mapping)
+            if not keys & seen:
+                picked.append(rows[ident])
+                seen |= keys
+                if len(picked) == limit:
+                    return picked
     return picked
 
 
