@@ -199,3 +199,20 @@ def test_file_name(path, expected):
 def test_bad_file_name(path):
     with pytest.raises(BadRequest):
         file_name(path)
+
+
+# the server's file table
+
+
+def test_lemmas_are_stored_compactly_and_read_back():
+    from newsdesk.analyze import ANALYZER_VERSION
+    from newsdesk.similarity import TextLemmas
+    from newsdesk.tgnews.files import encode, stored_lemmas
+
+    lemmas = TextLemmas(("аким", "алматы"), ("встреча", "2019", "алматы"), frozenset({"досаев", "алматы"}))
+    blob = encode(lemmas)
+    assert stored_lemmas(ANALYZER_VERSION, blob) == lemmas
+    assert stored_lemmas("an older analyzer", blob) is None  # analysed anew
+    empty = TextLemmas(("сауда",), (), frozenset())
+    assert stored_lemmas(ANALYZER_VERSION, encode(empty)) == empty
+    assert encode(None) is None and stored_lemmas(ANALYZER_VERSION, None) is None

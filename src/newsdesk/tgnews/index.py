@@ -5,6 +5,7 @@ transaction; the archive is SQLite in WAL mode, so a committed page survives ``k
 row written; the in-memory `Entry` keeps what ``/threads`` needs (language, rubric, time, title, source
 and the lemmas of news articles).  On start the view is rebuilt from the archive.
 
+The lemmas are stored with the file row, so a restart reads them back instead of lemmatising again.
 The clock is the newest indexed publication time.  After each PUT every article whose publication time
 plus its max-age is behind the clock is deleted (from the archive too: the data directory is the index).
 ``/threads`` threads the period's news of one language with `stories.stories`, IDF from all of that
@@ -98,11 +99,12 @@ class Index:
 
     def load(self) -> None:
         table = files.FILES
-        query = (select(ARTICLES, table.c.name, table.c.expires_at)
+        query = (select(ARTICLES, table.c.name, table.c.expires_at, table.c.analyzer, table.c.lemmas)
                  .join(table, table.c.article_id == ARTICLES.c.id).order_by(table.c.name))
         with self.archive.engine.connect() as conn:
             for row in conn.execute(query):
-                self._add(_entry(_stored_article(row), row.name, row.expires_at))
+                known = files.stored_lemmas(row.analyzer, row.lemmas)
+                self._add(_entry(_stored_article(row), row.name, row.expires_at, known))
         self._expire()
         log.info("index loaded: %d files, clock %s", len(self._entries), self.clock)
 
@@ -120,7 +122,7 @@ class Index:
             if summary.rejected:
                 raise InputError(summary.errors[0], name)
             with self.archive.engine.begin() as conn:
-                files.put(conn, files.FileRow(name, entry.article_id, max_age, entry.expires_at))
+                files.put(conn, files.FileRow(name, entry.article_id, max_age, entry.expires_at, entry.lemmas))
             new = self._replace(entry)
             self._expire()
         return new
@@ -218,8 +220,9 @@ def _threads(chosen: list[Entry], clock: datetime | None, idf: DocumentFrequenci
             for s in found]
 
 
-def _entry(article: Article, name: str, expires_at: float) -> Entry:
-    lemmas = _interned(analyse(article)) if analysis.is_news(article) else None
+def _entry(article: Article, name: str, expires_at: float, known: TextLemmas | None = None) -> Entry:
+    """What the index keeps of an article; ``known`` lemmas (stored with its file row) spare analysing it."""
+    lemmas = _interned(known or analyse(article)) if analysis.is_news(article) else None
     return Entry(name, article.id or article_id(name), analysis.lang_code(article), article.rubric,
                  _published(article), expires_at, article.title, article.source, lemmas)
 
