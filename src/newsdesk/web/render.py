@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 ALMATY = ZoneInfo("Asia/Almaty")
 TEMPLATES = Path(__file__).with_name("templates")
@@ -38,6 +39,8 @@ def ru_date(value: datetime | None, with_time: bool = True) -> str:
 
 def strip_control(value: Any) -> Any:
     """Every expression passes here: control characters never reach the page."""
+    if isinstance(value, Markup):  # already built from finalized parts (macro output)
+        return value
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 

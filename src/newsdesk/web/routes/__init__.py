@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from newsdesk.web.routes import api, docs, feeds, pages, sources
+from newsdesk.web.routes import api, docs, feeds, pages, search, sources
 
-ROUTERS: list[APIRouter] = [api.router, docs.router, feeds.router, pages.router, sources.router]
+ROUTERS: list[APIRouter] = [api.router, docs.router, feeds.router, search.router, pages.router, sources.router]

@@ -1,0 +1,92 @@
+"""Search: the ``/search`` page and its JSON twin, and ``/api/v1/search``.
+
+Both call ``newsdesk.search.search`` with the same filters; hits carry HTML-escaped snippets and
+titles with ``<mark>`` around the words that matched.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from newsdesk import search as engine
+from newsdesk.sources.fields import ALMATY
+from newsdesk.store.listing import page_url
+from newsdesk.web.render import render
+from newsdesk.web.routes.deps import Conn
+
+router = APIRouter()
+Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match.')]
+Tag = Annotated[str | None, Query(description="Tag name or slug.")]
+Since = Annotated[datetime | None, Query(description="Published at or after (ISO 8601; no zone = Asia/Almaty).")]
+Until = Annotated[datetime | None, Query(description="Published before (ISO 8601; no zone = Asia/Almaty).")]
+Limit = Annotated[int, Query(ge=1, le=100, description="Hits per page (1–100).")]
+Offset = Annotated[int, Query(ge=0, le=10_000, description="Hits to skip.")]
+Recency = Annotated[bool, Query(description="Favour recent articles.")]
+Page = Annotated[int, Query(ge=1, le=500)]
+
+
+class HitOut(BaseModel):
+    id: str
+    score: float
+    title: str
+    title_highlighted: str
+    snippet: str
+    url: str | None
+    source: str | None
+    published_at: datetime | None
+    lang: str | None
+    rubric: str | None
+    page_url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    took_ms: float
+    items: list[HitOut]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=ALMATY) if value is not None and value.tzinfo is None else value
+
+
+def _run(conn: Conn, q: str, filters: engine.Filters, limit: int, offset: int, recency: bool) -> dict[str, Any]:
+    found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency)
+    items = [{**_hit(h), "page_url": page_url(h.id)} for h in found.items]
+    return {"query": q, "total": found.total, "took_ms": round(found.took_ms, 1), "items": items}
+
+
+def _hit(hit: engine.Hit) -> dict[str, Any]:
+    return {name: getattr(hit, name) for name in ("id", "score", "title", "title_highlighted", "snippet", "url",
+                                                  "source", "published_at", "lang", "rubric")}
+
+
+@router.get("/api/v1/search", response_model=SearchOut, tags=["search"],
+            summary="Full-text search in Russian and Kazakh: any word form, phrases, filters")
+def api_search(conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None, lang: str | None = None,
+               source: str | None = None, since: Since = None, until: Until = None, limit: Limit = 20,
+               offset: Offset = 0, recency: Recency = False) -> dict[str, Any]:
+    filters = engine.Filters(tag, rubric, lang, source, _aware(since), _aware(until))
+    return _run(conn, q, filters, limit, offset, recency)
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None,
+                lang: str | None = None, source: str | None = None, page: Page = 1,
+                recency: Recency = False) -> Response:
+    size = request.app.state.settings.page_size
+    filters = engine.Filters(tag, rubric, lang, source)
+    context = _run(conn, q, filters, size, (page - 1) * size, recency)
+    params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
+                                ("recency", "true" if recency else None)) if v}
+    more = page * size < context["total"]
+    context.update(title=f"Поиск: {q}" if q.strip() else "Поиск", q=q, page=page,
+                   next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
+                   prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if page > 1 else None)
+    return render(request, "search.html", context)
