@@ -24,6 +24,7 @@ MAX_CLAUSES = 12
 MAX_PHRASE_WORDS = 16
 READING_LANGS = ("ru", "kk", "kk_latn", "en", "other")
 QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″"})
+OPERATORS = frozenset(("AND", "OR", "NOT", "NEAR"))  # engine syntax someone typed: ignored, not searched
 # Function words dropped from free words when something else is left to search for.
 STOP = frozenset(
     ("в", "во", "на", "и", "с", "со", "по", "о", "об", "к", "ко", "у", "за", "из", "от", "до",
@@ -84,7 +85,7 @@ def _phrase(text: str) -> list[Clause]:
 
 
 def _surface_words(text: str) -> list[str]:
-    return [t.text for t in analyze.tokens(text, None)]
+    return [t.text for t in analyze.tokens(text, None) if t.text not in OPERATORS]
 
 
 @lru_cache(maxsize=20_000)

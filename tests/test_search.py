@@ -1,0 +1,316 @@
+"""Search over our lemmas: the same hits on SQLite FTS5 and PostgreSQL, Russian and Kazakh word forms,
+phrases, filters, highlighted snippets, malformed queries, reindexing after an analyzer change."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from newsdesk import analyze
+from newsdesk.ingest import ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.records import Article
+from newsdesk.search import Filters, SearchStage, parse, reindex, remove, search, stale
+from newsdesk.search.snippets import snippet
+from newsdesk.store import Archive, open_archive
+
+PG_ADMIN = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def day(d: int) -> datetime:
+    return datetime(2024, 4, d, 9, 0, tzinfo=UTC)
+
+
+ARTICLES = [
+    Article(id="ru-pension", title="Пенсионные взносы вырастут с 2025 года", lead="Размер пенсии пересчитают.",
+            paragraphs=["ЕНПФ сообщил о новых правилах.", "Получатели довольны пенсией и индексацией."],
+            source="tengrinews", published_at=day(12), lang="ru", rubric="economy", editor_tags=["Пенсии"]),
+    Article(id="ru-pensioner", title="Пенсионер из Караганды выиграл турнир", lead="",
+            paragraphs=["Пенсионер стал чемпионом области по шахматам."],
+            source="kazinform", published_at=day(13), lang="ru", rubric="sports"),
+    Article(id="ru-employers", title="Работодатели области перечислили взносы",
+            lead="О пенсионных взносах работодателей рассказали в министерстве труда.",
+            paragraphs=["Сотни человек пришли на встречу. Люди задавали вопросы."],
+            source="tengrinews", published_at=day(10), lang="ru", rubric="economy"),
+    Article(id="ru-scattered", title="Взносы и пенсионные накопления",
+            paragraphs=["Пенсионные фонды отчитались. Взносы выросли."],
+            source="zakon", published_at=day(11), lang="ru", rubric="economy"),
+    Article(id="kk-almaty", title="Алматыда жаңа мектеп ашылды",
+            paragraphs=["Алматының әкімі мектепке барып, ұстаздармен кездесті."],
+            source="kazinform", published_at=day(14), lang="kk", rubric="society", editor_tags=["Алматы"]),
+    Article(id="kk-astana", title="Астанада форум өтті",
+            paragraphs=["Қазақстанның экономикасы туралы баяндама жасалды."],
+            source="kazinform", published_at=day(9), lang="kk", rubric="economy"),
+    Article(id="ru-html", title="Налоги & <b>сборы</b>",
+            paragraphs=["Компания <b>«Рога & копыта»</b> заплатила налоги за 2023 год."],
+            source="zakon", published_at=day(8), lang="ru", rubric="economy"),
+]
+
+
+def _fresh(article: Article) -> Article:
+    return Article(**{f: getattr(article, f) for f in article.__slots__})  # type: ignore[attr-defined]
+
+
+def _load(archive: Archive) -> Archive:
+    ingest(archive, [_fresh(a) for a in ARTICLES], Pipeline([SearchStage()]))
+    return archive
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[str]:
+    psycopg = pytest.importorskip("psycopg")
+    name = f"newsdesk_test_search_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN}: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN}")
+    yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def sqlite_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    archive = _load(open_archive(str(tmp_path_factory.mktemp("search") / "archive.db")))
+    yield archive
+    archive.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_archive(pg_database: str) -> Iterator[Archive]:
+    archive = _load(open_archive(pg_database))
+    yield archive
+    archive.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def loaded(request: pytest.FixtureRequest) -> Archive:
+    return request.getfixturevalue(f"{'pg' if request.param == 'postgresql' else 'sqlite'}_archive")
+
+
+def ids(archive: Archive, query: str, filters: Filters | None = None, **kw: object) -> list[str]:
+    with archive.engine.connect() as conn:
+        return [h.id for h in search(conn, query, filters, limit=100, **kw).items]  # type: ignore[arg-type]
+
+
+# --- word forms ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "found", "not_found"), [
+    ("пенсия", {"ru-pension"}, {"ru-pensioner"}),  # пенсии, пенсией — not пенсионер
+    ("пенсией", {"ru-pension"}, {"ru-pensioner"}),
+    ("пенсионер", {"ru-pensioner"}, {"ru-pension"}),
+    ("люди", {"ru-employers"}, set()),  # «человек» and «люди» are one lemma
+    ("человека", {"ru-employers"}, set()),
+    ("работодатель", {"ru-employers"}, set()),
+    ("Алматы", {"kk-almaty"}, set()),  # Алматыда, Алматының
+    ("Алматыда", {"kk-almaty"}, set()),
+    ("Қазақстан", {"kk-astana"}, set()),
+    ("Қазақстанның", {"kk-astana"}, set()),
+    ("налог", {"ru-html"}, set()),
+    ("2023", {"ru-html"}, set()),
+])
+def test_any_form_finds_the_others(loaded: Archive, query: str, found: set[str], not_found: set[str]) -> None:
+    hits = set(ids(loaded, query))
+    assert found <= hits
+    assert not (not_found & hits)
+
+
+def test_all_words_must_match(loaded: Archive) -> None:
+    assert ids(loaded, "пенсионные взносы работодателей") == ["ru-employers"]
+    assert ids(loaded, "пенсия шахматы") == []
+
+
+@pytest.mark.parametrize("query", ['"пенсионные взносы"', "«пенсионных взносов»", '"пенсионным взносам"'])
+def test_phrase_in_any_inflection(loaded: Archive, query: str) -> None:
+    assert set(ids(loaded, query)) == {"ru-pension", "ru-employers"}  # not the scattered words
+
+
+def test_phrase_never_spans_title_and_lead(loaded: Archive) -> None:
+    assert ids(loaded, '"года размер"') == []  # title ends «…2025 года», lead starts «Размер…»
+    assert ids(loaded, '"размер пенсии"') == ["ru-pension"]
+
+
+def test_title_match_ranks_first(loaded: Archive) -> None:
+    assert ids(loaded, "область") == ["ru-employers", "ru-pensioner"]  # in a title, in a body
+
+
+def test_recency_favours_the_newer(loaded: Archive) -> None:
+    with loaded.engine.connect() as conn:
+        plain = search(conn, "экономика")
+        recent = search(conn, "экономика", recency=True)
+    assert [h.id for h in plain.items] == [h.id for h in recent.items] == ["kk-astana"]
+    assert 0 < recent.items[0].score < plain.items[0].score
+
+
+# --- filters --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (Filters(source="tengrinews"), {"ru-pension", "ru-employers"}),
+    (Filters(rubric="sports"), set()),
+    (Filters(lang="ru"), {"ru-pension", "ru-employers", "ru-scattered"}),
+    (Filters(lang="kk"), set()),
+    (Filters(tag="Пенсии"), {"ru-pension"}),
+    (Filters(tag="pensii"), {"ru-pension"}),
+    (Filters(since=day(11)), {"ru-pension", "ru-scattered"}),
+    (Filters(until=day(11)), {"ru-employers"}),
+    (Filters(since=day(10), until=day(12), source="tengrinews"), {"ru-employers"}),
+])
+def test_filters(loaded: Archive, filters: Filters, expected: set[str]) -> None:
+    assert set(ids(loaded, "взносы", filters)) == expected
+
+
+def test_total_and_paging(loaded: Archive) -> None:
+    with loaded.engine.connect() as conn:
+        first, second = search(conn, "взносы", limit=2), search(conn, "взносы", limit=2, offset=2)
+    assert first.total == second.total == 3
+    assert len(first.items) == 2 and len(second.items) == 1
+    assert not {h.id for h in first.items} & {h.id for h in second.items}
+
+
+# --- both backends, the same hits ---------------------------------------------------------------------
+
+PARITY = ["пенсия", "взносы", '"пенсионные взносы"', "Алматы", "люди", "экономика", "налоги 2023",
+          "мектеп", "пенсия OR взносы", "года", "Қазақстанның экономикасы"]
+
+
+@pytest.mark.postgres
+def test_sqlite_and_postgresql_give_the_same_hits(sqlite_archive: Archive, pg_archive: Archive) -> None:
+    for query in PARITY:
+        with sqlite_archive.engine.connect() as a, pg_archive.engine.connect() as b:
+            left, right = search(a, query, limit=100), search(b, query, limit=100)
+        assert {h.id for h in left.items} == {h.id for h in right.items}, query
+        assert left.total == right.total, query
+        assert [h.snippet for h in sorted(left.items, key=lambda h: h.id)] == \
+               [h.snippet for h in sorted(right.items, key=lambda h: h.id)], query
+
+
+# --- snippets -------------------------------------------------------------------------------------------
+
+def test_highlights_land_on_surface_forms(loaded: Archive) -> None:
+    with loaded.engine.connect() as conn:
+        hit = search(conn, "пенсия").items[0]
+        kk = search(conn, "Алматы").items[0]
+    assert "<mark>пенсии</mark>" in hit.snippet
+    assert kk.title_highlighted == "<mark>Алматыда</mark> жаңа мектеп ашылды"
+    assert "<mark>Алматының</mark>" in kk.snippet
+
+
+def test_snippets_and_titles_are_escaped(loaded: Archive) -> None:
+    with loaded.engine.connect() as conn:
+        hit = search(conn, "налоги").items[0]
+    assert hit.title_highlighted == "<mark>Налоги</mark> &amp; &lt;b&gt;сборы&lt;/b&gt;"
+    assert "&lt;b&gt;«Рога &amp; копыта»&lt;/b&gt;" in hit.snippet
+    assert "<b>" not in hit.snippet
+
+
+@pytest.mark.parametrize(("paragraphs", "query", "expected"), [
+    (["Сотни человек вышли. Люди несли плакаты."], "люди",
+     "Сотни <mark>человек</mark> вышли. <mark>Люди</mark> несли плакаты."),
+    (["Первый абзац без совпадений.", "Во втором — пенсией."], "пенсия", "Во втором — <mark>пенсией</mark>."),
+    (["Без совпадений."], "пенсия", "Без совпадений."),
+    (["слово " * 100 + "пенсиями " + "конец " * 100], "пенсия", None),
+])
+def test_snippet_window(paragraphs: list[str], query: str, expected: str | None) -> None:
+    text = snippet(paragraphs, "ru", parse(query).terms)
+    if expected is not None:
+        assert text == expected
+    else:
+        assert text.startswith("…") and text.endswith("…") and "<mark>пенсиями</mark>" in text
+        assert len(text) < 300
+
+
+# --- malformed input -----------------------------------------------------------------------------------
+
+MALFORMED = ["", "   ", "!!!", '"', '""', '"пенсия', 'пенсия"', '"пенсионные взносы', "*", "пенс*",
+             "NEAR(пенсия взносы)", "пенсия:*", "title:пенсия", "(((", ")", "AND OR NOT", "пенсия AND",
+             "- пенсия", "^пенсия", "😀",
+             "пенсия 😀", "&amp; &lt;b&gt;", "\x00\x01", "'; DROP TABLE articles; --", "Алматы Almaty Алматыда",
+             "x" * 1_000_000, "пенсия " * 150_000, "\\", "'пенсия'", "пенсия' | 'взносы"]
+
+
+@pytest.mark.parametrize("query", MALFORMED, ids=lambda q: repr(q[:20]))
+def test_malformed_queries_never_crash(loaded: Archive, query: str) -> None:
+    with loaded.engine.connect() as conn:
+        result = search(conn, query)
+    assert result.total >= len(result.items) >= 0
+
+
+def test_malformed_queries_are_read_sensibly(loaded: Archive) -> None:
+    assert ids(loaded, '"пенсия') == ids(loaded, "пенсия") == ["ru-pension"]
+    assert ids(loaded, "NEAR(пенсия)") == ids(loaded, "пенсия AND взносы OR") == ["ru-pension"]
+    assert ids(loaded, "пенсия 😀") == ["ru-pension"]
+    assert ids(loaded, "пенсия " * 150_000) == ["ru-pension"]
+    assert ids(loaded, "") == ids(loaded, "😀") == ids(loaded, "***") == []
+
+
+def test_query_expressions_are_quoted() -> None:
+    query = parse('NEAR(пенсия) "пенсионные взносы" Алматы')
+    fts5, tsquery = query.fts5(), query.tsquery()
+    assert fts5.startswith('"пенсия" AND (') and fts5.endswith(') AND "алматы"')
+    assert '"пенсионный взнос" OR ' in fts5
+    assert tsquery.startswith("'пенсия' & ((") and "('пенсионный' <-> 'взнос') | " in tsquery
+    assert "в" not in parse("в Казахстане").terms  # a function word is dropped when others remain
+    assert parse("в").terms == {"в"}
+    assert not parse("*:()^") and not parse("AND OR")
+
+
+# --- index maintenance ---------------------------------------------------------------------------------
+
+def test_reindex_after_analyzer_version_change(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest(archive, [_fresh(a) for a in ARTICLES], Pipeline([]))  # stored, never indexed
+    with archive.engine.connect() as conn:
+        assert len(stale(conn)) == len(ARTICLES) and search(conn, "пенсия").total == 0
+    assert reindex(archive) == len(ARTICLES)
+    with archive.engine.connect() as conn:
+        assert stale(conn) == [] and search(conn, "пенсия").total == 1
+    monkeypatch.setattr(analyze, "ANALYZER_VERSION", "changed")
+    with archive.engine.connect() as conn:
+        assert len(stale(conn)) == len(ARTICLES)
+    done: list[tuple[int, int]] = []
+    assert reindex(archive, lambda d, t: done.append((d, t))) == len(ARTICLES)
+    assert done[-1] == (len(ARTICLES), len(ARTICLES))
+    with archive.engine.connect() as conn:
+        assert stale(conn) == [] and ids(archive, "Алматы") == ["kk-almaty"]
+
+
+def test_update_replaces_the_old_terms_and_remove_drops(archive: Archive) -> None:
+    _load(archive)
+    changed = _fresh(ARTICLES[1])
+    changed.title, changed.paragraphs = "Шахматист из Караганды выиграл турнир", ["Он стал чемпионом области."]
+    ingest(archive, [changed], Pipeline([SearchStage()]))
+    assert ids(archive, "пенсионер") == []
+    assert ids(archive, "шахматист") == ["ru-pensioner"]
+    with archive.engine.begin() as conn:
+        assert remove(conn, ["ru-pensioner", "no-such-id"]) == 1
+    assert ids(archive, "шахматист") == []
+    assert reindex(archive) == 1  # stale again: indexed afresh
+    assert ids(archive, "шахматист") == ["ru-pensioner"]
+
+
+# --- command line --------------------------------------------------------------------------------------
+
+def test_cli_search_and_reindex(tmp_path: pytest.TempPathFactory) -> None:
+    from newsdesk.cli import app
+
+    db = str(tmp_path / "cli.db")  # type: ignore[operator]
+    _load(open_archive(db)).dispose()
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", db, "search", "пенсия", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [h["id"] for h in hits] == ["ru-pension"] and "<mark>" in hits[0]["snippet"]
+    result = runner.invoke(app, ["--db", db, "search", "взносы", "--source", "tengrinews", "--until", "2024-04-10"])
+    assert result.exit_code == 0 and "Работодатели области перечислили взносы" in result.stdout
+    assert "ru-pension" not in result.stdout
+    assert runner.invoke(app, ["--db", db, "search", "x", "--since", "вчера"]).exit_code == 2
+    result = runner.invoke(app, ["--db", db, "reindex", "--all"])
+    assert result.exit_code == 0 and f"reindexed {len(ARTICLES)} articles" in result.stderr

@@ -1,0 +1,73 @@
+"""The search page and ``/api/v1/search`` through the real app (SQLite file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.config import Settings
+from newsdesk.ingest import ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.search import SearchStage
+from newsdesk.web.app import create_app
+from test_search import ARTICLES, _fresh
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    path = tmp_path_factory.mktemp("web-search") / "web.db"
+    app = create_app(Settings(database_url=str(path), load_sample=False))
+    ingest(app.state.archive, [_fresh(a) for a in ARTICLES], Pipeline([SearchStage()]))
+    with TestClient(app) as c:
+        yield c
+
+
+def test_api_search(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "пенсия"}).json()
+    assert body["total"] == 1 and body["query"] == "пенсия"
+    hit = body["items"][0]
+    assert hit["id"] == "ru-pension" and hit["page_url"] == "/article/ru-pension"
+    assert "<mark>пенсии</mark>" in hit["snippet"]
+    assert hit["published_at"].startswith("2024-04-12T09:00:00")
+
+
+def test_api_filters_and_paging(client: TestClient) -> None:
+    got = client.get("/api/v1/search", params={"q": "взносы", "source": "tengrinews", "limit": 1}).json()
+    assert got["total"] == 2 and len(got["items"]) == 1
+    got = client.get("/api/v1/search", params={"q": "взносы", "since": "2024-04-11T00:00:00+00:00"}).json()
+    assert {h["id"] for h in got["items"]} == {"ru-pension", "ru-scattered"}
+    got = client.get("/api/v1/search", params={"q": "Алматы", "lang": "kk", "tag": "almaty"}).json()
+    assert [h["id"] for h in got["items"]] == ["kk-almaty"]
+
+
+@pytest.mark.parametrize("q", ["", "***", '"', "NEAR(", "😀", "x" * 5000])
+def test_api_malformed_queries(client: TestClient, q: str) -> None:
+    response = client.get("/api/v1/search", params={"q": q})
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_api_bad_parameters_are_422(client: TestClient) -> None:
+    assert client.get("/api/v1/search", params={"q": "x", "limit": 0}).status_code == 422
+    assert client.get("/api/v1/search", params={"q": "x", "since": "вчера"}).status_code == 422
+
+
+def test_search_page(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "налоги"}).text
+    assert 'value="налоги"' in html
+    assert "<mark>Налоги</mark> &amp; &lt;b&gt;сборы&lt;/b&gt;" in html
+    assert "&lt;b&gt;«Рога &amp; копыта»&lt;/b&gt;" in html and "<b>" not in html
+    assert 'href="/article/ru-html"' in html and "1 материал " in html
+
+
+def test_search_page_escapes_the_query(client: TestClient) -> None:
+    html = client.get("/search", params={"q": '"><script>alert(1)</script>'}).text
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_search_page_json_twin(client: TestClient) -> None:
+    twin = client.get("/search", params={"q": "взносы", "format": "json"}).json()
+    assert twin["total"] == 3 and twin["next_page"] is None
+    assert {h["id"] for h in twin["items"]} == {"ru-pension", "ru-employers", "ru-scattered"}
+    assert client.get("/search").status_code == 200
