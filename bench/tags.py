@@ -166,7 +166,7 @@ def read_archive(name: str) -> list[Article]:
     with gzip.open(DATA / files[name], "rt", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
     if name in ("rt", "ng"):
-        rows = [r for r in rows if r["source"].startswith(name)]
+        rows = [r for r in rows if r["id"].startswith(name + "-")]
     key = (lambda r: int(r["id"].split("-")[1])) if name == "rt" else (lambda r: r["published_at"] or "")
     return [_tagged(r) for r in sorted(rows, key=key) if r.get("tags")]
 

@@ -88,6 +88,16 @@ class TermSpace:
     def __len__(self) -> int:
         return len(self.vocabulary)
 
+    def add(self, bag: Sequence[str], documents: int) -> int:
+        """Add the bag's unknown terms (as seen in one of ``documents``); returns how many were new."""
+        new = [t for t in dict.fromkeys(bag) if t not in self.index]
+        for term in new:
+            self.index[term] = len(self.vocabulary)
+            self.vocabulary.append(term)
+        idf = np.float32(math.log((1 + documents) / 2) + 1)
+        self.idf = np.concatenate([self.idf, np.full(len(new), idf, dtype=np.float32)])
+        return len(new)
+
     def vector(self, bag: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of one bag's TF-IDF vector; empty arrays when no term is known."""
         counts = Counter(i for i in map(self.index.get, bag) if i is not None)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class RubricModel:
     def save(self, path: Path) -> None:
         """Write ``path`` (.npz arrays) and ``path`` with suffix .json (metadata)."""
         path = Path(path)
-        arrays = self.space.to_arrays("space_") | {"coef": self.coef.astype(np.float32),
+        arrays: dict[str, Any] = self.space.to_arrays("space_") | {"coef": self.coef.astype(np.float32),
                                                    "intercept": self.intercept.astype(np.float32)}
         np.savez_compressed(path, **arrays)
         head = {"labels": list(self.labels), "temperature": self.temperature, "langs": list(self.langs)}

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 
 def fit(articles: Sequence[Article], options):  # -> tags.TagModel (imported late: no cycle)
+    return fit_with_oof(articles, options)[0]
+
+
+def fit_with_oof(articles: Sequence[Article], options):
+    """(model, the tagged articles it learned from, their out-of-fold confidences or None)."""
     from .tags import TagModel
 
     tagged = [a for a in articles if a.editor_tags]
@@ -43,11 +48,12 @@ def fit(articles: Sequence[Article], options):  # -> tags.TagModel (imported lat
     platt = platt_fit(oof, y) if oof is not None else np.tile([1.0, 0.0], (len(tags), 1))
     model = TagModel(space, tags, weights, bias, platt, np.array([counts[t] for t in tags]), len(tagged),
                      options.apply_threshold)
-    if oof is not None:
-        model.audit_threshold = audit_threshold(model.calibrate(oof), y, options)
+    probs = model.calibrate(oof) if oof is not None else None
+    if probs is not None:
+        model.audit_threshold = audit_threshold(probs, y, options)
     log.info("tag model: %d articles, %d tags, %d terms, audit threshold %.3f",
              len(tagged), len(tags), len(space), model.audit_threshold)
-    return model
+    return model, tagged, probs
 
 
 def _targets(articles: Sequence[Article], tags: list[str]) -> sparse.csc_matrix:
@@ -70,7 +76,9 @@ def _ovr(x: sparse.csr_matrix, y: sparse.csc_matrix, options) -> tuple[sparse.cs
             continue
         clf = LogisticRegression(C=options.c, solver="liblinear").fit(x, target)
         keep = np.argsort(-np.abs(clf.coef_[0]))[: options.keep_weights]
-        rows.append(keep), cols.append(np.full(len(keep), j)), vals.append(clf.coef_[0][keep])
+        rows.append(keep)
+        cols.append(np.full(len(keep), j))
+        vals.append(clf.coef_[0][keep])
         bias[j] = clf.intercept_[0]
     shape = (x.shape[1], y.shape[1])
     if not rows:
@@ -93,11 +101,12 @@ def _out_of_fold(x: sparse.csr_matrix, y: sparse.csc_matrix, options) -> np.ndar
     return scores
 
 
-def platt_fit(scores: np.ndarray, y: sparse.spmatrix, iterations: int = 25) -> np.ndarray:
+def platt_fit(scores: np.ndarray, y: sparse.spmatrix, iterations: int = 25, prior: float = 2.0) -> np.ndarray:
     """Per-tag Platt parameters (a, b), p = sigmoid(a·s + b), by Newton's method on all tags at once.
 
-    Targets are Platt's smoothed labels (N₊+1)/(N₊+2) and 1/(N₋+2), which keeps tags with a
-    handful of examples from becoming over-confident.
+    Targets are Platt's smoothed labels (N₊+1)/(N₊+2) and 1/(N₋+2), and a penalty
+    ``prior·((a−1)² + b²)`` pulls each tag towards the logistic regression's own probabilities:
+    both keep tags with a handful of examples (and small archives) from becoming over-confident.
     """
     truth = y.toarray().astype(bool)
     positives, negatives = truth.sum(axis=0), (~truth).sum(axis=0)
@@ -106,8 +115,8 @@ def platt_fit(scores: np.ndarray, y: sparse.spmatrix, iterations: int = 25) -> n
     for _ in range(iterations):
         p = expit(scores * a + b)
         err, w = p - target, np.maximum(p * (1 - p), 1e-9)
-        g_a, g_b = (err * scores).sum(0), err.sum(0)
-        h_aa, h_ab, h_bb = (w * scores**2).sum(0) + 1e-3, (w * scores).sum(0), w.sum(0) + 1e-3
+        g_a, g_b = (err * scores).sum(0) + 2 * prior * (a - 1), err.sum(0) + 2 * prior * b
+        h_aa, h_ab, h_bb = (w * scores**2).sum(0) + 2 * prior, (w * scores).sum(0), w.sum(0) + 2 * prior
         det = h_aa * h_bb - h_ab**2
         a, b = a - (h_bb * g_a - h_ab * g_b) / det, b - (h_aa * g_b - h_ab * g_a) / det
     return np.stack([np.clip(a, 0.05, None), b], axis=1).astype(np.float32)
@@ -116,20 +125,17 @@ def platt_fit(scores: np.ndarray, y: sparse.spmatrix, iterations: int = 25) -> n
 def audit_threshold(probs: np.ndarray, y: sparse.spmatrix, options, seed: int = 0) -> float:
     """The fit-score threshold with the best F-beta (``options.audit_beta``) of flagging wrong tags.
 
-    Simulates the benchmark on out-of-fold probabilities: in each article with two or more known
-    tags one tag is swapped for a random tag of the vocabulary that it does not carry.
+    Simulates the benchmark on out-of-fold probabilities: each tagged article keeps its own tags
+    (the good scores) and gets one random tag of the vocabulary that it does not carry (a bad one).
     """
     truth = y.toarray().astype(bool)
     rng = np.random.default_rng(seed)
     good, bad = [], []
-    for i in np.flatnonzero(truth.sum(axis=1) >= 2):
-        own = np.flatnonzero(truth[i])
+    for i in np.flatnonzero(truth.any(axis=1)):
         others = np.flatnonzero(~truth[i])
-        if not len(others):
-            continue
-        swapped = rng.choice(own)
-        good.extend(probs[i, own[own != swapped]])
-        bad.append(probs[i, rng.choice(others)])
+        if len(others):
+            good.extend(probs[i, truth[i]])
+            bad.append(probs[i, rng.choice(others)])
     return best_threshold(np.array(good), np.array(bad), options.audit_beta)
 
 

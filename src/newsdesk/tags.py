@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -46,7 +47,7 @@ class TagOptions:
     max_terms: int = 40_000
     apply_threshold: float = 0.6  # calibrated confidence from which a tag is applied, not suggested
     audit_beta: float = 0.5  # the audit threshold maximises this F-beta on out-of-fold scores
-    learning_rate: float = 2.0  # of `TagModel.update`
+    learning_rate: float = 4.0  # of `TagModel.update` (term vectors have unit length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ class TagModel:
     articles: int  # training articles
     apply_threshold: float = 0.6
     audit_threshold: float = 0.0
-    learning_rate: float = 2.0
+    learning_rate: float = 4.0
     meta: dict = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
 
@@ -117,13 +118,16 @@ class TagModel:
         One stochastic-gradient step of each tag's logistic loss on the article (the
         ``partial_fit`` of scikit-learn's SGDClassifier, done on our sparse weights): tags the
         article carries move towards it, tags scored high that it does not carry move away;
-        others are untouched.  A tag never seen before is added and starts from this article.
-        Words outside the vocabulary count only after `train` is run again.
+        others are untouched.  A tag never seen before is added and starts from this article, and
+        words new to the vocabulary are added with the IDF of a word seen once.
         """
         for tag in article.editor_tags:
             if tag not in self.index:
                 self._add_tag(tag)
-        idx, values = self.space.vector(features.article_terms(article, lemmas))
+        bag = features.article_terms(article, lemmas)
+        if self.space.add(bag, self.articles + 1):
+            self.weights.resize((len(self.space), len(self.tags)))
+        idx, values = self.space.vector(bag)
         if not len(idx):
             return
         raw = expit(self.weights[idx].T @ values + self.bias)
@@ -142,7 +146,7 @@ class TagModel:
         self.index[tag] = len(self.tags)
         self.tags.append(tag)
         self.weights.resize((len(self.space), len(self.tags)))
-        self.bias = np.append(self.bias, np.float32(-2.5))
+        self.bias = np.append(self.bias, np.float32(-3.0))
         self.platt = np.vstack([self.platt, [1.0, 0.0]]).astype(np.float32)
         self.counts = np.append(self.counts, 0)
 
@@ -150,8 +154,10 @@ class TagModel:
         """Write ``path`` (.npz arrays) and ``path`` with suffix .json (tags and metadata)."""
         path = Path(path)
         w = self.weights.tocsr()
-        np.savez_compressed(path, **self.space.to_arrays("space_"), w_data=w.data, w_indices=w.indices,
-                            w_indptr=w.indptr, bias=self.bias, platt=self.platt, counts=self.counts)
+        arrays: dict[str, Any] = self.space.to_arrays("space_") | {
+            "w_data": w.data, "w_indices": w.indices, "w_indptr": w.indptr,
+            "bias": self.bias, "platt": self.platt, "counts": self.counts}
+        np.savez_compressed(path, **arrays)
         head = {"tags": self.tags, "articles": self.articles, "apply_threshold": self.apply_threshold,
                 "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta}
         path.with_suffix(".json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
@@ -192,10 +198,32 @@ def audit(article: Article, model: TagModel, lemmas: Sequence[str] | None = None
           threshold: float | None = None) -> list[AuditFlag]:
     """Editor tags whose fit is below the audit threshold, worst first, with a better-fitting tag.
 
-    Tags the model does not know (too rare in the archive, or new) are not judged.
+    For articles the model did not learn from (new ones); a model has learned the wrong tags of
+    its own training articles too, so audit an archive with `audit_archive`.  Tags the model does
+    not know (too rare in the archive, or new) are not judged.
     """
+    return _flags(article, model, model.confidences(article, lemmas), threshold)
+
+
+def audit_archive(articles: Sequence[Article], options: TagOptions | None = None,
+                  threshold: float | None = None) -> tuple[TagModel, list[tuple[Article, AuditFlag]]]:
+    """Train on an archive and audit every article with a model that did not see it, worst first.
+
+    Each article is scored by the out-of-fold models of training (the archive split in
+    ``options.folds``), so a wrong tag cannot vouch for itself.  Returns the model trained on the
+    whole archive too, and ``[(article, flag)]`` sorted by fit score.
+    """
+    from .tag_training import fit_with_oof
+
+    model, tagged, probs = fit_with_oof(articles, options or TagOptions())
+    if probs is None:  # too few articles for folds: the full model has to do
+        probs = np.array([model.confidences(a) for a in tagged])
+    found = [(a, flag) for a, row in zip(tagged, probs, strict=True) for flag in _flags(a, model, row, threshold)]
+    return model, sorted(found, key=lambda pair: pair[1].score)
+
+
+def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: float | None) -> list[AuditFlag]:
     threshold = model.audit_threshold if threshold is None else threshold
-    probs = model.confidences(article, lemmas)
     given = set(article.editor_tags)
     best = next((j for j in np.argsort(-probs) if model.tags[j] not in given), None)
     flags = []
@@ -260,12 +288,11 @@ def choose_primary(article: Article, model: TagModel | None = None) -> list[str]
         candidates.setdefault(tag, (1.0, tag_kind(tag, article)))
     for scored in article.auto_tags:
         candidates.setdefault(scored.tag, (scored.confidence, article.tag_kinds.get(scored.tag) or scored.kind))
-    ranked = sorted(enumerate(candidates.items()), key=lambda item: (-_primary_score(*item[1], model), item[0]))
-    return [tag for _, (tag, _) in ranked]
+    scores = {tag: _primary_score(tag, confidence, kind, model) for tag, (confidence, kind) in candidates.items()}
+    return sorted(candidates, key=lambda tag: -scores[tag])  # stable: ties keep the candidates' order
 
 
-def _primary_score(tag: str, confidence_kind: tuple[float, str], model: TagModel | None) -> float:
-    confidence, kind = confidence_kind
+def _primary_score(tag: str, confidence: float, kind: str, model: TagModel | None) -> float:
     return confidence * (specificity(tag, model) + KIND_BONUS.get(kind, 0.0))
 
 

@@ -1,0 +1,122 @@
+"""Rubric model: training on an inline corpus, prediction, explanations, bad input, the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsdesk import rubric_corpus, rubrics
+from newsdesk.errors import InputError
+from newsdesk.records import Article
+from newsdesk.rubrics import RUBRICS, RubricModel, TrainOptions
+
+CORPUS = [
+    ("sports", "Казахстан обыграл Сербию в футбольном матче", "Сборная забила два гола во втором тайме."),
+    ("sports", "«Кайрат» вышел в финал Кубка", "Футболисты выиграли матч со счётом 2:1, гол забил нападающий."),
+    ("sports", "Боксёр Сарсенбаев стал чемпионом мира", "Спортсмен победил в финале турнира нокаутом."),
+    ("sports", "Теннисистка Рыбакина выиграла турнир", "В финале матча спортсменка победила соперницу."),
+    ("economy", "Нацбанк сохранил базовую ставку", "Инфляция замедлилась, курс тенге укрепился к доллару."),
+    ("economy", "Цены на нефть выросли", "Баррель нефти Brent подорожал, биржевые котировки растут."),
+    ("economy", "Бюджет получит больше налогов", "Налоговые поступления и инфляция: банк оценил рост экономики."),
+    ("economy", "Курс тенге снизился", "На бирже доллар подорожал, банк и инвесторы ждут решения по ставке."),
+    ("society", "Полиция задержала мошенников", "Суд арестовал подозреваемых в краже, возбуждено уголовное дело."),
+    ("society", "Мажилис принял закон о дольщиках", "Депутаты одобрили закон, суд и полиция получат новые полномочия."),
+    ("society", "В ДТП на трассе пострадали пять человек", "Полиция выясняет причины аварии, водитель задержан."),
+    ("society", "Аким провёл приём граждан", "Жители пожаловались на дороги, полиция и суд рассмотрят жалобы."),
+]
+
+
+def article(title: str, lead: str = "", lang: str | None = "ru", rubric: str | None = None) -> Article:
+    return Article(title=title, lead=lead, lang=lang, rubric=rubric)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> RubricModel:
+    corpus = [article(t, lead, rubric=r) for r, t, lead in CORPUS]
+    return rubrics.train(corpus, TrainOptions(min_df=1, folds=2, c=1.0), meta={"corpora": ["inline"]})
+
+
+@pytest.mark.parametrize(("title", "lead", "expected"), [
+    ("Футболисты сыграли вничью", "Матч завершился без голов, турнир продолжится.", "sports"),
+    ("Инфляция ускорилась", "Банк поднял ставку, тенге и доллар на бирже.", "economy"),
+    ("Суд арестовал водителя", "Полиция возбудила уголовное дело после ДТП.", "society"),
+])
+def test_tiny_model_predicts_and_explains(tiny: RubricModel, title: str, lead: str, expected: str) -> None:
+    rubric, confidence = tiny.predict(article(title, lead))
+    assert rubric == expected
+    assert 1 / 3 < confidence <= 1
+    words = tiny.explain(article(title, lead), k=5)
+    assert words and all(weight > 0 for _, weight in words)
+    assert all(isinstance(word, str) and word for word, _ in words)
+
+
+def test_explanation_names_the_deciding_words(tiny: RubricModel) -> None:
+    words = [word for word, _ in tiny.explain(article("Матч и гол", "Футбольный матч, гол в финале."))]
+    assert {"матч", "гол"} & {w.removesuffix(" (title)") for w in words}
+
+
+def test_save_and_load_round_trip(tiny: RubricModel, tmp_path) -> None:
+    path = tmp_path / "rubrics.npz"
+    tiny.save(path)
+    loaded = RubricModel.load(path)
+    probe = article("Банк повысил ставку", "Инфляция и курс тенге.")
+    assert loaded.predict(probe) == pytest.approx(tiny.predict(probe))
+    assert json.loads(path.with_suffix(".json").read_text())["meta"]["corpora"] == ["inline"]
+
+
+@pytest.mark.parametrize("probe", [
+    article(""),  # empty text
+    article("Ққ ғғ өө"),  # no known word
+    article("Елордада жаңа мектеп ашылды", "Оқушылар жаңа ғимаратта білім алады.", lang="kk"),  # unsupported
+    article("Football match ends in a draw", lang="en"),
+])
+def test_bad_input_is_other_with_no_confidence(tiny: RubricModel, probe: Article) -> None:
+    assert tiny.predict(probe) == ("other", 0.0)
+    assert rubrics.predict(probe) == ("other", 0.0)
+
+
+def test_unsupported_language_has_no_explanation() -> None:
+    assert rubrics.explain(article("Елордада жаңа мектеп ашылды", lang="kk")) == []
+
+
+def test_training_needs_two_rubrics() -> None:
+    with pytest.raises(InputError, match="two rubrics"):
+        rubrics.train([article("Матч", rubric="sports"), article("Гол", rubric="sports")])
+
+
+def test_shipped_model_loads_from_the_package() -> None:
+    model = rubrics.default_model()
+    assert set(model.labels) == set(RUBRICS)
+    assert model.langs == ("ru",)
+    assert {c["name"] for c in model.meta["corpora"]} >= {"tgcontest_markup_v0", "tgcontest_news_detect"}
+    assert rubrics.DEFAULT_PATH.stat().st_size < 5_000_000
+
+
+@pytest.mark.parametrize(("title", "lead", "expected"), [
+    ("Сборная Казахстана по футболу обыграла Сербию", "Футболисты забили два гола во втором тайме матча.", "sports"),
+    ("Нацбанк сохранил базовую ставку на уровне 15,25%", "Инфляция замедлилась, курс тенге укрепился.", "economy"),
+    ("Гороскоп на завтра для всех знаков зодиака", "Овнам стоит быть осторожнее.", "other"),
+    ("Как выбрать зимние шины: 7 советов", "Рассказываем, на что смотреть при покупке.", "not_news"),
+])
+def test_shipped_model_on_clear_cases(title: str, lead: str, expected: str) -> None:
+    rubric, confidence = rubrics.predict(article(title, lead))
+    assert rubric == expected
+    assert confidence > 0.3
+
+
+def test_corpus_never_reads_the_test_splits(tmp_path) -> None:
+    folder = tmp_path / rubric_corpus.CONTEST
+    folder.mkdir()
+    rows = [{"id": f"g{i}", "title": "Матч", "text": "Гол", "label": "sports", "split": split, "lang": "ru"}
+            for i, split in enumerate(["training", "honey", "exam"])]
+    (folder / "toloka_gold.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert [a.id for a in rubric_corpus.contest_gold_training(tmp_path)] == ["g0"]
+    assert sorted(a.id for a in rubric_corpus.contest_gold_test(tmp_path)) == ["g1", "g2"]
+
+
+def test_corpus_maps_weak_labels_onto_the_contest_set() -> None:
+    mapped = set(rubric_corpus.TELEGRAM_MAP.values()) | set(rubric_corpus.SECTION_MAP.values())
+    assert mapped <= set(RUBRICS)
+    assert rubric_corpus.SECTION_MAP["sport"] == "sports"
+    assert rubric_corpus.SECTION_MAP["business"] == "economy"

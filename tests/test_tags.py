@@ -1,0 +1,207 @@
+"""Tag model: training, suggestion, apply vs suggest thresholds, update, audit, primary tag."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from newsdesk import tags
+from newsdesk.errors import InputError
+from newsdesk.records import Article, Entity, TagScore
+from newsdesk.tags import AuditFlag, TagModel, TagOptions
+
+FOOTBALL = [
+    ("«Кайрат» обыграл «Тобол» в матче чемпионата", "Футболисты забили два гола, болельщики ликовали на стадионе."),
+    ("Сборная по футболу проиграла Сербии", "Матч завершился со счётом 0:2, тренер недоволен игрой защитников."),
+    ("Нападающий «Астаны» забил гол в финале Кубка", "Клуб выиграл трофей, матч прошёл при полном стадионе."),
+    ("Футбольный клуб «Ордабасы» сменил тренера", "После серии поражений в чемпионате клуб уволил главного тренера."),
+    ("Фанаты футбола встретили команду в аэропорту", "Футболисты вернулись с победой в матче Лиги конференций."),
+]
+POLICE = [
+    ("Полиция задержала мошенников", "Злоумышленники выманивали деньги у пенсионеров по телефону, возбуждено дело."),
+    ("Полицейские нашли пропавшего школьника", "Мальчика искали волонтёры и полиция всю ночь."),
+    ("В Шымкенте полиция задержала угонщиков", "Полицейские остановили автомобиль, водитель задержан, дело в суде."),
+    ("Полиция предупредила о кражах в транспорте", "Карманники действуют в автобусах, полицейские предупреждают."),
+    ("Мошенники взламывают аккаунты в мессенджерах", "Полиция просит не сообщать коды из СМС и пароли незнакомцам."),
+]
+PENSION = [
+    ("Пенсии проиндексируют с 1 января 2026 года", "Пенсионеры получат прибавку, ЕНПФ пересчитает выплаты."),
+    ("Как изменится пенсионный возраст в 2026 году", "Пенсионная реформа затронет женщин, сообщил минтруда."),
+    ("ЕНПФ начислил доход на пенсионные накопления", "Вкладчики пенсионного фонда увидят доход на счетах."),
+    ("Работодатели задолжали пенсионному фонду", "Долги по пенсионным взносам выросли, пенсионеры ждут выплат."),
+    ("Пенсионные выплаты в 2026 году: что важно знать", "Минтруда разъяснило размер базовой пенсии."),
+]
+WEATHER = [
+    ("Синоптики обещают снег и метель", "Казгидромет объявил штормовое предупреждение, ожидается мороз и гололёд."),
+    ("Мороз до −30 ожидается на севере", "Погода ухудшится, синоптики советуют одеваться теплее, ветер усилится."),
+    ("В Алматы потеплеет до +10", "Синоптики Казгидромета прогнозируют погоду без осадков, ветер ослабнет."),
+    ("Штормовое предупреждение в двенадцати регионах", "Погода: метель, гололёд и ветер, синоптики предупреждают."),
+    ("Туман и гололёд на дорогах", "Казгидромет прогнозирует туман, синоптики советуют водителям быть внимательнее."),
+]
+
+
+def article(title: str, lead: str = "", tags_: list[str] | None = None, lang: str = "ru") -> Article:
+    return Article(title=title, lead=lead, lang=lang, editor_tags=list(tags_ or []))
+
+
+def archive() -> list[Article]:
+    groups = {"Футбол": FOOTBALL, "Полиция": POLICE, "Пенсия 2026": PENSION, "Погода": WEATHER}
+    return [article(title, lead, [tag]) for tag, items in groups.items() for title, lead in items]
+
+
+@pytest.fixture(scope="module")
+def model() -> TagModel:
+    return TagModel.train(archive(), TagOptions(min_examples=3, folds=2, min_df=1))
+
+
+def test_training_learns_the_vocabulary(model: TagModel) -> None:
+    assert set(model.tags) == {"Футбол", "Полиция", "Пенсия 2026", "Погода"}
+    assert model.articles == 20
+    assert 0 <= model.audit_threshold < 1
+
+
+def test_rare_tags_are_skipped() -> None:
+    corpus = archive() + [article("Концерт в филармонии", "Оркестр сыграл Баха.", ["Культура"])]
+    assert "Культура" not in TagModel.train(corpus, TagOptions(folds=2, min_df=1))
+
+
+def test_training_without_enough_tags_fails_clearly() -> None:
+    with pytest.raises(InputError, match="no tag has 3 or more"):
+        TagModel.train([article("Матч", "Гол", ["Футбол"])])
+
+
+@pytest.mark.parametrize(("title", "lead", "expected"), [
+    ("«Тобол» сыграл вничью в матче чемпионата", "Футболисты и тренер остались недовольны, гол не забит.", "Футбол"),
+    ("Полиция задержала карманника", "Полицейские возбудили дело о краже телефона.", "Полиция"),
+    ("Пенсионный фонд пересчитает выплаты", "Пенсионеры получат прибавку к пенсии.", "Пенсия 2026"),
+    ("Синоптики обещают метель", "Казгидромет: гололёд и мороз.", "Погода"),
+])
+def test_suggest_ranks_the_fitting_tag_first(model: TagModel, title: str, lead: str, expected: str) -> None:
+    top = model.suggest(article(title, lead), k=3)
+    assert top[0].tag == expected
+    assert top == sorted(top, key=lambda t: -t.confidence)
+    assert all(0 <= t.confidence <= 1 for t in top)
+
+
+def test_suggestions_leave_out_the_editors_own_tags(model: TagModel) -> None:
+    top = model.suggest(article("«Тобол» выиграл матч", "Футболисты забили гол.", ["Футбол"]), k=4)
+    assert "Футбол" not in [t.tag for t in top]
+
+
+@pytest.mark.parametrize(("threshold", "applied", "suggested"), [(0.0, 2, 0), (1.01, 0, 2)])
+def test_apply_threshold_splits_applied_from_suggested(model: TagModel, threshold, applied, suggested) -> None:
+    model_at = TagModel(model.space, list(model.tags), model.weights, model.bias, model.platt, model.counts,
+                        model.articles, apply_threshold=threshold)
+    probe = article("«Кайрат» выиграл матч", "Футболисты забили гол, полиция следила за порядком.")
+    auto, offered = tags.apply(probe, model_at, k=2)
+    assert (len(auto), len(offered)) == (applied, suggested)
+
+
+def test_apply_uses_the_models_threshold(model: TagModel) -> None:
+    probe = article("«Кайрат» выиграл матч чемпионата", "Футболисты забили гол, тренер доволен.")
+    auto, offered = tags.apply(probe, model, k=3)
+    assert all(t.confidence >= model.apply_threshold for t in auto)
+    assert all(t.confidence < model.apply_threshold for t in offered)
+
+
+def test_audit_flags_football_on_a_police_warning(model: TagModel) -> None:
+    probe = article("Полиция предупредила родителей о мошенниках, выманивающих пароли у детей",
+                    "Полицейские просят не сообщать пароли и коды из СМС незнакомцам.", ["Полиция", "Футбол"])
+    flags = tags.audit(probe, model)
+    assert [f.tag for f in flags] == ["Футбол"]
+    assert flags[0].score < model.audit_threshold
+    assert flags[0].better is None or flags[0].better not in probe.editor_tags
+    scores = tags.fit_scores(probe, model)
+    assert scores["Полиция"] > scores["Футбол"]
+
+
+def test_audit_leaves_fitting_tags_and_skips_unknown_ones(model: TagModel) -> None:
+    probe = article("Пенсии проиндексируют", "Пенсионный фонд пересчитает выплаты пенсионерам.",
+                    ["Пенсия 2026", "Тег, которого нет"])
+    assert tags.audit(probe, model) == []
+    assert tags.fit_scores(probe, model)["Тег, которого нет"] is None
+
+
+def test_audit_on_empty_text_does_not_crash(model: TagModel) -> None:
+    flags = tags.audit(article("", "", ["Футбол"]), model)
+    assert all(isinstance(f, AuditFlag) for f in flags)
+
+
+def test_update_learns_a_new_tag(model: TagModel, tmp_path) -> None:
+    path = tmp_path / "tags.npz"
+    model.save(path)
+    learner = TagModel.load(path)
+    for title, lead in [("Казахстан построит АЭС у озера Балхаш", "Атомная станция и реактор: Росатом выиграл тендер."),
+                        ("Референдум об АЭС прошёл в Казахстане", "Граждане поддержали строительство атомной станции."),
+                        ("Место для второй АЭС выбрано", "Атомная станция появится в Жамбылской области.")]:
+        learner.update(article(title, lead, ["АЭС"]))
+    top = learner.suggest(article("Строительство атомной станции начнётся в 2027 году", "Реактор для АЭС."), k=2)
+    assert top[0].tag == "АЭС"
+    assert "АЭС" not in model  # the original model is untouched
+
+
+def test_save_and_load_round_trip(model: TagModel, tmp_path) -> None:
+    path = tmp_path / "tags.npz"
+    model.save(path)
+    loaded = TagModel.load(path)
+    probe = article("Синоптики обещают метель", "Гололёд и мороз.")
+    assert loaded.suggest(probe) == model.suggest(probe)
+    assert loaded.audit_threshold == pytest.approx(model.audit_threshold)
+
+
+def test_primary_tag_prefers_the_specific_story_over_the_broad_topic() -> None:
+    probe = article("Пенсии вырастут", "", ["Экономика", "Алматы", "Пенсия 2026"])
+    probe.tag_kinds = {"Алматы": "place"}
+    assert tags.choose_primary(probe) == ["Пенсия 2026", "Экономика", "Алматы"]
+
+
+def test_primary_tag_uses_archive_frequency(model: TagModel) -> None:
+    probe = article("Футболисты и полиция", "", ["Полиция", "Футбол"])
+    model.counts[model.index["Полиция"]] = 15  # «Полиция» now far more common than «Футбол» (5)
+    try:
+        assert tags.choose_primary(probe, model)[0] == "Футбол"
+    finally:
+        model.counts[model.index["Полиция"]] = 5
+
+
+def test_primary_tag_weighs_engine_confidence() -> None:
+    probe = article("Матч", "", ["Алматы"])
+    probe.tag_kinds = {"Алматы": "place"}
+    probe.auto_tags = [TagScore("Бокс", 0.9), TagScore("Футбол", 0.2)]
+    assert tags.choose_primary(probe) == ["Бокс", "Алматы", "Футбол"]
+
+
+def test_entity_tags_need_enough_mentions() -> None:
+    probe = article("Токаев встретился с главой Росатома")
+    probe.entities = [Entity("Касым-Жомарт Токаев", "PER", mentions=3), Entity("Росатом", "ORG", mentions=2),
+                      Entity("Алексей Лихачёв", "PER", mentions=1), Entity("Астана", "LOC", mentions=4)]
+    found = tags.entity_tags(probe)
+    assert [(t.tag, t.kind) for t in found] == [("Касым-Жомарт Токаев", "person"), ("Росатом", "organisation")]
+
+
+def test_place_tags_come_from_the_gazetteer() -> None:
+    found = tags.place_tags(article("В Алматы выпал первый снег", "Синоптики обещают мороз в Шымкенте."))
+    assert {("Алматы", "place"), ("Шымкент", "place")} <= {(t.tag, t.kind) for t in found}
+
+
+def test_merge_keeps_the_most_confident_score_per_tag() -> None:
+    merged = tags.merge([TagScore("Алматы", 0.4)], [TagScore("Алматы", 1.0, "place"), TagScore("Суд", 0.3)])
+    assert merged == [TagScore("Алматы", 1.0, "place"), TagScore("Суд", 0.3)]
+
+
+def _sample() -> list[Article]:
+    raw = resources.files("newsdesk").joinpath("sample/articles.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    return [Article(id=r["id"], title=r["title"], lead=r["lead"], paragraphs=r["text"].split("\n\n"),
+                    lang=r["lang"], editor_tags=r["tags"]) for r in rows]
+
+
+def test_audit_archive_finds_the_samples_wrong_tags() -> None:
+    truth = json.loads(resources.files("newsdesk").joinpath("sample/truth.json").read_text(encoding="utf-8"))
+    wrong = {(w["id"], w["tag"]) for w in truth["wrong_tags"]}
+    _, found = tags.audit_archive(_sample(), TagOptions(folds=5))
+    flagged = [(a.id, flag.tag) for a, flag in found]
+    assert wrong <= set(flagged)  # every deliberately wrong tag is flagged
+    assert len(wrong & set(flagged[:10])) >= 5  # and most of them are among the ten worst
