@@ -216,3 +216,12 @@ def test_lemmas_are_stored_compactly_and_read_back():
     empty = TextLemmas(("сауда",), (), frozenset())
     assert stored_lemmas(ANALYZER_VERSION, encode(empty)) == empty
     assert encode(None) is None and stored_lemmas(ANALYZER_VERSION, None) is None
+
+
+def test_content_type_and_charset():
+    from newsdesk.tgnews.server import content_type
+
+    assert content_type("text/html") is None
+    assert content_type('text/html; charset="windows-1251"') == "windows-1251"
+    with pytest.raises(BadRequest):
+        content_type("text/plain; charset=utf-8")

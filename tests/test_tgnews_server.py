@@ -158,6 +158,15 @@ def test_bad_put(conn, rows, path, headers):
     assert status == 400 and json.loads(data)["error"]
 
 
+def test_put_in_another_charset(conn, rows):
+    row = rows[9]
+    headers = {**HTML, "Content-Type": "text/html; charset=windows-1251"}
+    page = row["html"].replace('charset="utf-8"', 'charset="windows-1251"').encode("cp1251", errors="replace")
+    assert call(conn, "PUT", f"/{row['name']}", page, headers)[0] == 201
+    assert call(conn, "PUT", f"/{row['name']}", row["html"].encode(), HTML)[0] == 204
+    assert call(conn, "PUT", "/binary.html", bytes(range(256)) * 4, HTML)[0] == 400
+
+
 def test_delete(conn, rows):
     row = rows[2]
     assert call(conn, "PUT", f"/{row['name']}", row["html"].encode(), HTML)[0] == 201

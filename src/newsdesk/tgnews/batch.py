@@ -22,8 +22,10 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.similarity import TextLemmas, analyse
+from newsdesk.sources.decode import decode
 from newsdesk.tgnews import analysis
 from newsdesk.tgnews.page import parse
 from newsdesk.tgnews.stories import Story, stories
@@ -98,7 +100,12 @@ def analyse_pages(paths: Sequence[Path], options: Options) -> list[Page]:
 
 
 def _analysed(path: Path, enrich: Callable[[Article], None], options: Options) -> Page:
-    article = parse(path.read_text(encoding="utf-8", errors="replace"), path.name)
+    try:
+        page = decode(path.read_bytes(), path)
+    except InputError as exc:  # a binary file: still a page, of no language
+        log.warning("%s", exc)
+        page = ""
+    article = parse(page, path.name)
     if article.published_at is None:
         article.fetched_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     enrich(article)

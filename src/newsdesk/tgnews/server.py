@@ -95,10 +95,12 @@ class Handler(BaseHTTPRequestHandler):
             self._json(500, {"error": f"{type(exc).__name__}: {exc}"})
 
     def _put(self, index: Index, body: bytes) -> None:
+        from newsdesk.sources.decode import decode  # here: the package pulls in every reader
+
         name = file_name(self.path)
-        content_type(self.headers.get("Content-Type"))
+        charset = content_type(self.headers.get("Content-Type"))
         max_age = parse_max_age(self.headers.get("Cache-Control"))
-        new = index.put(name, body.decode("utf-8", errors="replace"), max_age)
+        new = index.put(name, decode(body, name, charset), max_age)
         self._empty(201 if new else 204)
 
     def _delete(self, index: Index, _body: bytes) -> None:
@@ -174,9 +176,16 @@ def file_name(path: str) -> str:
     return name
 
 
-def content_type(value: str | None) -> None:
-    if (value or "").split(";")[0].strip().lower() != "text/html":
+def content_type(value: str | None) -> str | None:
+    """Check that a page is sent as text/html; its declared charset, if any."""
+    kind, *params = (value or "").split(";")
+    if kind.strip().lower() != "text/html":
         raise BadRequest(f"Content-Type {value!r}: pages must be sent as text/html")
+    for param in params:
+        key, _, charset = param.strip().partition("=")
+        if key.strip().lower() == "charset":
+            return charset.strip().strip('"') or None
+    return None
 
 
 def parse_max_age(value: str | None) -> int:
