@@ -34,7 +34,9 @@ class LangStage:
 
 def default_stages() -> list[Stage]:
     """The full pipeline, in order.  Cheap to build: models load on first use."""
-    return [LangStage()]
+    from newsdesk.search import SearchStage  # noqa: PLC0415 - keeps the pipeline module light to import
+
+    return [LangStage(), SearchStage()]
 
 
 class Pipeline:
