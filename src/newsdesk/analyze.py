@@ -87,6 +87,13 @@ CACHE_SIZE = 300_000  # words per language; the cache is emptied when it is full
 _CACHES: dict[str | None, dict[str, str]] = {}
 
 
+def clear_caches() -> None:
+    """Forget every cached lemma (for benchmarks, or after changing the analyzer in a process)."""
+    _CACHES.clear()
+    lemma.cache_clear()
+    kazakh.stem.cache_clear()
+
+
 def _cache(lang: str | None) -> dict[str, str]:
     cache = _CACHES.setdefault(lang, {})
     if len(cache) > CACHE_SIZE:

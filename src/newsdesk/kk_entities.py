@@ -23,14 +23,27 @@ _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
 _WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+)?"
 _RUN = re.compile(rf"{_WORD}(?:\s+{_WORD})*")
-_NEXT_WORD = re.compile(rf"\s+([{_LOWER}]+)")
+_NEXT_WORDS = re.compile(rf"(?:\s+[{_LOWER}][{_LOWER}-]*){{1,3}}")
+_ACRONYM = re.compile(rf"(?<![\w-])[{_UPPER}]{{2,6}}(?![\w-])")
+# Kazakh acronyms and one-word names of institutions (our own list): name, type.
+KNOWN = {
+    "БҰҰ": ("Біріккен Ұлттар Ұйымы", "ORG"), "ТМД": ("Тәуелсіз Мемлекеттер Достастығы", "ORG"),
+    "ШЫҰ": ("Шанхай ынтымақтастық ұйымы", "ORG"), "ЕАЭО": ("Еуразиялық экономикалық одақ", "ORG"),
+    "ҰҚК": ("Ұлттық қауіпсіздік комитеті", "ORG"), "ІІМ": ("Ішкі істер министрлігі", "ORG"),
+    "СІМ": ("Сыртқы істер министрлігі", "ORG"), "ДДСҰ": ("Дүниежүзілік денсаулық сақтау ұйымы", "ORG"),
+    "НАТО": ("НАТО", "ORG"), "ЕО": ("Еуропалық одақ", "ORG"), "ОСК": ("Орталық сайлау комиссиясы", "ORG"),
+    "АҚШ": ("АҚШ", "LOC"), "ҚР": ("Қазақстан Республикасы", "LOC"), "РФ": ("Ресей Федерациясы", "LOC"),
+    "ҚХР": ("Қытай Халық Республикасы", "LOC"),
+    "үкімет": ("Үкімет", "ORG"), "мәжіліс": ("Мәжіліс", "ORG"), "сенат": ("Сенат", "ORG"),
+    "парламент": ("Парламент", "ORG"), "ақорда": ("Ақорда", "ORG"), "еуроодақ": ("Еуроодақ", "ORG"),
+}  # fmt: skip
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[«\"(—–-]\s*)$")
 _SURNAME = re.compile(r"(ов|ев|ин|ова|ева|ина|ұлы|қызы|улы|кызы)$")
 ORG_WORDS = frozenset(
     ("университет", "министрлік", "банк", "партия", "қор", "компания", "агенттік", "комитет", "мәжіліс",
      "сенат", "әкімдік", "академия", "институт", "орталық", "ассоциация", "одақ", "ұйым", "кеңес",
      "палата", "сот", "прокуратура", "полиция", "департамент", "басқарма", "корпорация", "холдинг",
-     "федерация", "қауымдастық", "театр", "мұражай")
+     "федерация", "қауымдастық", "театр", "мұражай", "комиссия", "ассамблея", "телерадиокешен", "әкімдік")
 )  # fmt: skip
 _DIRECTIONS = frozenset(("оңтүстік", "солтүстік", "шығыс", "батыс", "орталық"))
 LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "көл", "тау"))
@@ -38,12 +51,29 @@ LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "кө
 
 def mentions(text: str) -> list[Mention]:
     found = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
+    found += _acronyms(text, found)
     masked = _mask(text, found)
     for run in _RUN.finditer(masked):
-        m = _typed(text, run)
+        m = _known(run) or _typed(text, run)
         if m:
             found.append(m)
     return sorted(found, key=lambda m: m.start)
+
+
+def _acronyms(text: str, found: list[Mention]) -> list[Mention]:
+    out = []
+    for match in _ACRONYM.finditer(text):
+        known = KNOWN.get(match.group())
+        if known and not any(m.start < match.end() and match.start() < m.end for m in found):
+            out.append(Mention(known[1], match.start(), match.end(), match.group(), known[0]))
+    return out
+
+
+def _known(run: re.Match[str]) -> Mention | None:
+    """«Үкімет», «Мәжілісте», «Ақордада»: one-word institutions, even first in a sentence."""
+    word = run.group()
+    known = KNOWN.get(kazakh.stem(word)) if " " not in word else None
+    return Mention(known[1], run.start(), run.end(), word, known[0]) if known else None
 
 
 def _mask(text: str, found: list[Mention]) -> str:
@@ -57,11 +87,9 @@ def _mask(text: str, found: list[Mention]) -> str:
 def _typed(text: str, run: re.Match[str]) -> Mention | None:
     words, start, end = run.group().split(), run.start(), run.end()
     sentence_start = bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
-    follower = _NEXT_WORD.match(text, end)
-    if follower and kazakh.stem(follower.group(1)) in ORG_WORDS:  # «Ұлттық банкі»
-        end = follower.end()
-        words.append(follower.group(1))
-        return _mention("ORG", text, start, end, words)
+    followers = _org_followers(text, end)
+    if followers:  # «Ұлттық банкі», «Еуразиялық экономикалық одақ»
+        return _mention("ORG", text, start, start + len(run.group()) + len(followers), words + followers.split())
     stems = [kazakh.stem(w) for w in words]
     if stems[-1] in ORG_WORDS:
         return _mention("ORG", text, start, end, words)
@@ -77,6 +105,18 @@ def _typed(text: str, run: re.Match[str]) -> Mention | None:
         first = len(words) - 2 if len(words) > 1 and stems[-2] in _DIRECTIONS else len(words) - 1
         return _mention("LOC", text, text.index(words[first], start), end, words[first:])
     return None
+
+
+def _org_followers(text: str, end: int) -> str:
+    """Up to three lower-case words after a capitalised run, ending in an organisation word."""
+    match = _NEXT_WORDS.match(text, end)
+    if not match:
+        return ""
+    words = match.group().split()
+    for n in range(len(words), 0, -1):
+        if kazakh.stem(words[n - 1]) in ORG_WORDS:
+            return text[end : text.index(words[n - 1], end) + len(words[n - 1])]
+    return ""
 
 
 def _mention(type_: str, text: str, start: int, end: int, words: list[str]) -> Mention:
