@@ -28,7 +28,7 @@ from newsdesk import kazakh
 from newsdesk import lang as langid
 from newsdesk.stopwords import EN_STOPWORDS, KK_STOPWORDS, RU_STOPWORDS
 
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 MAX_WORD = 60  # longer "words" (base64, a megabyte of one word) are lower-cased, not analysed
 
 _TOKEN = re.compile(
