@@ -13,12 +13,12 @@ archive) and updated online as articles arrive.  The expensive part — tokenisi
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from newsdesk.analyze import lemmas
@@ -49,8 +49,11 @@ class TextVector:
 
 
 def terms(text: str, lang: str | None) -> tuple[str, ...]:
-    """Lemmas with the Kazakh letters folded to their Russian look-alikes (Сәрсенбаев ~ Сарсенбаев)."""
-    return tuple(lemma.translate(_KAZAKH_FOLD) for lemma in lemmas(text, lang))
+    """Lemmas with the Kazakh letters folded to their Russian look-alikes (Сәрсенбаев ~ Сарсенбаев).
+
+    Interned: an archive's worth of analysed texts then shares one copy of each term.
+    """
+    return tuple(intern(lemma.translate(_KAZAKH_FOLD)) for lemma in lemmas(text, lang))
 
 
 def name_terms(article: Article, lang: str | None) -> frozenset[str]:
@@ -109,6 +112,10 @@ class DocumentFrequencies:
             self._cache.clear()
             self._cached_at = self.docs
 
+    def cached(self) -> dict[str, float]:
+        """The IDF values computed since the last refresh (a hot path reads it before calling `idf`)."""
+        return self._cache
+
     def idf_floor(self, max_df: float) -> float:
         """The IDF of a term found in ``max_df`` of the documents."""
         return math.log((self.docs + 1) / (max_df * self.docs + 1)) + 1.0
@@ -163,10 +170,10 @@ class Vectorizer:
         """Sublinear TF × IDF × name boost, without stop words (under the IDF floor) and short terms."""
         frequencies, boost, log, shortest = self.frequencies, self.options.name_boost, math.log, self.options.min_length
         floor = frequencies.idf_floor(self.options.max_df) if frequencies.docs >= self.options.min_docs else 0.0
-        idf = frequencies.idf
+        idf, cached = frequencies.idf, frequencies.cached()
         weights = {}
         for term, count in counts.items():
-            weight = idf(term)
+            weight = cached.get(term) or idf(term)
             if weight > floor and len(term) >= shortest:
                 weights[term] = (1.0 + log(count)) * weight * (boost if term in names else 1.0)
         return weights
@@ -179,7 +186,7 @@ def normalise(vector: Mapping[str, float]) -> Sparse:
 
 def top_terms(vector: Mapping[str, float], k: int) -> tuple[str, ...]:
     """The ``k`` terms of largest weight, strongest first."""
-    return tuple(heapq.nlargest(k, vector, key=vector.__getitem__))
+    return tuple(sorted(vector, key=vector.__getitem__, reverse=True)[:k])
 
 
 def truncate(vector: Mapping[str, float], k: int) -> Sparse:

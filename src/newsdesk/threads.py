@@ -56,7 +56,8 @@ STATE_VERSION = 1
 class ThreadOptions:
     window: timedelta = timedelta(hours=72)  # articles further apart than this are never linked
     threshold: float = 0.425  # link two articles whose cosine is at least this (bench/threads.py tunes it)
-    candidates: int = 40  # active articles scored per arrival: those sharing the most salient terms
+    candidates: int = 40  # active articles scored per arrival: those sharing the most salient weight
+    min_overlap: float = 0.04  # ... and at least this dot product over salient terms (a lower bound)
     item_terms: int = 120  # an active article's vector is kept truncated to its strongest terms
     centroid_terms: int = 300  # a thread's centroid (for its title and key terms) likewise
     max_posting: int = 5_000  # a salient term shared by more active articles is too common to search by
@@ -140,8 +141,8 @@ class _ItemIndex:
             if not posting:
                 del self.postings[term]
 
-    def candidates(self, vector: TextVector, limit: int, max_posting: int) -> list[_Item]:
-        """Active articles with the largest dot product with ``vector`` over salient terms."""
+    def candidates(self, vector: TextVector, limit: int, max_posting: int, least: float) -> list[_Item]:
+        """Active articles with the largest dot product with ``vector`` over salient terms (≥ ``least``)."""
         hits: dict[str, float] = {}
         get = hits.get
         for term in vector.top:
@@ -151,7 +152,7 @@ class _ItemIndex:
                 for item_id, other in posting.items():
                     hits[item_id] = get(item_id, 0.0) + weight * other
         best = heapq.nlargest(limit, hits, key=hits.__getitem__)
-        return [self.items[i] for i in best]
+        return [self.items[i] for i in best if hits[i] >= least]
 
 
 def published(article: Article, clock: datetime | None) -> datetime:
@@ -235,12 +236,12 @@ class Threader:
 
     def _linked(self, vector: TextVector, at: float) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""
-        window = self.options.window.total_seconds()
-        best: dict[str, float] = {}
-        for item in self._items.candidates(vector, self.options.candidates, self.options.max_posting):
+        options, best = self.options, {}
+        window = options.window.total_seconds()
+        for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
             if abs(item.at - at) <= window:
                 similarity = cosine(vector.terms, item.terms)
-                if similarity >= self.options.threshold and similarity > best.get(item.thread, 0.0):
+                if similarity >= options.threshold and similarity > best.get(item.thread, 0.0):
                     best[item.thread] = similarity
         threads = [self._threads[t] for t in best]
         threads.sort(key=lambda t: (-best[t.id], t.first_at, t.id))
