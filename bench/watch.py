@@ -21,7 +21,6 @@ import argparse
 import html
 import json
 import os
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -184,10 +183,10 @@ print(json.dumps({"wall": time.perf_counter() - start, "code": os.waitstatus_to_
 """
 
 
-def watch(db: Path, workers: int, force: bool) -> dict:
+def watch(db: Path, workers: int, force: bool, nlp: bool = True) -> dict:
     """Run ``newsdesk watch --once`` as its own process; its wall time, CPU time and peak RSS."""
     command = [str(NEWSDESK), "--db", str(db), "watch", "--once", "--host-delay", "0", "--workers", str(workers)]
-    command += ["--force"] if force else []
+    command += (["--force"] if force else []) + ([] if nlp else ["--no-nlp"])
     done = subprocess.run([sys.executable, "-c", LAUNCHER, *command], capture_output=True, text=True,
                           env={**os.environ, "NEWSDESK_FETCH_ALLOW_PRIVATE": "1"})
     measured = json.loads(done.stdout.strip().splitlines()[-1])
@@ -226,9 +225,22 @@ def startup_seconds(db: Path) -> float:
 
 def stored(db: Path) -> tuple[int, int]:
     with sqlite3.connect(db) as conn:
-        articles = conn.execute("select count(*) from articles").fetchone()[0]
+        articles_ = conn.execute("select count(*) from articles").fetchone()[0]
         failed = conn.execute("select count(*) from sources where consecutive_failures > 0").fetchone()[0]
-    return articles, failed
+    return articles_, failed
+
+
+def first_pass(site: Site, urls: list[str], tmp: Path, args: argparse.Namespace, nlp: bool) -> dict:
+    """A new archive with every source, one pass (everything new), then a second pass (all 304)."""
+    db = tmp / f"watch-{'nlp' if nlp else 'store'}.db"
+    add_sources(db, urls)
+    site.counts = dict.fromkeys(site.counts, 0)
+    result = {"load": os.getloadavg()[0], "first": watch(db, args.workers, False, nlp)}
+    result["requests"] = dict(site.counts)
+    result["articles"], result["failed"] = stored(db)
+    result["second"] = watch(db, args.workers, True, nlp)
+    result["db_mb"] = db.stat().st_size / 1048576
+    return result
 
 
 def main() -> None:
@@ -245,72 +257,60 @@ def main() -> None:
     urls = build(site, servers, texts, args)
     tmp = Path(tempfile.mkdtemp(prefix="newsdesk-bench-watch-"))
     try:
-        db = tmp / "watch.db"
-        add_sources(db, urls)
-        startup = startup_seconds(db)
-        server_cpu = resource.getrusage(resource.RUSAGE_SELF)
-        load = os.getloadavg()[0]
-        first = watch(db, args.workers, force=False)
-        counts = dict(site.counts)
-        articles_, failed = stored(db)
-        second = watch(db, args.workers, force=True)
-        server_after = resource.getrusage(resource.RUSAGE_SELF)
-        db_mb = db.stat().st_size / 1048576
+        add_sources(tmp / "empty.db", [])
+        startup = startup_seconds(tmp / "empty.db")
+        runs = {nlp: first_pass(site, urls, tmp, args, nlp) for nlp in (False, True)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         for server in servers:
             server.shutdown()
-    serving = (server_after.ru_utime - server_cpu.ru_utime) + (server_after.ru_stime - server_cpu.ru_stime)
-    report = render(args, first, second, counts, articles_, failed, startup, serving, db_mb, site.counts)
-    parts = breakdown(site, args.sources)
-    per_source = first["cpu"] / args.sources * 1000
-    pages_ms = parts["page_ms"] * (args.items - args.full)
-    report += (f"- where the CPU goes, per source ({per_source:.0f} ms in the watcher): parsing its feed "
-               f"{parts['feed_ms']:.0f} ms (feedparser), extracting its {args.items - args.full} pages "
-               f"{pages_ms:.0f} ms (trafilatura, {parts['page_kb']:.0f} KB pages); the rest — HTTP, the watcher, "
-               f"language detection, SQLite — {per_source - parts['feed_ms'] - pages_ms:.0f} ms "
-               "(parse and extraction measured separately in the bench process on the same documents)\n")
-    report += (f"- load average when the first pass started: {load:.1f} on {os.cpu_count()} cores "
-               "(a shared machine: wall-clock figures shrink when it is idle; CPU per item much less so)\n")
+    report = render(args, runs, startup, breakdown(site, args.sources))
     print(report)
     write_report("watch", report)
 
 
-def render(
-    args: argparse.Namespace,
-    first: dict,
-    second: dict,
-    counts: dict,
-    articles_: int,
-    failed: int,
-    startup: float,
-    serving: float,
-    db_mb: float,
-    total: dict,
-) -> str:
-    polled = first["wall"] - startup
+def _row(label: str, run: dict, startup: float) -> str:
+    first, n = run["first"], run["articles"]
+    req = run["requests"]
+    return (f"| {label} | {first['wall']:.1f} | {n:,} | {n / first['wall']:,.0f} "
+            f"({n / (first['wall'] - startup):,.0f} after start-up) | {first['cpu']:.1f} | "
+            f"{first['cpu'] / n * 1000:.2f} | {first['peak_mb']:.0f} | {req['feed']:,} feeds + {req['page']:,} pages + "
+            f"{req['robots']} robots.txt | {run['failed']} | {run['load']:.1f} |\n")
+
+
+def _again(label: str, run: dict) -> str:
+    second = run["second"]
+    return (f"| {label}, second pass (`--force`): every feed 304 | {second['wall']:.1f} | 0 | – | "
+            f"{second['cpu']:.1f} | – | {second['peak_mb']:.0f} | {run['requests']['feed']:,} conditional GETs "
+            "| – | – |\n")
+
+
+def render(args: argparse.Namespace, runs: dict[bool, dict], startup: float, parts: dict[str, float]) -> str:
+    store, full = runs[False], runs[True]
+    per_source = full["first"]["cpu"] / args.sources * 1000
+    bare = store["first"]["cpu"] / args.sources * 1000
+    pages_ms = parts["page_ms"] * (args.items - args.full)
     command = "python bench/watch.py " + " ".join(sys.argv[1:])
     return (
-        "## Watching 1,000 sources (`newsdesk watch --once`)\n\n"
-        + header(command.strip())
-        + f"- setup: {args.sources:,} RSS sources on {args.hosts} loopback hosts (one server process), "
+        f"## Watching {args.sources:,} sources (`newsdesk watch --once`)\n\n" + header(command.strip()) +
+        f"- setup: {args.sources:,} RSS sources on {args.hosts} loopback hosts (one server process), "
         f"{args.items} items each ({args.full} with full text, {args.items - args.full} summary-only → "
-        "article page fetched and extracted with trafilatura); real Russian texts from ru_news_scale_mix; "
-        f"new temporary SQLite file; default pipeline; `--workers {args.workers} --host-delay 0`\n"
-        f"- watcher: `{first['command']}`\n\n"
-        "| pass | wall s | items stored | items/s | CPU s | CPU ms/item | peak RSS MB | requests |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
-        f"| first (everything new) | {first['wall']:.1f} | {articles_:,} | {articles_ / first['wall']:,.0f} "
-        f"({articles_ / polled:,.0f} after the {startup:.1f} s start-up) | {first['cpu']:.1f} | "
-        f"{first['cpu'] / articles_ * 1000:.2f} | {first['peak_mb']:.0f} | "
-        f"{counts['feed']:,} feeds + {counts['page']:,} pages + {counts['robots']} robots.txt |\n"
-        f"| second (`--force`, every feed 304) | {second['wall']:.1f} | 0 | – | {second['cpu']:.1f} | – | "
-        f"{second['peak_mb']:.0f} | {total['304']:,} conditional GETs → 304 |\n\n"
-        f"- sources failing after the first pass: {failed}; SQLite file {db_mb:.0f} MB\n"
-        f"- watcher's own summary, first pass: {first['summary']}\n"
-        f"- second pass: {second['summary']}\n"
-        f"- the server (same machine, same 2 cores) used {serving:.1f} CPU s over both passes; "
-        "peak RSS and CPU are the watcher process's own (os.wait4 in a small launcher)\n"
+        f"article page fetched and extracted with trafilatura, ~{parts['page_kb']:.0f} KB pages); real Russian "
+        "texts from ru_news_scale_mix; a new temporary SQLite file per run; "
+        f"`newsdesk --db TMP.db watch --once --host-delay 0 --workers {args.workers}` (+ `--no-nlp` for store only)\n"
+        f"- start-up of the `newsdesk` command (imports, open the archive): {startup:.1f} s, included in wall time\n\n"
+        "| run | wall s | items stored | items/s | CPU s | CPU ms/item | peak RSS MB | requests | failed | load |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        + _row("store only (`--no-nlp`)", store, startup) + _again("store only", store)
+        + _row("default pipeline", full, startup) + _again("default pipeline", full) +
+        f"\n- where the watcher's CPU goes per source: {per_source:.0f} ms with the default pipeline, {bare:.0f} ms "
+        f"store only; of these, parsing the feed {parts['feed_ms']:.0f} ms (feedparser) and extracting its "
+        f"{args.items - args.full} pages {pages_ms:.0f} ms (trafilatura), measured separately on the same documents; "
+        f"the remaining {bare - parts['feed_ms'] - pages_ms:.0f} ms are HTTP, scheduling, ingestion and SQLite\n"
+        f"- SQLite file after one pass: {store['db_mb']:.0f} MB store only, {full['db_mb']:.0f} MB with the pipeline\n"
+        "- CPU time and peak RSS are the watcher process's own (os.wait4 in a small launcher); `load` is the "
+        f"1-minute load average when the run started, on a shared {os.cpu_count()}-core machine: wall-clock "
+        "figures shrink when it is idle, CPU per item much less so\n"
     )
 
 

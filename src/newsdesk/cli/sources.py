@@ -14,6 +14,7 @@ import typer
 
 from newsdesk.cli.app import Context, app, err, fail, guarded
 from newsdesk.fetch import FetchOptions
+from newsdesk.pipeline import Pipeline
 from newsdesk.store.sources import KINDS, add_source, list_sources, remove_source, source_health
 from newsdesk.watch import Watcher, WatchOptions
 
@@ -103,12 +104,13 @@ def watch_cmd(
     workers: int = typer.Option(8, "--workers", min=1, max=64, help="Fetch threads (one host each at a time)."),
     host_delay: float = typer.Option(1.0, "--host-delay", min=0, help="Seconds between requests to one host."),
     timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="Read timeout, seconds."),
+    no_nlp: bool = typer.Option(False, "--no-nlp", help="Store only: skip the language stages."),
 ) -> None:
     """Poll the sources: until stopped (SIGTERM, Ctrl-C), or once with --once."""
     obj: Context = ctx.obj
     fetch = FetchOptions.from_settings(obj.settings, host_delay=host_delay, read_timeout=timeout)
     options = WatchOptions(workers=workers, fetch=replace(fetch, max_connections=max(workers * 2, 16)))
-    watcher = Watcher(obj.archive(), options)
+    watcher = Watcher(obj.archive(), options, Pipeline(stages=[]) if no_nlp else None)
     with _stop_on_signals(watcher):
         report = watcher.run_once(force) if once or force else watcher.run()
     watcher.close()
