@@ -242,3 +242,30 @@ def test_real_days_of_news_in_three_orders(shared_data: Path) -> None:
         assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) >= 0.95
     trial = [a.id for a in window if "Бишимбаев" in a.title]
     assert len(trial) >= 10 and Counter(results[0][i] for i in trial).most_common(1)[0][1] >= 2 * len(trial) // 3
+
+
+def test_adding_an_article_again_returns_its_thread(vectorizer: Vectorizer) -> None:
+    flood = [a for s, a in corpus() if s == "flood"]
+    threader = _fresh(vectorizer)
+    threader.add(flood[0])
+    assert threader.add(flood[1]) == threader.add(flood[1]) == "flood-0"
+    assert len(threader.thread("flood-0").members) == 2  # type: ignore[union-attr]
+
+
+def test_long_running_thread_remembers_only_its_latest_members(vectorizer: Vectorizer) -> None:
+    title, body = STORIES["rate"][0]
+    threader = _fresh(vectorizer, max_members=5)
+    for i in range(12):
+        threader.add(_article(f"r{i}", title, body, i, "outlet"))
+    thread = threader.thread("r0")
+    assert thread is not None and len(thread.members) <= 6 and thread.members[-1].article_id == "r11"
+
+
+def test_a_date_in_the_future_does_not_expire_the_window(vectorizer: Vectorizer) -> None:
+    rate = [a for s, a in corpus() if s == "rate"]
+    threader = _fresh(vectorizer)
+    threader.add(rate[0])
+    wrong = Article(id="wrong", title="Опечатка в дате", paragraphs=["Год указан неверно."], lang="ru",
+                    published_at=T0.replace(year=2099), fetched_at=T0 + timedelta(hours=1))
+    threader.add(wrong)
+    assert threader.add(rate[1]) == "rate-0"

@@ -50,6 +50,7 @@ from newsdesk.similarity import (
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
+_FUTURE_SKEW = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class ThreadOptions:
     item_terms: int = 120  # an active article's vector is kept truncated to its strongest terms
     centroid_terms: int = 300  # a thread's centroid (for its title and key terms) likewise
     max_posting: int = 5_000  # a salient term shared by more active articles is too common to search by
+    max_members: int = 1_000  # a long-running thread remembers only its latest members (the archive has all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +158,13 @@ class _ItemIndex:
 
 
 def published(article: Article, clock: datetime | None) -> datetime:
+    """The article's time on the stream: published_at, but never much after it was fetched."""
     when = article.published_at or article.fetched_at or clock
     if when is None:
         raise InputError("an article needs published_at (or fetched_at) to be threaded",
                          article.origin, "published_at")
+    if article.fetched_at and when > article.fetched_at + _FUTURE_SKEW:
+        return article.fetched_at  # a date in the future would move the clock and expire everything
     return when
 
 
@@ -193,6 +198,9 @@ class Threader:
 
         A copy (``duplicate_of`` set to an active article) joins its original's thread unexamined.
         """
+        known = self._thread_of.get(article_id(article))
+        if known:
+            return known  # already threaded (e.g. a new revision of the article)
         when = published(article, self.clock)
         member = _member(article, when)
         self._advance(when)
@@ -216,8 +224,7 @@ class Threader:
         thread = self._threads.get(thread_id) or self._open(Member(thread_id, when))
         vector = self.vectorizer.vector(lemmas or analyse(article))
         self._attach(thread, member, vector.title)
-        if not article.duplicate_of:
-            self._absorb(thread, member, vector)
+        self._absorb(thread, member, vector)
 
     def pop_changes(self) -> dict[str, str]:
         """Threads merged since the last call: ``{absorbed thread id: surviving thread id}``."""
@@ -258,7 +265,16 @@ class Threader:
         thread.first_at = min(thread.first_at, member.published_at)
         thread.last_at = max(thread.last_at, member.published_at)
         self._thread_of[member.article_id] = thread.id
+        if len(thread.members) > self.options.max_members * 1.1:
+            self._forget_oldest(thread)
         return thread.id
+
+    def _forget_oldest(self, thread: _Active) -> None:
+        cut = len(thread.members) - self.options.max_members
+        for member in thread.members[:cut]:
+            if self._thread_of.get(member.article_id) == thread.id and member.article_id not in thread.items:
+                del self._thread_of[member.article_id]
+        del thread.members[:cut], thread.titles[:cut]
 
     def _absorb(self, thread: _Active, member: Member, vector: TextVector) -> None:
         terms = truncate(vector.terms, self.options.item_terms)
