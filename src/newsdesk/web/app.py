@@ -14,12 +14,13 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
 from newsdesk import __version__
 from newsdesk.config import Settings
-from newsdesk.store import open_archive
+from newsdesk.store import Archive, open_archive
 from newsdesk.web import errors, views
 from newsdesk.web.cache import ArchiveVersion, Memo, ResponseCache
 from newsdesk.web.render import environment
@@ -54,6 +55,7 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.archive = open_archive(settings.database_url)
+    _small_page_cache(app.state.archive)
     app.state.templates = environment()
     app.state.has_route = _route_checker(app)
     app.state.error_context = _error_context
@@ -67,6 +69,24 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     for router in [*extra_routers, *ROUTERS]:
         app.include_router(router)
     return app
+
+
+SQLITE_CACHE_KB = 4096  # per pooled connection; the OS page cache holds the rest of the file
+
+
+def _small_page_cache(archive: Archive) -> None:
+    """Each pooled SQLite connection keeps its own page cache; at the archive's default (64 MB) a
+    busy server's pool would hold the database many times over.  The site's reads are served well
+    from the OS page cache, so its connections keep a small one."""
+    if archive.is_sqlite:
+        event.listen(archive.engine, "connect", _cache_pragma)
+        archive.engine.dispose()  # connections opened during migrations get the pragma too
+
+
+def _cache_pragma(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
+    cursor.close()
 
 
 def app_from_env() -> FastAPI:

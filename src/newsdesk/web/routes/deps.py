@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from newsdesk.config import Settings
 from newsdesk.store.db import Archive
@@ -25,9 +25,35 @@ def settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+class LazyConnection:
+    """A connection checked out of the pool on first use, in the handler's own thread.
+
+    Checking out in a yield-dependency instead deadlocks under load: requests holding connections
+    wait for a thread to run their handler while every thread waits in the dependency for a
+    connection.  Here a connection is only ever held by a running handler or by the dependency's
+    exit, which FastAPI runs outside the thread-pool limit, so the pool always drains."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        return getattr(self._conn, name)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 def connection(request: Request) -> Iterator[Connection]:
-    with request.app.state.archive.engine.connect() as conn:
-        yield conn
+    lazy = LazyConnection(request.app.state.archive.engine)
+    try:
+        yield lazy  # type: ignore[misc]  # behaves as a Connection
+    finally:
+        lazy.close()
 
 
 def require_token(request: Request,
