@@ -17,7 +17,17 @@ from sklearn.metrics import adjusted_rand_score
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.similarity import DocumentFrequencies, Vectorizer, analyse
-from newsdesk.threads import Member, RankOptions, Thread, Threader, ThreadOptions, rank_threads, resolve, rethread
+from newsdesk.threads import (
+    Member,
+    RankOptions,
+    Thread,
+    Threader,
+    ThreadOptions,
+    rank_threads,
+    resolve,
+    rethread,
+    thread_title,
+)
 
 T0 = datetime.fromisoformat("2026-04-12T09:00:00+05:00")
 
@@ -269,3 +279,12 @@ def test_a_date_in_the_future_does_not_expire_the_window(vectorizer: Vectorizer)
                     published_at=T0.replace(year=2099), fetched_at=T0 + timedelta(hours=1))
     threader.add(wrong)
     assert threader.add(rate[1]) == "rate-0"
+
+
+def test_title_of_a_stored_thread(vectorizer: Vectorizer) -> None:
+    flood = [a for s, a in corpus() if s == "flood"]
+    threader = _fresh(vectorizer)
+    for article in flood:
+        threader.add(article)
+    assert thread_title(flood, vectorizer) == threader.thread("flood-0").title  # type: ignore[union-attr]
+    assert thread_title([], vectorizer) == ""

@@ -17,6 +17,7 @@ so the cost per article depends on how much news is active, not on the size of t
     threader.threads()                       # active `Thread`s: title, members, key terms
     rethread(articles)                       # {article id: thread id} for a period, order-independent
     rank_threads(threads, now)               # stories for the home page, best first
+    thread_title(articles)                   # the title of a stored thread
 
 Thread ids are article ids: the article that opened the thread online, the earliest published one
 after `rethread` (which replays the articles in publication order).
@@ -29,7 +30,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsdesk.errors import InputError
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 _FUTURE_SKEW = timedelta(hours=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +377,21 @@ def _title(thread: _Active) -> str:
     pairs = zip(thread.members, thread.titles, strict=True)
     best = max(pairs, key=lambda p: (cosine(p[1], thread.centroid) / norm, -p[0].published_at.timestamp()))
     return best[0].title
+
+
+def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
+                 lemmas: Mapping[str, TextLemmas] | None = None) -> str:
+    """The most representative headline of a stored thread: the one closest to its centroid."""
+    vectorizer = vectorizer or Vectorizer(learn=False)
+    known = lemmas or {}
+    thread = _Active("", _EPOCH, _EPOCH)
+    for article in articles:
+        vector = vectorizer.vector(known.get(article.id or "") or analyse(article))
+        thread.members.append(_member(article, published(article, _EPOCH)))
+        thread.titles.append(vector.title)
+        for term, weight in vector.terms.items():
+            thread.centroid[term] = thread.centroid.get(term, 0.0) + weight
+    return _title(thread) if thread.members else ""
 
 
 def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
