@@ -1,10 +1,13 @@
 """Text vectors shared by threads, related news and the benchmarks.
 
-An article becomes a `TextVector`: an L2-normalised TF-IDF vector over its lemmas (the title counted
-``title_weight`` times, names boosted ``name_boost`` times, numbers kept as terms), plus the salient
-terms used to index it.  IDF comes from `DocumentFrequencies`, learnt from a background corpus (the
-archive) and updated online as articles arrive.  The expensive part — tokenising and lemmatising — is
-`analyse()`; turning its `TextLemmas` into a vector is cheap and can be redone when IDF changes.
+An article becomes a `TextVector`: an L2-normalised TF-IDF vector over its lemmas (sublinear term
+frequency; the title counted ``title_weight`` times; names — entity names, or capitalised words inside
+sentences — boosted ``name_boost`` times; numbers kept as terms; Kazakh letters folded so «Сәрсенбаев»
+meets «Сарсенбаев»; terms in more than ``max_df`` of the background documents dropped as stop words),
+plus the salient terms used to index it.  IDF comes from `DocumentFrequencies`, learnt from a background
+corpus (the archive) and updated online as articles arrive.  The expensive part — tokenising and
+lemmatising — is `analyse()`; turning its `TextLemmas` into a vector is cheap and can be redone when
+IDF changes.  (natasha's navec vectors were measured too and did not help: bench/threads.py.)
 
     analyse(article) -> TextLemmas  (lemmas of title and body, names)
     Vectorizer(frequencies).vector(lemmas) -> TextVector
