@@ -22,6 +22,7 @@ import argparse
 import gzip
 import http.client
 import json
+import os
 import resource
 import socket
 import subprocess
@@ -79,9 +80,10 @@ def measure(command: list[str]) -> None:
     start = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     found = json.loads(done.stdout)
-    print(json.dumps({"wall": wall, "peak_mb": peak, "threads": len(found),
+    print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+                      "threads": len(found),
                       "articles": sum(len(t["articles"]) for t in found)}))
 
 
@@ -94,8 +96,9 @@ def batch(out: Path, names: dict[str, list[str]]) -> list[str]:
         command = [*TGNEWS, "threads", str(folder)] + ([] if workers is None else ["--workers", str(workers)])
         got = measured(command)
         pages = len(every) if folder.name == "all" else 1000
-        rows.append(f"| {label} | {pages:,} | {workers or 'one per core'} | {got['wall']:.1f} "
-                    f"| {pages / got['wall']:,.0f} | {got['peak_mb']:.0f} | {got['threads']:,} | {got['articles']:,} |")
+        rows.append(f"| {label} | {pages:,} | {workers or 'one per core'} | {load()} | {got['wall']:.1f} "
+                    f"| {got['cpu']:.1f} | {pages / got['wall']:,.0f} | {got['peak_mb']:.0f} | {got['threads']:,} "
+                    f"| {got['articles']:,} |")
         print(rows[-1], flush=True)
     return rows
 
@@ -152,6 +155,16 @@ def put_all(conn: http.client.HTTPConnection, folder: Path, files: list[str]) ->
     return took
 
 
+def load() -> str:
+    """The 1-minute load average (the machine is shared: a busy one slows every wall time)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss(proc: subprocess.Popen[bytes]) -> float:
     for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -165,8 +178,12 @@ def server(out: Path, names: dict[str, list[str]]) -> list[str]:
     lines = [f"- start on an empty data directory: port open after {opened:.2f} s, ready (200) after {ready:.1f} s"]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     old, new = names[SETS[0]], names[SETS[1]]
-    took = put_all(conn, out / "all", old)
-    lines += [_rate("2019 pages, first 1,000", took[:1000]), _rate(f"2019 pages, all {len(old):,}", took)]
+    cpu, at_load = cpu_seconds(proc), load()
+    took = put_all(conn, out / "all", old[:1000])
+    first_cpu = cpu_seconds(proc) - cpu
+    took += put_all(conn, out / "all", old[1000:])
+    lines += [_rate("2019 pages, first 1,000", took[:1000], first_cpu, at_load),
+              _rate(f"2019 pages, all {len(old):,}", took, cpu_seconds(proc) - cpu, at_load)]
     lines += [_latency(conn, query) for query in QUERIES]
     lines.append(f"- server peak RSS after indexing {len(old):,} pages: {peak_rss(proc):.0f} MB")
     conn.close()
@@ -176,8 +193,10 @@ def server(out: Path, names: dict[str, list[str]]) -> list[str]:
     lines.append(f"- kill -9 and restart with {len(old):,} pages indexed: port open after {opened:.2f} s, "
                  f"ready after {ready:.1f} s (index rebuilt from the archive, lemmas recomputed)")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    cpu, at_load = cpu_seconds(proc), load()
     took_new = put_all(conn, out / "all", new)
-    lines.append(_rate(f"2020 pages ({len(new)}), expiring the 2019 ones on arrival", took_new))
+    lines.append(_rate(f"2020 pages ({len(new)}), expiring the 2019 ones on arrival", took_new,
+                       cpu_seconds(proc) - cpu, at_load))
     lines.append(_rate(f"all {len(old) + len(new):,} pages", took + took_new))
     lines.append(f"- server peak RSS (after the restart): {peak_rss(proc):.0f} MB")
     conn.close()
@@ -188,10 +207,11 @@ def server(out: Path, names: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def _rate(label: str, took: list[float]) -> str:
+def _rate(label: str, took: list[float], cpu: float | None = None, at_load: str | None = None) -> str:
     total = sum(took)
     ordered = sorted(took)
-    return (f"- PUT {label}: {total:.1f} s, {len(took) / total:,.0f} docs/s; per PUT median "
+    server = f" (server CPU {cpu:.1f} s, load average {at_load} at the start)" if cpu is not None else ""
+    return (f"- PUT {label}: {total:.1f} s, {len(took) / total:,.0f} docs/s{server}; per PUT median "
             f"{ordered[len(ordered) // 2] * 1000:.1f} ms, p99 {ordered[int(len(ordered) * 0.99)] * 1000:.1f} ms, "
             f"max {ordered[-1] * 1000:.0f} ms")
 
@@ -232,8 +252,9 @@ def report(batch_rows: list[str], server_lines: list[str]) -> None:
     if batch_rows:
         text += ("### `tgnews threads DIR`\n\nPeak RSS is the largest single process (the forked workers share "
                  "the models loaded before the fork).\n\n"
-                 "| pages | n | processes | wall s | pages/s | peak RSS MB | threads | articles threaded |\n"
-                 "|---|---:|---|---:|---:|---:|---:|---:|\n" + "\n".join(batch_rows) + "\n\n")
+                 "| pages | n | processes | load avg | wall s | CPU s | pages/s | peak RSS MB | threads "
+                 "| articles threaded |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n"
+                 + "\n".join(batch_rows) + "\n\n")
     if server_lines:
         text += ("### `tgnews server`: PUT one page after another on one keep-alive connection, max-age 30 days\n\n"
                  + "\n".join(server_lines) + "\n")
