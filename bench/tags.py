@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import time
@@ -167,8 +168,14 @@ def read_archive(name: str) -> list[Article]:
         rows = [json.loads(line) for line in lines]
     if name in ("rt", "ng"):
         rows = [r for r in rows if r["id"].startswith(name + "-")]
-    key = (lambda r: int(r["id"].split("-")[1])) if name == "rt" else (lambda r: r["published_at"] or "")
-    return [_tagged(r) for r in sorted(rows, key=key) if r.get("tags")]
+    if name == "rt":  # RT article numbers grow with time; rows without one are left out
+        rows = [r | {"published_at": _rt_number(r)} for r in rows if _rt_number(r) is not None]
+    return [_tagged(r) for r in sorted(rows, key=lambda r: r["published_at"] or "") if r.get("tags")]
+
+
+def _rt_number(row: dict) -> str | None:
+    found = re.search(r"/(\d{4,})-", row.get("url") or "")
+    return found.group(1).zfill(12) if found else None
 
 
 def _tagged(row: dict) -> Article:

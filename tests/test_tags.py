@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib import resources
 
@@ -85,6 +86,13 @@ def test_suggest_ranks_the_fitting_tag_first(model: TagModel, title: str, lead: 
     assert all(0 <= t.confidence <= 1 for t in top)
 
 
+def test_explain_names_the_words_behind_a_tag(model: TagModel) -> None:
+    probe = article("Полиция задержала мошенников", "Полицейские возбудили дело.")
+    words = [w.removesuffix(" (title)") for w, _ in tags.explain(probe, "Полиция", model, k=5)]
+    assert "полиция" in words
+    assert tags.explain(probe, "Тег, которого нет", model) == []
+
+
 def test_suggestions_leave_out_the_editors_own_tags(model: TagModel) -> None:
     top = model.suggest(article("«Тобол» выиграл матч", "Футболисты забили гол.", ["Футбол"]), k=4)
     assert "Футбол" not in [t.tag for t in top]
@@ -92,8 +100,7 @@ def test_suggestions_leave_out_the_editors_own_tags(model: TagModel) -> None:
 
 @pytest.mark.parametrize(("threshold", "applied", "suggested"), [(0.0, 2, 0), (1.01, 0, 2)])
 def test_apply_threshold_splits_applied_from_suggested(model: TagModel, threshold, applied, suggested) -> None:
-    model_at = TagModel(model.space, list(model.tags), model.weights, model.bias, model.platt, model.counts,
-                        model.articles, apply_threshold=threshold)
+    model_at = dataclasses.replace(model, apply_threshold=threshold)
     probe = article("«Кайрат» выиграл матч", "Футболисты забили гол, полиция следила за порядком.")
     auto, offered = tags.apply(probe, model_at, k=2)
     assert (len(auto), len(offered)) == (applied, suggested)

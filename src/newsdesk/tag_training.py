@@ -32,7 +32,7 @@ def fit(articles: Sequence[Article], options):  # -> tags.TagModel (imported lat
 
 def fit_with_oof(articles: Sequence[Article], options):
     """(model, the tagged articles it learned from, their out-of-fold confidences or None)."""
-    from .tags import TagModel
+    from .tags import NameMatcher, TagModel
 
     tagged = [a for a in articles if a.editor_tags]
     counts = Counter(t for a in tagged for t in set(a.editor_tags))
@@ -44,10 +44,13 @@ def fit_with_oof(articles: Sequence[Article], options):
     space = TermSpace.fit(bags, min_df=options.min_df, max_terms=options.max_terms)
     x, y = space.matrix(bags), _targets(tagged, tags)
     weights, bias = _ovr(x, y, options)
+    names = NameMatcher(tags)
+    bonus = options.name_weight * np.array([names.match(bag) for bag in bags], dtype=np.float32)
     oof = _out_of_fold(x, y, options)
+    oof = oof + bonus if oof is not None else None
     platt = platt_fit(oof, y) if oof is not None else np.tile([1.0, 0.0], (len(tags), 1))
     model = TagModel(space, tags, weights, bias, platt, np.array([counts[t] for t in tags]), len(tagged),
-                     options.apply_threshold)
+                     options.apply_threshold, name_weight=options.name_weight)
     probs = model.calibrate(oof) if oof is not None else None
     if probs is not None:
         model.audit_threshold = audit_threshold(probs, y, options)

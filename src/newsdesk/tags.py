@@ -28,7 +28,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
-from . import features
+from . import analyze, features
 from .features import TermSpace
 from .records import Article, TagScore
 
@@ -48,6 +48,7 @@ class TagOptions:
     apply_threshold: float = 0.6  # calibrated confidence from which a tag is applied, not suggested
     audit_beta: float = 0.5  # the audit threshold maximises this F-beta on out-of-fold scores
     learning_rate: float = 4.0  # of `TagModel.update` (term vectors have unit length)
+    name_weight: float = 1.0  # score bonus for a tag whose own words are in the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,13 @@ class TagModel:
     audit_threshold: float = 0.0
     learning_rate: float = 4.0
     meta: dict = field(default_factory=dict)
+    name_weight: float = 0.0  # added to a tag's score when the article contains the tag's words
     index: dict[str, int] = field(default_factory=dict)
+    names: NameMatcher = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = {tag: j for j, tag in enumerate(self.tags)}
+        self.names = NameMatcher(self.tags)
 
     @classmethod
     def train(cls, articles: Sequence[Article], options: TagOptions | None = None) -> TagModel:
@@ -99,7 +103,8 @@ class TagModel:
     def scores(self, bag: Sequence[str]) -> np.ndarray:
         """Decision scores of every tag for one bag of terms."""
         idx, values = self.space.vector(bag)
-        return self.weights[idx].T @ values + self.bias if len(idx) else self.bias.copy()
+        scores = self.weights[idx].T @ values + self.bias if len(idx) else self.bias.copy()
+        return scores + self.name_weight * self.names.match(bag) if self.name_weight else scores
 
     def confidences(self, article: Article, lemmas: Sequence[str] | None = None) -> np.ndarray:
         return self.calibrate(self.scores(features.article_terms(article, lemmas)))
@@ -111,6 +116,19 @@ class TagModel:
         given = set(article.editor_tags)
         order = [j for j in np.argsort(-probs) if self.tags[j] not in given][:k]
         return [TagScore(self.tags[j], round(float(probs[j]), 4)) for j in order if probs[j] >= min_confidence]
+
+    def explain(self, article: Article, tag: str, k: int = 10,
+                lemmas: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` words and entities of the article that weigh most for ``tag`` (empty if unknown)."""
+        if tag not in self.index:
+            return []
+        idx, values = self.space.vector(features.article_terms(article, lemmas))
+        if not len(idx):
+            return []
+        weights = self.weights[idx, self.index[tag]].toarray().ravel() * values
+        top = np.argsort(-weights)[:k]
+        return [(features.display(self.space.vocabulary[idx[i]]), round(float(weights[i]), 4))
+                for i in top if weights[i] > 0]
 
     def update(self, article: Article, lemmas: Sequence[str] | None = None) -> None:
         """Learn from one article its editor has just tagged, new tags included.
@@ -145,6 +163,7 @@ class TagModel:
     def _add_tag(self, tag: str) -> None:
         self.index[tag] = len(self.tags)
         self.tags.append(tag)
+        self.names.add(tag)
         self.weights.resize((len(self.space), len(self.tags)))
         self.bias = np.append(self.bias, np.float32(-3.0))
         self.platt = np.vstack([self.platt, [1.0, 0.0]]).astype(np.float32)
@@ -159,7 +178,8 @@ class TagModel:
             "bias": self.bias, "platt": self.platt, "counts": self.counts}
         np.savez_compressed(path, **arrays)
         head = {"tags": self.tags, "articles": self.articles, "apply_threshold": self.apply_threshold,
-                "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta}
+                "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta,
+                "name_weight": self.name_weight}
         path.with_suffix(".json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -172,11 +192,41 @@ class TagModel:
             weights = sparse.csr_matrix((a["w_data"], a["w_indices"], a["w_indptr"]), shape=shape)
             bias, platt, counts = a["bias"], a["platt"], a["counts"]
         return cls(space, head["tags"], weights, bias, platt, counts, head["articles"], head["apply_threshold"],
-                   head["audit_threshold"], head["learning_rate"], head["meta"])
+                   head["audit_threshold"], head["learning_rate"], head["meta"], head.get("name_weight", 0.0))
+
+
+class NameMatcher:
+    """How much of each tag's own name an article contains: the share of the tag's content lemmas
+    («Пенсия 2026» → пенсия) found among the article's terms, 0..1 per tag."""
+
+    def __init__(self, tags: Iterable[str] = ()) -> None:
+        self.size = 0
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for tag in tags:
+            self.add(tag)
+
+    def add(self, tag: str) -> None:
+        words = set(features.content(analyze.lemmas(tag)))
+        for word in words:
+            self.postings.setdefault(word, []).append((self.size, 1 / len(words)))
+        self.size += 1
+
+    def match(self, bag: Sequence[str]) -> np.ndarray:
+        share = np.zeros(self.size)
+        for word in set(bag):
+            for j, part in self.postings.get(word, ()):
+                share[j] += part
+        return share
 
 
 def suggest(article: Article, model: TagModel, k: int = 5, lemmas: Sequence[str] | None = None) -> list[TagScore]:
     return model.suggest(article, k, lemmas)
+
+
+def explain(article: Article, tag: str, model: TagModel, k: int = 10,
+            lemmas: Sequence[str] | None = None) -> list[tuple[str, float]]:
+    """Why ``tag`` fits (or not): the article's terms with the largest positive weight for it."""
+    return model.explain(article, tag, k, lemmas)
 
 
 def apply(article: Article, model: TagModel, k: int = 5,
