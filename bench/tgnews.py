@@ -191,7 +191,7 @@ def server(out: Path, names: dict[str, list[str]]) -> list[str]:
     proc.wait()
     proc, opened, ready = start(port, data, log)
     lines.append(f"- kill -9 and restart with {len(old):,} pages indexed: port open after {opened:.2f} s, "
-                 f"ready after {ready:.1f} s (index rebuilt from the archive, lemmas recomputed)")
+                 f"ready after {ready:.1f} s (index rebuilt from the archive, lemmas read back from the file table)")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     cpu, at_load = cpu_seconds(proc), load()
     took_new = put_all(conn, out / "all", new)
