@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -166,6 +167,18 @@ def run_wrk(base: str, paths: list[str], seconds: int, connections: int, workdir
     }
 
 
+def warm(base: str, paths: list[str]) -> None:
+    """Request every path once per worker (8 at a time): the measured run sees a warm server,
+    as a news site's pages are read many times each."""
+
+    def get(path: str) -> None:
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            response.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(get, paths))
+
+
 def bench_workers(
     db: Path, workers: int, cache: bool, paths: dict[str, list[str]], args: argparse.Namespace, workdir: Path
 ) -> list[dict[str, object]]:
@@ -173,6 +186,7 @@ def bench_workers(
     rows = []
     try:
         for name, urls in paths.items():
+            warm(base, urls * workers)
             run_wrk(base, urls, 2, args.connections, workdir)  # warm-up
             result = run_wrk(base, urls, args.duration, args.connections, workdir)
             rows.append({"workers": workers, "cache": "on" if cache else "off", "endpoint": name, **result,
@@ -193,8 +207,11 @@ def report(rows: list[dict[str, object]], args: argparse.Namespace, command: str
     lines = [
         "## Web: pages and API under load (bench/web.py)", "", header(command).rstrip(),
         f"- data: first {args.articles:,} items of ru_news_scale_mix in SQLite (no-NLP ingest, ANALYZE after)",
-        f"- load: wrk -t2 -c{args.connections} -d{args.duration}s --latency after a 2 s warm-up; a Lua script "
-        "picks paths at random (2,000 random article ids, the 200 most used tags); wrk shares the 2 cores",
+        f"- load: wrk -t2 -c{args.connections} -d{args.duration}s --latency; a Lua script picks paths at random "
+        "(2,000 random article ids, the 200 most used tags); wrk shares the 2 cores with the server",
+        "- warm-up before each measured run: every path requested once per worker, then 2 s of wrk",
+        f"- machine load (1-min load average) before / after: {args.load_before:.1f} / {os.getloadavg()[0]:.1f} "
+        "(other developers' jobs share the machine)",
         "- page cache: on = as served (responses kept until the archive changes), off = every request computed",
         "- memory: VmRSS / VmHWM of the uvicorn process plus its workers, summed, after each run", "",
         "| workers | page cache | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | RSS MB | peak RSS MB |",
@@ -226,6 +243,7 @@ def main() -> None:
     if not db.exists():
         build_archive(db, args.articles)
     paths = sample_paths(db)
+    args.load_before = os.getloadavg()[0]
     caches = {"on": [True], "off": [False], "both": [True, False]}[args.cache]
     rows = [row for cache in caches for workers in args.workers
             for row in bench_workers(db, workers, cache, paths, args, workdir)]

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -82,66 +83,65 @@ def tag_id(conn: Connection, slug: str) -> int | None:
 
 def page_ids(conn: Connection, flt: Filter, limit: int, cursor: Cursor | None = None) -> tuple[list[str], str | None]:
     """Ids of one page of ``flt`` after ``cursor`` (newest first) and the cursor of the next page."""
-    base = _filtered(conn, flt)
-    if base is None:
-        return [], None
+    params = {k: v for k, v in _fields(flt).items() if v is not None}
+    shape = frozenset(params)
     rows: list[Any] = []
     if cursor is None or cursor.published_at is not None:
-        rows = list(conn.execute(_dated(base, cursor).limit(limit + 1)))
+        at = {"at": cursor.published_at, "after": cursor.id} if cursor is not None else {}
+        rows = list(conn.execute(_statement(shape, "dated", bool(at)), {**params, **at, "n": limit + 1}))
     if len(rows) <= limit and flt.since is None and flt.until is None:
-        after = cursor.id if cursor is not None and cursor.published_at is None else None
-        rows += list(conn.execute(_undated(base, after).limit(limit + 1 - len(rows))))
+        after = {"after": cursor.id} if cursor is not None and cursor.published_at is None else {}
+        rows += list(conn.execute(_statement(shape, "undated", bool(after)),
+                                  {**params, **after, "n": limit + 1 - len(rows)}))
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = encode_cursor(Cursor(rows[-1].published_at, rows[-1].id)) if more else None
     return [r.id for r in rows], nxt
 
 
-def _filtered(conn: Connection, flt: Filter) -> Select[Any] | None:
-    cols = ARTICLES.c
+def _fields(flt: Filter) -> dict[str, Any]:
+    return {"rubric": flt.rubric, "lang": flt.lang, "source": flt.source, "kind": flt.kind, "since": flt.since,
+            "until": flt.until, "tag": flt.tag, "entity": flt.entity}
+
+
+@lru_cache(maxsize=512)
+def _statement(shape: frozenset[str], segment: str, after: bool) -> Select[Any]:
+    """The query for one combination of filters, built once (values are bound at execution)."""
+    cols, t, e = ARTICLES.c, ARTICLE_TAGS.c, ARTICLE_ENTITIES.c
     query = select(cols.id, cols.published_at)
-    for column, value in ((cols.rubric, flt.rubric), (cols.lang, flt.lang), (cols.source, flt.source),
-                          (cols.kind, flt.kind)):
-        if value is not None:
-            query = query.where(column == value)
-    if flt.since is not None:
-        query = query.where(cols.published_at >= flt.since)
-    if flt.until is not None:
-        query = query.where(cols.published_at < flt.until)
-    if flt.tag is not None:
-        found = tag_id(conn, flt.tag)
-        if found is None:
-            return None
-        query = query.where(cols.id.in_(_tagged(found)))
-    if flt.entity is not None:
-        entity = conn.scalar(select(ENTITIES.c.id).where(ENTITIES.c.slug == flt.entity))
-        if entity is None:
-            return None
-        query = query.where(cols.id.in_(select(ARTICLE_ENTITIES.c.article_id)
-                                        .where(ARTICLE_ENTITIES.c.entity_id == entity)))
-    return query
+    for name in ("rubric", "lang", "source", "kind"):
+        if name in shape:
+            query = query.where(cols[name] == bindparam(name))
+    if "since" in shape:
+        query = query.where(cols.published_at >= bindparam("since", type_=cols.published_at.type))
+    if "until" in shape:
+        query = query.where(cols.published_at < bindparam("until", type_=cols.published_at.type))
+    if "tag" in shape:
+        query = query.where(cols.id.in_(
+            select(t.article_id).join(TAGS, TAGS.c.id == t.tag_id)
+            .where(TAGS.c.slug == bindparam("tag"), t.origin.in_(APPLIED), t.position < FINAL)))
+    if "entity" in shape:
+        query = query.where(cols.id.in_(
+            select(e.article_id).join(ENTITIES, ENTITIES.c.id == e.entity_id)
+            .where(ENTITIES.c.slug == bindparam("entity"))))
+    return _dated(query, after) if segment == "dated" else _undated(query, after)
 
 
-def _tagged(found: int) -> Select[Any]:
-    t = ARTICLE_TAGS.c
-    return select(t.article_id).where(t.tag_id == found, t.origin.in_(APPLIED), t.position < FINAL)
-
-
-def _dated(base: Select[Any], cursor: Cursor | None) -> Select[Any]:
+def _dated(query: Select[Any], after: bool) -> Select[Any]:
     cols = ARTICLES.c
-    query = base.where(cols.published_at.is_not(None))
-    if cursor is not None:
-        query = query.where(or_(cols.published_at < cursor.published_at,
-                                and_(cols.published_at == cursor.published_at, cols.id < cursor.id)))
-    return query.order_by(cols.published_at.desc(), cols.id.desc())
+    query = query.where(cols.published_at.is_not(None))
+    if after:
+        at = bindparam("at", type_=cols.published_at.type)
+        query = query.where(or_(cols.published_at < at, and_(cols.published_at == at, cols.id < bindparam("after"))))
+    return query.order_by(cols.published_at.desc(), cols.id.desc()).limit(bindparam("n"))
 
 
-def _undated(base: Select[Any], after: str | None) -> Select[Any]:
+def _undated(query: Select[Any], after: bool) -> Select[Any]:
     cols = ARTICLES.c
-    query = base.where(cols.published_at.is_(None))
-    if after is not None:
-        query = query.where(cols.id < after)
-    return query.order_by(cols.id.desc())
+    query = query.where(cols.published_at.is_(None))
+    if after:
+        query = query.where(cols.id < bindparam("after"))
+    return query.order_by(cols.id.desc()).limit(bindparam("n"))
 
 
 # --- headline cards --------------------------------------------------------------------------------
