@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -306,7 +306,7 @@ def _distinct_stories(conn: Connection, article: dict[str, Any], ranked: list[st
     return picked
 
 
-def _story_keys(item: dict[str, Any]) -> set[str]:
+def _story_keys(item: Mapping[Any, Any]) -> set[str]:
     keys = {"id:" + item["id"], "title:" + _title_key(item.get("title") or "")}
     keys |= {"id:" + v for v in (item.get("duplicate_of"),) if v}
     keys |= {"thread:" + v for v in (item.get("thread_id"),) if v}

@@ -8,6 +8,7 @@ API paths (``/api/``) and ``?format=json`` twins get that JSON; pages get ``erro
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,9 +45,9 @@ def is_api(request: Request) -> bool:
 
 
 def respond(request: Request, status: int, message: str, field: str | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: Mapping[str, str] | None = None) -> Response:
     if is_api(request):
-        return json_response(error_body(status, message, field), status, headers)
+        return json_response(error_body(status, message, field), status, dict(headers or {}))
     context = {"status": status, "message": MESSAGES.get(status, message), "detail": message}
     context.update(request.app.state.error_context(request) if status == 404 else {})
     return render(request, "error.html", context, status)
