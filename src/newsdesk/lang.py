@@ -310,6 +310,7 @@ def _vote(text: str) -> str:
     return "kk" if votes["kk"] > votes["ru"] else "ru"
 
 
+@lru_cache(maxsize=100_000)
 def _word_vote(word: str) -> str | None:
     if KK_LETTERS.intersection(word):
         return "kk!"
@@ -367,7 +368,7 @@ def _lingua(text: str, detector: object) -> str:
 
 
 LINGUA_CHARS = 1000
-MAX_VOTERS = 150
+MAX_VOTERS = 80
 _LINGUA_CODES = {"RUSSIAN": "ru", "KAZAKH": "kk", "ENGLISH": "en"}
 _CYRILLIC_LANGS = ("RUSSIAN", "KAZAKH", "ENGLISH", "UKRAINIAN", "BELARUSIAN", "BULGARIAN", "MACEDONIAN",
                    "SERBIAN", "MONGOLIAN")  # fmt: skip
