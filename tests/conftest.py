@@ -10,6 +10,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Analyse the bundled sample once per run; every test archive that loads it gets a copy."""
+    import tempfile
+
+    if "NEWSDESK_SAMPLE_CACHE" not in os.environ:
+        os.environ["NEWSDESK_SAMPLE_CACHE"] = tempfile.mkdtemp(prefix="newsdesk-sample-cache-")
+
+
+SAMPLE_USERS = {"test_browser", "test_web_sample"}  # modules whose tests start a site on the bundled sample
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Analyse the sample before the first test that needs it starts its clock."""
+    if any(item.module.__name__ in SAMPLE_USERS for item in session.items if hasattr(item, "module")):
+        from newsdesk.web.sample import warm_cache
+
+        warm_cache()
+
+
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"real data sets not found at {SHARED} (the ../shared folder of the workspace)"
 )

@@ -240,3 +240,14 @@ def test_bundled_page_dumps_match_their_truth(name):
     for label, headline in truth["feed"]:
         expected.setdefault(headline, []).append(label)
     assert {h.title: h.editor_tags for h in headlines} == expected
+
+
+def test_json_document_array_and_directory_skips_unknown_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "records.json").write_text(json.dumps([ARTICLE, {"title": ""}], ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    (folder / "NOTES.md").write_text("# Заметки редактора\n\nНе новость.", encoding="utf-8")
+    arts, errors = _split(read(str(folder)))
+    assert [a.id for a in arts] == ["kz-1"]
+    assert len(errors) == 1 and "records.json:2: field 'title'" in str(errors[0])

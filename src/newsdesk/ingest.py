@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from newsdesk.errors import InputError
 from newsdesk.pipeline import Pipeline
@@ -92,6 +93,7 @@ def _enrich(pipeline: Pipeline, article: Article, summary: Summary,
             on_error: Callable[[InputError], None] | None) -> bool:
     if article.nlp_version:  # restored from an export: what it learned is kept
         return True
+    article.fetched_at = article.fetched_at or datetime.now(UTC)
     try:
         pipeline.enrich(article)
     except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch

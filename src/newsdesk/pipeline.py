@@ -12,10 +12,9 @@ from typing import Protocol
 
 from sqlalchemy import Connection
 
-from newsdesk import lang
 from newsdesk.records import Article
 
-NLP_VERSION = "1"
+NLP_VERSION = "2"
 
 
 class Stage(Protocol):
@@ -24,19 +23,36 @@ class Stage(Protocol):
     def __call__(self, article: Article) -> None: ...
 
 
-class LangStage:
-    name = "lang"
+def default_stages() -> list[Stage]:
+    """The full pipeline, in order.  Cheap to build: models and state load on first use."""
+    # Imported here: each stage pulls in its models' libraries, which `--no-nlp` runs never need.
+    from newsdesk.search import SearchStage
+    from newsdesk.stages.copies import DedupStage
+    from newsdesk.stages.language import LangStage
+    from newsdesk.stages.lemmas import LemmaCache
+    from newsdesk.stages.people import EntityStage
+    from newsdesk.stages.rubric import RubricStage
+    from newsdesk.stages.tagging import TagStage
+    from newsdesk.stages.threading import ThreadStage
+
+    lemmas = LemmaCache()
+    return [LangStage(), EntityStage(), RubricStage(lemmas), TagStage(lemmas), DedupStage(), ThreadStage(),
+            SearchStage(), _Forget(lemmas)]
+
+
+class _Forget:
+    """Drops the batch's cached lemmas once every stage has saved."""
+
+    name = "forget"
+
+    def __init__(self, lemmas: object) -> None:
+        self.lemmas = lemmas
 
     def __call__(self, article: Article) -> None:
-        if not article.lang:
-            article.lang = lang.detect(article.text[:2000])
+        pass
 
-
-def default_stages() -> list[Stage]:
-    """The full pipeline, in order.  Cheap to build: models load on first use."""
-    from newsdesk.search import SearchStage  # noqa: PLC0415 - keeps the pipeline module light to import
-
-    return [LangStage(), SearchStage()]
+    def save(self, conn: Connection, articles: list[Article]) -> None:
+        self.lemmas.clear()  # type: ignore[attr-defined]
 
 
 class Pipeline:

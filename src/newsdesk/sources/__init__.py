@@ -20,7 +20,7 @@ from newsdesk.records import Article, Origin
 from newsdesk.sources.decode import decode
 from newsdesk.sources.feeds import read_feed
 from newsdesk.sources.html import read_html
-from newsdesk.sources.jsonl import read_jsonl
+from newsdesk.sources.jsonl import read_json_document, read_jsonl
 from newsdesk.sources.text import read_text
 
 FORMATS = ("auto", "jsonl", "rss", "atom", "html", "text")
@@ -56,7 +56,7 @@ def _read_url(url: str, fmt: str, source: str | None) -> Iterator[Item]:
 
 def _read_path(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
     if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        for child in sorted(p for p in path.rglob("*") if _readable(p)):
             yield from _read_path(child, fmt, source)
     elif not path.exists():
         yield InputError("no such file or directory", Origin(str(path)))
@@ -68,6 +68,13 @@ def _read_path(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
     else:
         with path.open("rb") as stream:
             yield from read_stream(stream, str(path), fmt, source)
+
+
+def _readable(path: Path) -> bool:
+    """Files a directory walk reads: visible, with an extension of a format we know (or none)."""
+    suffix = path.suffix.lower()
+    return (path.is_file() and not path.name.startswith(".")
+            and (suffix in _SUFFIXES or suffix in (".gz", ".zip", "")))
 
 
 def _guard_gzip(items: Iterator[Item], path: Path) -> Iterator[Item]:
@@ -96,7 +103,7 @@ def read_stream(stream: BinaryIO, name: str, fmt: str = "auto", source: str | No
     head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
     if fmt == "auto":
         fmt = detect_format(name, head, content_type)
-    if fmt == "jsonl":
+    if fmt == "jsonl" and not _json_document(name, head):
         yield from read_jsonl(stream, name, source)
         return
     data = stream.read(MAX_DOCUMENT + 1)
@@ -113,6 +120,9 @@ def _read_document(data: bytes, name: str, fmt: str, source: str | None, content
     if fmt in ("rss", "atom"):
         yield from read_feed(data, name, source)
         return
+    if fmt == "jsonl":
+        yield from read_json_document(data, name, source)
+        return
     try:
         text = decode(data, Origin(name), _declared_charset(content_type, data))
     except InputError as exc:
@@ -120,6 +130,14 @@ def _read_document(data: bytes, name: str, fmt: str, source: str | None, content
         return
     reader: Callable[[str, str, str | None], Iterator[Item]] = read_html if fmt == "html" else read_text
     yield from reader(text, name, source)
+
+
+def _json_document(name: str, head: bytes) -> bool:
+    """A .json file holding one document (an array of records, or one pretty-printed object)."""
+    if not name.lower().endswith(".json"):
+        return False
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return start == b"[" or (start == b"{" and b"\n" in head.strip() and not head.rstrip().endswith(b"}\n"))
 
 
 def _declared_charset(content_type: str | None, data: bytes) -> str | None:

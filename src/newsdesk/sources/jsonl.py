@@ -28,6 +28,21 @@ def read_jsonl(stream: BinaryIO, name: str, source: str | None = None) -> Iterat
             yield _record(line, encoding, origin, source)
 
 
+def read_json_document(data: bytes, name: str, source: str | None = None) -> Iterator[Article | InputError]:
+    """A whole .json document: an array of records, or a single record object."""
+    try:
+        doc = json.loads(data.decode(detect_encoding(data[:65536]), errors="replace"))
+    except json.JSONDecodeError as exc:
+        yield InputError(f"invalid JSON document: {exc.msg} at line {exc.lineno} column {exc.colno}", Origin(name))
+        return
+    records = doc if isinstance(doc, list) else [doc]
+    for number, raw in enumerate(records, start=1):
+        try:
+            yield article_from_dict(raw, Origin(name, number if isinstance(doc, list) else None), source)
+        except InputError as exc:
+            yield exc
+
+
 def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
     """Lines of at most MAX_LINE bytes; None stands for an over-long line (its rest is drained)."""
     while True:

@@ -1,0 +1,77 @@
+"""``train``, ``audit`` and ``rethread``: editors' work over the whole archive."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from newsdesk.cli.app import Context, app, err, fail, guarded
+from newsdesk.errors import InputError
+from newsdesk.sources.fields import parse_date
+
+
+@app.command("train")
+@guarded
+def train_cmd(
+    ctx: typer.Context,
+    rubrics: Path = typer.Option(None, "--rubrics", help="Also rebuild the rubric model from the labelled sets "
+                                 "in this folder (../shared/data)."),
+    rubric_out: Path = typer.Option(None, "--rubric-out", help="Where the rebuilt rubric model goes "
+                                    "(default: the package's shipped model)."),
+) -> None:
+    """Learn the outlet's tags from the archive's editor tags, re-tag every article, refresh the audit."""
+    from newsdesk import editorial
+
+    obj: Context = ctx.obj
+    if rubrics is not None:
+        from newsdesk.rubrics import DEFAULT_PATH
+
+        meta = editorial.train_rubrics(rubrics, rubric_out or DEFAULT_PATH)
+        err.print(f"rubric model: {json.dumps(meta, ensure_ascii=False)[:300]}", markup=False)
+    model, flags = editorial.train_tags(obj.archive())
+    if not obj.quiet:
+        err.print(f"tag model: {len(model.tags)} tags learned from {model.articles} articles; "
+                  f"{len(flags)} editor tags flagged by the audit", markup=False)
+
+
+@app.command("audit")
+@guarded
+def audit_cmd(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="One JSON line per flagged tag."),
+    fresh: bool = typer.Option(False, "--fresh", help="Retrain and audit again instead of the stored audit."),
+    limit: int = typer.Option(0, "--limit", help="Show at most this many (0: all)."),
+) -> None:
+    """Editor tags that do not fit their article, worst first, with the tag that fits better."""
+    from newsdesk import editorial
+
+    flags = editorial.audit_flags(ctx.obj.archive(), recompute=fresh)
+    for flag in flags[:limit or None]:
+        if as_json:
+            typer.echo(json.dumps({"article_id": flag.article_id, "tag": flag.tag, "score": flag.score,
+                                   "better": flag.better}, ensure_ascii=False))
+        else:
+            better = f" → «{flag.better}»" if flag.better else ""
+            typer.echo(f"{flag.score:.3f}  «{flag.tag}»{better}  {flag.article_id}  {flag.title[:80]}")
+
+
+@app.command("rethread")
+@guarded
+def rethread_cmd(
+    ctx: typer.Context,
+    since: str = typer.Option(..., "--since", help="Rebuild threads of articles published since this date "
+                              "(ISO 8601; naive means Asia/Almaty)."),
+) -> None:
+    """Rebuild story threads for a period, independent of the order articles arrived in."""
+    from newsdesk import editorial
+
+    try:
+        start: datetime | None = parse_date(since, field="--since")
+    except InputError as exc:
+        raise fail(str(exc)) from exc
+    count = editorial.rethread_since(ctx.obj.archive(), start)  # type: ignore[arg-type]
+    if not ctx.obj.quiet:
+        err.print(f"rethreaded {count} articles published since {start:%Y-%m-%d %H:%M %Z}", markup=False)

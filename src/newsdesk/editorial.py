@@ -1,0 +1,133 @@
+"""What editors run over a whole archive: train the outlet's tag model, re-tag, audit editor tags,
+rebuild story threads for a period.  The CLI verbs ``train``, ``audit`` and ``rethread`` call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, select, update
+
+from newsdesk import tags
+from newsdesk.records import ARTICLE, Article
+from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.stages.tagging import MODEL as TAG_MODEL
+from newsdesk.stages.tagging import TagStage
+from newsdesk.stages.threading import KEY as THREAD_KEY
+from newsdesk.stages.threading import THREADS, save_threads
+from newsdesk.store.db import Archive
+from newsdesk.store.meta import get_meta, set_meta
+from newsdesk.store.modelstore import save_model
+from newsdesk.store.queries import article_dicts, to_record
+from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES, Writer
+from newsdesk.threads import Threader, rethread
+
+log = logging.getLogger(__name__)
+AUDIT_KEY = "audit"
+PAGE = 500
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """An editor tag that does not fit its article (``newsdesk audit --json`` prints these)."""
+
+    article_id: str
+    tag: str
+    score: float
+    better: str | None
+    title: str = ""
+
+
+def stored_articles(conn: Connection, since: datetime | None = None, kind: str | None = ARTICLE) -> Iterator[Article]:
+    """Stored articles as records, oldest first (a page of ids at a time)."""
+    query = select(ARTICLES.c.id).order_by(ARTICLES.c.published_at, ARTICLES.c.id)
+    if since is not None:
+        query = query.where(ARTICLES.c.published_at >= since)
+    if kind is not None:
+        query = query.where(ARTICLES.c.kind == kind)
+    ids = list(conn.scalars(query))
+    for start in range(0, len(ids), PAGE):
+        yield from (to_record(d) for d in article_dicts(conn, ids[start:start + PAGE]))
+
+
+def train_tags(archive: Archive, progress: Progress | None = None) -> tuple[tags.TagModel, list[Flag]]:
+    """Learn the outlet's tags from its editor tags, store the model in the archive, re-tag every
+    article with it, and audit every editor tag with models that did not see its article."""
+    with archive.engine.connect() as conn:
+        articles = [a for a in stored_articles(conn) if a.editor_tags]
+    model, found = tags.audit_archive(articles)
+    flags = [Flag(a.id or "", f.tag, f.score, f.better, a.title) for a, f in found]
+    with archive.engine.begin() as conn:
+        save_model(conn, TAG_MODEL, model.save, model.meta)
+        set_meta(conn, AUDIT_KEY, [asdict(f) for f in flags])
+    retag(archive, model, progress)
+    log.info("tag model: %d tags from %d articles; %d editor tags flagged", len(model.tags), len(articles), len(flags))
+    return model, flags
+
+
+def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | None = None) -> int:
+    """Re-run the tag stage over every stored record (applied, suggested, primary order)."""
+    stage, writer, done = TagStage(LemmaCache(), model), Writer(), 0
+    with archive.engine.connect() as conn:
+        ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.id)))
+    for start in range(0, len(ids), PAGE):
+        with archive.engine.begin() as conn:
+            batch = [to_record(d) for d in article_dicts(conn, ids[start:start + PAGE])]
+            for article in batch:
+                stage(article)
+            conn.execute(delete(ARTICLE_TAGS).where(ARTICLE_TAGS.c.article_id.in_([a.id for a in batch])))
+            writer.write_tags(conn, batch)
+        stage.lemmas.clear()
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
+
+
+def audit_flags(archive: Archive, recompute: bool = False) -> list[Flag]:
+    """Editor tags that do not fit, worst first: the stored audit, or a fresh one (retrains the model)."""
+    if not recompute:
+        with archive.engine.connect() as conn:
+            stored = get_meta(conn, AUDIT_KEY)
+        if stored is not None:
+            return [Flag(**f) for f in stored]
+    return train_tags(archive)[1]
+
+
+def rethread_since(archive: Archive, since: datetime) -> int:
+    """Rebuild the threads of every article published since ``since``; returns the articles rethreaded."""
+    with archive.engine.connect() as conn:
+        articles = list(stored_articles(conn, since))
+    assigned = rethread(articles)
+    with archive.engine.begin() as conn:
+        old = {a.thread_id for a in articles if a.thread_id}
+        for article in articles:
+            article.thread_id = assigned.get(article.id or "", article.thread_id)
+            conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(thread_id=article.thread_id))
+        conn.execute(delete(THREADS).where(THREADS.c.id.in_(old)))
+        threader = _restored(articles)
+        save_threads(conn, threader.threads())
+        set_meta(conn, THREAD_KEY, threader.to_state())
+    return len(articles)
+
+
+def _restored(articles: list[Article]) -> Threader:
+    """An online threader holding the rethreaded articles, so arrivals continue their threads."""
+    threader = Threader()
+    for article in sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id or "")):
+        if article.thread_id:
+            threader.restore(article, article.thread_id)
+    return threader
+
+
+def train_rubrics(data: Path, out: Path) -> dict:
+    """Rebuild the shipped rubric model from the labelled sets in ``data`` (../shared/data)."""
+    from newsdesk.rubric_training import train_default
+
+    model = train_default(data)
+    model.save(out)
+    return model.meta

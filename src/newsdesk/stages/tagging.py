@@ -1,0 +1,54 @@
+"""The tag stage: place and entity tags, the outlet's tag model (applied above its threshold,
+suggested below), and the feed-card order of the article's tags."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from newsdesk import tags
+from newsdesk.records import HEADLINE, Article, TagScore
+from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.store.modelstore import load_model
+
+MODEL = "tags"
+SUGGEST = 5  # tags the model is asked for
+
+
+def load_tag_model(conn: Connection) -> tags.TagModel | None:
+    """The archive's tag model (trained by `newsdesk train`), or None before the first training."""
+    return load_model(conn, MODEL, tags.TagModel.load)
+
+
+class TagStage:
+    name = "tags"
+
+    def __init__(self, lemmas: LemmaCache, model: tags.TagModel | None = None) -> None:
+        self.lemmas = lemmas
+        self.model = model
+        self._loaded = model is not None
+
+    def load(self, conn: Connection) -> None:
+        if not self._loaded:
+            self.model = load_tag_model(conn)
+            self._loaded = True
+
+    def __call__(self, article: Article) -> None:
+        applied, suggested = self._model_tags(article)
+        found = tags.merge(tags.place_tags(article), tags.entity_tags(article), applied)
+        editor = {t.casefold() for t in article.editor_tags}
+        article.auto_tags = [t for t in found if t.tag.casefold() not in editor]
+        taken = editor | {t.tag.casefold() for t in article.auto_tags}
+        article.suggested_tags = [t for t in suggested if t.tag.casefold() not in taken]
+        for scored in article.auto_tags:
+            article.tag_kinds.setdefault(scored.tag, scored.kind)
+        for tag in article.editor_tags:
+            article.tag_kinds.setdefault(tag, tags.tag_kind(tag, article))
+        article.tags = tags.choose_primary(article, self.model)
+
+    def _model_tags(self, article: Article) -> tuple[list[TagScore], list[TagScore]]:
+        if self.model is None or not self.model.tags:
+            return [], []
+        applied, suggested = tags.apply(article, self.model, SUGGEST, self.lemmas.of(article))
+        if article.kind == HEADLINE:  # a bare headline is too short to tag with confidence: offer only
+            return [], applied + suggested
+        return applied, suggested

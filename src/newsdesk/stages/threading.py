@@ -1,0 +1,77 @@
+"""The threads stage: each arriving article joins its story's thread or opens one; the ``threads``
+table keeps every thread's title, span, size, sources and ranking score."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, update
+
+from newsdesk.errors import InputError
+from newsdesk.records import HEADLINE, Article
+from newsdesk.store.meta import get_meta, set_meta
+from newsdesk.store.models import ThreadRow
+from newsdesk.store.writer import ARTICLES
+from newsdesk.threads import Thread, Threader, rank_threads
+
+log = logging.getLogger(__name__)
+KEY = "thread_state"
+THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
+
+
+class ThreadStage:
+    name = "threads"
+
+    def __init__(self) -> None:
+        self.threader: Threader | None = None
+        self._touched: set[str] = set()
+
+    def load(self, conn: Connection) -> None:
+        if self.threader is None:
+            self.threader = _restore(get_meta(conn, KEY))
+
+    def __call__(self, article: Article) -> None:
+        if article.kind != HEADLINE and self.threader is not None:
+            article.thread_id = self.threader.add(article)
+            self._touched.add(article.thread_id)
+
+    def save(self, conn: Connection, articles: list[Article]) -> None:
+        if self.threader is None:
+            return
+        for absorbed, survivor in self.threader.pop_changes().items():
+            conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == absorbed).values(thread_id=survivor))
+            conn.execute(delete(THREADS).where(THREADS.c.id == absorbed))
+            self._touched.discard(absorbed)
+            self._touched.add(survivor)
+        save_threads(conn, [t for t in (self.threader.thread(i) for i in self._touched) if t])
+        self._touched.clear()
+        set_meta(conn, KEY, self.threader.to_state())
+
+
+def save_threads(conn: Connection, threads: list[Thread], now: datetime | None = None) -> None:
+    """Upsert the rows of ``threads`` (title, span, size, independent sources, score)."""
+    if not threads:
+        return
+    ranked = {r.thread.id: r for r in rank_threads(threads, now or datetime.now(UTC))}
+    rows = [_row(t, ranked.get(t.id)) for t in threads]
+    conn.execute(delete(THREADS).where(THREADS.c.id.in_([t.id for t in threads])))
+    conn.execute(THREADS.insert(), rows)
+
+
+def _row(thread: Thread, ranked: Any) -> dict[str, Any]:
+    sources = {m.source for m in thread.members if m.source and not m.duplicate_of}
+    return {"id": thread.id, "title": thread.title, "first_published": thread.first_at,
+            "last_published": thread.last_at, "size": len(thread.members), "sources": len(sources),
+            "lang": None, "rubric": None, "score": ranked.score if ranked else 0.0}
+
+
+def _restore(state: dict | None) -> Threader:
+    if not state:
+        return Threader()
+    try:
+        return Threader.from_state(state)
+    except InputError as exc:
+        log.warning("thread state not restored (%s); starting anew", exc)
+        return Threader()
