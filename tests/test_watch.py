@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from loopback import Loopback, drip, redirect, reply
 from newsdesk.fetch import FetchOptions
+from newsdesk.pipeline import Pipeline
 from newsdesk.poll import PollOptions
 from newsdesk.store import open_archive
 from newsdesk.store.sources import Source, add_source, list_sources, source_health
@@ -94,8 +95,9 @@ def add(archive, url: str, **kw) -> Source:
         return add_source(conn, url, **kw)
 
 
-def watch(archive, options: WatchOptions = FAST, force: bool = True):
-    watcher = Watcher(archive, options)
+def watch(archive, options: WatchOptions = FAST, force: bool = True, pipeline: Pipeline | None = None):
+    """One forced pass; store-only unless a pipeline is given (one test runs the default one)."""
+    watcher = Watcher(archive, options, pipeline or Pipeline(stages=[]))
     try:
         return watcher.run_once(force=force)
     finally:
@@ -128,7 +130,7 @@ def test_feed_with_summary_items_then_304_then_repeats(site, archive):
     site.route("/feed", serve)
     site.static("/a/almaty-zima-2026", page("Алматы готовится к зиме", ALMATY))
     source = add(archive, site.url("/feed"), name="Пример", lang="ru")
-    first = watch(archive)
+    first = watch(archive, pipeline=Pipeline())  # the default pipeline, as `newsdesk watch` runs it
     assert (first.added, first.pages, first.failed) == (3, 1, 0)
     with archive.engine.connect() as conn:
         row = conn.execute(text("select title, lead, body, source, lang from articles where url like '%almaty%'")).one()
@@ -319,7 +321,7 @@ def test_sigterm_stops_the_watch_command(site, tmp_path):
     add(archive, site.url("/drip"))
     env = {**os.environ, "NEWSDESK_FETCH_ALLOW_PRIVATE": "1"}
     command = [sys.executable, "-c", "from newsdesk.cli import main; main()",
-               "--db", db, "watch", "--host-delay", "0", "--timeout", "5"]
+               "--db", db, "watch", "--host-delay", "0", "--timeout", "5", "--no-nlp"]
     proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     _wait_for(lambda: site.hits("/drip") == 1, 15)
     proc.send_signal(signal.SIGTERM)

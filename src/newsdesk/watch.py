@@ -9,10 +9,12 @@ sources in turn, which is what "one connection per host" means in practice; `pol
 enforces it (and the per-host delay) for every request, article pages on other hosts included.
 
 One writer: polls travel through a bounded queue to the calling thread, which runs ingestion
-(the NLP pipeline is used from that thread only) and records the poll.  The articles of a poll
-are ingested in one transaction, then the source row (validators, health, schedule) in a second
-one; a stop between the two leaves the validators unadvanced, so the next poll fetches the same
-items again and ingestion (idempotent) finds them unchanged.  Nothing is half-stored.
+(the NLP pipeline is used from that thread only) and records the polls.  The polls that are ready
+(up to ``group``; one when the writer keeps up, more when it is the bottleneck) are ingested in
+one call and one transaction, so the stages load their archive state once per group rather than
+once per source; then the source rows (validators, health, schedule) are written in a second
+transaction.  A stop between the two leaves the validators unadvanced, so the next poll fetches
+the same items again and ingestion (idempotent) finds them unchanged.  Nothing is half-stored.
 
 Stopping (`Watcher.stop()`, which the CLI calls on SIGTERM/SIGINT): no new polls start, waits and
 body reads in flight end with `Abandoned` (at the latest after the read timeout), abandoned polls
@@ -48,6 +50,7 @@ class WatchOptions:
     backoff_cap: float = 6 * 3600.0  # longest pause of a failing source, seconds
     jitter: float = 0.1  # +-10 % on every next-poll time, so sources don't poll in lockstep
     deferred_retry: float = 300.0  # seconds before a source whose host was busy is tried again
+    group: int = 50  # polls stored per ingestion (one transaction; the NLP stages load their state once per call)
     poll: PollOptions = field(default_factory=PollOptions)
     fetch: FetchOptions = field(default_factory=FetchOptions)
 
@@ -96,7 +99,8 @@ class Watcher:
         self.fetcher = fetcher or Fetcher(self.options.fetch)
         self.stopping = self.fetcher.stop  # one event ends waits, body reads and the schedule
         self.report = WatchReport()
-        self._results: queue.Queue[Poll | _LaneDone] = queue.Queue(maxsize=2 * self.options.workers)
+        self._results: queue.Queue[Poll | _LaneDone] = queue.Queue(
+            maxsize=max(2 * self.options.workers, self.options.group))
         self._running: set[str] = set()
 
     def stop(self) -> None:
@@ -168,50 +172,64 @@ class Watcher:
             log.exception("%s: poll crashed", source.url)
             return Poll(source, now).fail(RuntimeError(f"internal error: {type(exc).__name__}: {exc}"))
 
-    def _handle(self, item: Poll | _LaneDone) -> None:
-        if isinstance(item, _LaneDone):
-            self._running.discard(item.origin)
-            return
-        try:
-            self._store(item)
-        except Exception:  # noqa: BLE001 - the archive failed for this poll; the next one may succeed
-            log.exception("%s: could not store the poll", item.source.url)
+    def _handle(self, first: Poll | _LaneDone) -> None:
+        """Store ``first`` with whatever else is ready (up to ``group`` polls), then release finished lanes."""
+        items = [first]
+        while len(items) < self.options.group:
+            try:
+                items.append(self._results.get_nowait())
+            except queue.Empty:
+                break
+        polls = [item for item in items if isinstance(item, Poll)]
+        if polls:
+            try:
+                self._store(polls)
+            except Exception:  # noqa: BLE001 - the archive failed for these polls; the next ones may succeed
+                log.exception("could not store %d polls (%s, …)", len(polls), polls[0].source.url)
+        for item in items:  # after their polls: a lane's host is free once everything it fetched is stored
+            if isinstance(item, _LaneDone):
+                self._running.discard(item.origin)
 
-    def _store(self, poll: Poll) -> None:
-        self.report.polls += 1
-        self.report.pages += poll.pages
-        if poll.deferred:
-            self.report.deferred += 1
-            when = poll.at + timedelta(seconds=min(poll.source.interval_s, self.options.deferred_retry))
-            with self.archive.engine.begin() as conn:
-                reschedule(conn, poll.source.id, when)
-            return
-        summary = self._ingest(poll) if poll.ok else Summary()
-        record = PollRecord(poll.at, poll.ok, poll.status, poll.latency_ms, summary.added + summary.updated,
-                            poll.error, poll.etag, poll.last_modified,
-                            next_poll(poll.source, poll.ok, poll.at, self.options), poll.seen)
+    def _store(self, polls: list[Poll]) -> None:
+        """The polls' articles in one ingestion (one transaction), then every source row in another."""
+        summary = self._ingest([poll for poll in polls if poll.ok and not poll.deferred])
+        stored = set(summary.ids)
         with self.archive.engine.begin() as conn:
-            record_poll(conn, poll.source.id, record)
-        self._count(poll, summary)
+            for poll in polls:
+                if poll.deferred:
+                    when = poll.at + timedelta(seconds=min(poll.source.interval_s, self.options.deferred_retry))
+                    reschedule(conn, poll.source.id, when)
+                else:
+                    record_poll(conn, poll.source.id, self._record(poll, stored))
+        self._count(polls, summary)
 
-    def _ingest(self, poll: Poll) -> Summary:
-        latest = {article.id: article for article in poll.articles}  # one batch: one transaction
-        items: list[Item] = [*latest.values(), *poll.rejected]
+    def _record(self, poll: Poll, stored: set[str]) -> PollRecord:
+        items = sum(article.id in stored for article in poll.articles)
+        return PollRecord(poll.at, poll.ok, poll.status, poll.latency_ms, items, poll.error, poll.etag,
+                          poll.last_modified, next_poll(poll.source, poll.ok, poll.at, self.options), poll.seen)
+
+    def _ingest(self, polls: list[Poll]) -> Summary:
+        latest = {article.id: article for poll in polls for article in poll.articles}  # one batch
+        items: list[Item] = [*latest.values(), *(error for poll in polls for error in poll.rejected)]
         if not items:
             return Summary()
         return ingest(self.archive, items, self.pipeline, on_error=_log_rejected, batch=len(items) + 1)
 
-    def _count(self, poll: Poll, summary: Summary) -> None:
+    def _count(self, polls: list[Poll], summary: Summary) -> None:
         report = self.report
-        report.ok += poll.ok
-        report.failed += not poll.ok
-        report.not_modified += poll.status == 304
+        for poll in polls:
+            report.polls += 1
+            report.pages += poll.pages
+            report.deferred += poll.deferred
+            report.ok += poll.ok and not poll.deferred
+            report.failed += not poll.ok
+            report.not_modified += poll.status == 304
+            if not poll.ok:
+                log.warning("%s: %s", poll.source.url, poll.error)
         report.added += summary.added
         report.updated += summary.updated
         report.unchanged += summary.unchanged
         report.rejected += summary.rejected
-        if not poll.ok:
-            log.warning("%s: %s", poll.source.url, poll.error)
 
 
 def _log_rejected(error: Exception) -> None:
