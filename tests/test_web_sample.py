@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import Pipeline
 from newsdesk.store import open_archive
 from newsdesk.store.queries import count_articles
+from newsdesk.web import app as web_app
 from newsdesk.web.app import create_app
 from newsdesk.web.sample import load_sample, load_sample_if_empty, sample_files
 
@@ -28,7 +31,9 @@ def test_load_sample_is_idempotent(tmp_path: Path) -> None:
     assert load_sample(archive, Pipeline(stages=[])).added == 0
 
 
-def test_the_site_starts_with_the_sample(tmp_path: Path) -> None:
+def test_the_site_starts_with_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    quick = functools.partial(load_sample_if_empty, pipeline=Pipeline(stages=[]))  # the NLP stages take seconds
+    monkeypatch.setattr(web_app, "load_sample_if_empty", quick)
     app = create_app(Settings(database_url=str(tmp_path / "site.db"), load_sample=True))
     with TestClient(app) as client:
         items = client.get("/?format=json").json()["items"]
