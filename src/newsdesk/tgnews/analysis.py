@@ -4,22 +4,20 @@
     news?       pipeline stage ``rubric`` (`newsdesk.rubrics`)        rubric != not_news
     category    the same rubric                                       one of CATEGORIES
 
-Only these stages of `pipeline.default_stages()` run: entities, tags and the rest are not part of the
-protocol and would cost the thousand-pages-in-seconds budget.  The contest judged English and Russian;
-we add Kazakh.  Pages in any other language are listed by ``languages`` and left out of everything else.
-
-While `newsdesk.rubrics` has no stage in the default pipeline, `RubricCall` calls its ``predict``;
-without the module or its model every page of a contest language counts as news in category ``other``
-(a warning says so once).
+Only these stages of `pipeline.default_stages()` run (with ``forget``, which drops the lemmas the rubric
+stage cached once a batch is saved): entities, tags and the rest are not part of the protocol and would
+cost the thousand-pages-in-seconds budget.  The contest judged English and Russian; we add Kazakh.  Pages
+in any other language are listed by ``languages`` and left out of everything else, so the rubric stage
+runs only on en, ru and kk.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
+
+from sqlalchemy import Connection
 
 from newsdesk.pipeline import Pipeline, Stage, default_stages
 from newsdesk.records import Article
@@ -30,42 +28,35 @@ CONTEST_LANGS = ("en", "ru", "kk")
 LANG_ORDER = (*CONTEST_LANGS, "other")
 CATEGORIES = ("society", "economy", "technology", "sports", "entertainment", "science", "other")
 NOT_NEWS = "not_news"
-_RUBRIC_STAGES = ("rubric", "rubrics")
-
-Predict = Callable[[Article], tuple[str, float]]
+RUBRIC = "rubric"
 
 
-class RubricCall:
-    """A pipeline stage calling `newsdesk.rubrics.predict` on articles in the contest's languages."""
+class ContestLanguages:
+    """A pipeline stage run only on articles in the contest's languages (load and save pass through)."""
 
-    name = "rubric"
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.name = stage.name
 
     def __call__(self, article: Article) -> None:
-        if article.rubric or article.lang not in CONTEST_LANGS:
-            return
-        predict = _predictor()
-        if predict is None:
-            return
-        article.rubric, article.rubric_confidence = predict(article)
+        if article.lang in CONTEST_LANGS:
+            self.stage(article)
 
+    def load(self, conn: Connection) -> None:
+        if hasattr(self.stage, "load"):
+            self.stage.load(conn)
 
-@lru_cache(maxsize=1)
-def _predictor() -> Predict | None:
-    try:
-        rubrics = importlib.import_module("newsdesk.rubrics")
-        rubrics.default_model()  # loaded now, not inside the first request
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
-        log.warning("no rubric model (%s): every page counts as news in category 'other'", exc)
-        return None
-    return rubrics.predict  # type: ignore[no-any-return]
+    def save(self, conn: Connection, articles: list[Article]) -> None:
+        if hasattr(self.stage, "save"):
+            self.stage.save(conn, articles)
 
 
 def stages(rubric: bool = True) -> list[Stage]:
     """The protocol's stages of the default pipeline, in its order (``rubric=False``: language only)."""
-    wanted = ("lang", *_RUBRIC_STAGES) if rubric else ("lang",)
-    chosen = [s for s in default_stages() if s.name in wanted]
-    if rubric and not any(s.name in _RUBRIC_STAGES for s in chosen):
-        chosen.append(RubricCall())
+    wanted = ("lang", RUBRIC, "forget") if rubric else ("lang",)
+    chosen = [ContestLanguages(s) if s.name == RUBRIC else s for s in default_stages() if s.name in wanted]
+    if rubric and not any(s.name == RUBRIC for s in chosen):
+        raise RuntimeError("the default pipeline has no rubric stage; tgnews needs it for news and categories")
     return chosen
 
 

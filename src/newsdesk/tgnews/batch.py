@@ -59,11 +59,11 @@ def run(mode: str, root: Path, workers: int | None = None) -> Any:
     paths = page_files(root)
     options = Options(rubric=mode != "languages", lemmas=mode == "threads")
     workers = _workers(workers, len(paths))
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]  # a pipeline (and its caches) each
     if workers == 1:
-        return _MODES[mode](analyse_pages(paths, options), None)
+        return _MODES[mode]([page for chunk in chunks for page in analyse_pages(chunk, options)], None)
     analysis.warm(options.rubric, options.lemmas)  # loaded once, then shared by the forked workers
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
         pages = [page for done in pool.map(analyse_pages, chunks, [options] * len(chunks)) for page in done]
         log.info("%s: %d pages analysed by %d processes", root, len(pages), workers)
         return _MODES[mode](pages, pool)

@@ -101,7 +101,8 @@ class Index:
         table = files.FILES
         query = (select(ARTICLES, table.c.name, table.c.expires_at, table.c.analyzer, table.c.lemmas)
                  .join(table, table.c.article_id == ARTICLES.c.id).order_by(table.c.name))
-        with self.archive.engine.connect() as conn:
+        with self.archive.engine.begin() as conn:
+            self.pipeline.load(conn)  # e.g. a rubric model trained into this archive
             for row in conn.execute(query):
                 known = files.stored_lemmas(row.analyzer, row.lemmas)
                 self._add(_entry(_stored_article(row), row.name, row.expires_at, known))
