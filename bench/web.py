@@ -168,8 +168,9 @@ def run_wrk(base: str, paths: list[str], seconds: int, connections: int, workdir
 
 
 def warm(base: str, paths: list[str]) -> None:
-    """Request every path once per worker (8 at a time): the measured run sees a warm server,
-    as a news site's pages are read many times each."""
+    """Request each path of ``paths`` (8 at a time): the measured run sees a warm server, as a news
+    site's pages are read many times each.  Workers share the requests at random, so each path is
+    given twice per worker."""
 
     def get(path: str) -> None:
         with urllib.request.urlopen(base + path, timeout=60) as response:
@@ -186,7 +187,7 @@ def bench_workers(
     rows = []
     try:
         for name, urls in paths.items():
-            warm(base, urls * workers)
+            warm(base, urls * 2 * workers)
             run_wrk(base, urls, 2, args.connections, workdir)  # warm-up
             result = run_wrk(base, urls, args.duration, args.connections, workdir)
             rows.append({"workers": workers, "cache": "on" if cache else "off", "endpoint": name, **result,
@@ -209,7 +210,7 @@ def report(rows: list[dict[str, object]], args: argparse.Namespace, command: str
         f"- data: first {args.articles:,} items of ru_news_scale_mix in SQLite (no-NLP ingest, ANALYZE after)",
         f"- load: wrk -t2 -c{args.connections} -d{args.duration}s --latency; a Lua script picks paths at random "
         "(2,000 random article ids, the 200 most used tags); wrk shares the 2 cores with the server",
-        "- warm-up before each measured run: every path requested once per worker, then 2 s of wrk",
+        "- warm-up before each measured run: every path requested twice per worker, then 2 s of wrk",
         f"- machine load (1-min load average) before / after: {args.load_before:.1f} / {os.getloadavg()[0]:.1f} "
         "(other developers' jobs share the machine)",
         "- page cache: on = as served (responses kept until the archive changes), off = every request computed",
