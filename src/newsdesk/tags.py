@@ -48,7 +48,7 @@ class TagOptions:
     apply_threshold: float = 0.6  # calibrated confidence from which a tag is applied, not suggested
     audit_beta: float = 0.5  # the audit threshold maximises this F-beta on out-of-fold scores
     learning_rate: float = 4.0  # of `TagModel.update` (term vectors have unit length)
-    name_weight: float = 1.0  # score bonus for a tag whose own words are in the article
+    name_weight: float = 2.0  # score bonus for a tag whose own words are in the article
 
 
 @dataclass(frozen=True, slots=True)
