@@ -225,3 +225,28 @@ def test_content_type_and_charset():
     assert content_type('text/html; charset="windows-1251"') == "windows-1251"
     with pytest.raises(BadRequest):
         content_type("text/plain; charset=utf-8")
+
+
+def test_expired_articles_leave_the_index_at_once_and_the_archive_soon(tmp_path):
+    from sqlalchemy import func, select
+
+    from newsdesk.store.writer import ARTICLES
+    from newsdesk.tgnews import files
+    from newsdesk.tgnews.index import Index
+
+    def page(when: str, title: str) -> str:
+        return PAGE.replace("2019-11-15T06:05:00+06:00", when).replace("Аким Алматы &laquo;встретился&raquo;", title)
+
+    index = Index.open(tmp_path)
+    try:
+        assert index.put("old.html", page("2019-11-15T00:00:00+00:00", "Старое"), 300) is True
+        assert index.put("new.html", page("2019-11-15T00:06:00+00:00", "Новое"), 300) is True  # 360 s later
+        assert "old.html" not in index and "new.html" in index
+        assert index.delete("old.html") is False
+        assert index.settle(30)
+        with index.archive.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(ARTICLES)).scalar() == 1
+            assert [row.name for row in files.every(conn)] == ["new.html"]
+        assert index.put("old.html", page("2019-11-15T00:05:00+00:00", "Старое"), 300) is True  # new again
+    finally:
+        index.archive.dispose()

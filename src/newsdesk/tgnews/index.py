@@ -7,7 +7,8 @@ and the lemmas of news articles).  On start the view is rebuilt from the archive
 
 The lemmas are stored with the file row, so a restart reads them back instead of lemmatising again.
 The clock is the newest indexed publication time.  After each PUT every article whose publication time
-plus its max-age is behind the clock is deleted (from the archive too: the data directory is the index).
+plus its max-age is behind the clock leaves the index at once, and the archive in the background (the
+data directory is the index); DELETE removes from both before answering.
 ``/threads`` threads the period's news of one language with `stories.stories`, IDF from all of that
 language's indexed news; the answer is cached until the index changes.
 """
@@ -18,7 +19,8 @@ import heapq
 import logging
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +81,7 @@ class Index:
         self._idf: dict[str, DocumentFrequencies] = {}
         self._cache: dict[tuple[int, str, int], list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._reaper = _Reaper(self._reap)
 
     @classmethod
     def open(cls, data_dir: Path) -> Index:
@@ -129,13 +132,18 @@ class Index:
         return new
 
     def delete(self, name: str) -> bool:
-        """Remove one page; False when it is not indexed."""
+        """Remove one page (from the archive too, before answering); False when it is not indexed."""
         with self._lock:
             entry = self._entries.get(name)
             if entry is None:
                 return False
-            self._drop([entry])
+            self._forget(entry)
+            self._delete_stored(entry)
         return True
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until every expired article has been deleted from the archive; False on timeout."""
+        return self._reaper.settle(timeout)
 
     def _replace(self, entry: Entry) -> bool:
         old = self._entries.get(entry.name)
@@ -171,18 +179,23 @@ class Index:
                 gone[name] = entry
         if gone:
             log.info("%d articles expired (clock %s)", len(gone), self.clock)
-            self._drop(list(gone.values()))
+            for entry in gone.values():
+                self._forget(entry)  # out of the index at once; out of the archive in the background
+            self._reaper.add(list(gone.values()))
 
-    def _drop(self, entries: list[Entry]) -> None:
-        for entry in entries:
-            try:
-                delete_article(self.archive, entry.article_id)
-            except NotFound:
-                log.warning("%s: its article %s was already gone from the archive", entry.name, entry.article_id)
+    def _reap(self, entry: Entry) -> None:
+        """Delete an expired article from the archive, unless its name was PUT again since."""
+        with self._lock:
+            if entry.name not in self._entries:
+                self._delete_stored(entry)
+
+    def _delete_stored(self, entry: Entry) -> None:
+        try:
+            delete_article(self.archive, entry.article_id)
+        except NotFound:
+            log.warning("%s: its article %s was already gone from the archive", entry.name, entry.article_id)
         with self.archive.engine.begin() as conn:
-            files.remove(conn, [e.name for e in entries])
-        for entry in entries:
-            self._forget(entry)
+            files.remove(conn, [entry.name])
 
     # reads
 
@@ -209,6 +222,43 @@ class Index:
             return []
         start = self.clock - timedelta(seconds=period)
         return [e for e in self._entries.values() if e.news and e.lang == lang and e.published >= start]
+
+
+class _Reaper:
+    """A background thread deleting expired articles from the archive one by one, so that the PUT which
+    expires thousands of them answers at once.  Until deleted, an expired article still has its file row:
+    a restart finds it expired again and queues it anew."""
+
+    def __init__(self, reap: Callable[[Entry], None]) -> None:
+        self._reap = reap
+        self._queue: deque[Entry] = deque()
+        self._busy = False
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, entries: list[Entry]) -> None:
+        with self._changed:
+            self._queue.extend(entries)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="tgnews-expiry", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._queue and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+                self._changed.wait_for(lambda: bool(self._queue))
+                entry, self._busy = self._queue.popleft(), True
+            try:
+                self._reap(entry)
+            except Exception:  # noqa: BLE001 - a failed deletion is retried at the next start
+                log.exception("could not delete expired %s from the archive", entry.name)
 
 
 def _threads(chosen: list[Entry], clock: datetime | None, idf: DocumentFrequencies | None) -> list[dict[str, Any]]:
