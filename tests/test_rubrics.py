@@ -80,6 +80,15 @@ def test_unsupported_language_has_no_explanation() -> None:
     assert rubrics.explain(article("Елордада жаңа мектеп ашылды", lang="kk")) == []
 
 
+def test_news_without_rubric_gets_one_from_a_first_model() -> None:
+    corpus = [article(t, lead, rubric=r) for r, t, lead in CORPUS]
+    corpus += [article(t, rubric="not_news") for t in ("Как выбрать шкаф", "Как сварить борщ", "Как научиться плавать")]
+    corpus += [article("Футболисты выиграли матч", rubric="news"), article("Полиция задержала вора", rubric="news")]
+    model = rubrics.train(corpus, TrainOptions(min_df=1, folds=2, c=1.0))
+    assert "news" not in model.labels
+    assert model.predict(article("Футболисты проиграли матч"))[0] == "sports"
+
+
 def test_training_needs_two_rubrics() -> None:
     with pytest.raises(InputError, match="two rubrics"):
         rubrics.train([article("Матч", rubric="sports"), article("Гол", rubric="sports")])

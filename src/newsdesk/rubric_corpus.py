@@ -127,6 +127,11 @@ def _gold(path: Path, splits: set[str] | frozenset[str]) -> Iterator[Article]:
             yield _article(row, label, f"tgcontest_gold_{row['split']}", path, line)
 
 
+def contest_news_titles(data: Path) -> Iterator[Article]:
+    """News and not-news titles: news ones with rubric ``news`` (the trainer assigns a rubric)."""
+    return contest_not_news_titles(data, news_too=True)
+
+
 def contest_not_news_titles(data: Path, *, news_too: bool = False) -> Iterator[Article]:
     """Titles marked not-news (how-tos, listicles; horoscopes and weather → ``other``)."""
     path = data / CONTEST / "news_detect_titles.jsonl"
@@ -171,7 +176,7 @@ def ria_rubrics(data: Path) -> Iterator[Article]:
 READERS = {
     "tgcontest_markup_v0": contest_markup,
     "tgcontest_gold_training": contest_gold_training,
-    "tgcontest_news_detect": contest_not_news_titles,
+    "tgcontest_news_detect": contest_news_titles,
     "telegram_posts": telegram_posts,
     "rt_ng_sections": rt_ng_sections,
     "ria_rubrics": ria_rubrics,
@@ -179,7 +184,7 @@ READERS = {
 FILES = {
     "tgcontest_markup_v0": f"{CONTEST}/markup_v0_fasttext.jsonl",
     "tgcontest_gold_training": f"{CONTEST}/toloka_gold_training.jsonl (split == training only)",
-    "tgcontest_news_detect": f"{CONTEST}/news_detect_titles.jsonl (is_news == 0 only)",
+    "tgcontest_news_detect": f"{CONTEST}/news_detect_titles.jsonl (is_news 0 → not_news; 1 → rubric of a first model)",
     "telegram_posts": "ru_telegram_news_posts/posts.jsonl.gz (LLM categories, see TELEGRAM_MAP)",
     "rt_ng_sections": "ru_rt_ng_keywords/articles.jsonl.gz (URL sections, see SECTION_MAP)",
     "ria_rubrics": "ru_ria_topics_2023/articles.jsonl.gz (scraper rubric, see RIA_MAP)",

@@ -8,6 +8,7 @@ model's metadata.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -35,18 +36,50 @@ _TEMPERATURES = np.geomspace(0.1, 30, 80)
 
 
 def fit(articles: Sequence[Article], options: TrainOptions) -> RubricModel:
-    """A `RubricModel` over ``articles`` (each with ``rubric`` in `RUBRICS`)."""
+    """A `RubricModel` over ``articles`` (each with ``rubric`` in `RUBRICS`, or ``news``).
+
+    Articles labelled only ``news`` (news, rubric unknown: the contest's news titles) get the
+    rubric a first model gives them, never ``not_news``, and join the training set: without them
+    every short, title-only text looks like not-news, since all not-news examples are titles.
+    """
     labelled = [a for a in articles if a.rubric in RUBRICS]
     if len({a.rubric for a in labelled}) < 2:
         raise InputError("rubric training needs articles of at least two rubrics", field="rubric")
     bags = [features.article_terms(a) for a in labelled]
+    news = [a for a in articles if a.rubric == NEWS]
+    if news:
+        first = _fit_bags(bags, [a.rubric for a in labelled], _weights(labelled, options), options, calibrate=False)
+        news_bags = [features.article_terms(a) for a in news]
+        bags += news_bags
+        labelled = labelled + [_relabelled(a, first, bag) for a, bag in zip(news, news_bags, strict=True)]
+    model = _fit_bags(bags, [a.rubric for a in labelled], _weights(labelled, options), options)
+    log.info("rubric model: %d articles (%d news without rubric), %d terms, temperature %.2f",
+             len(labelled), len(news), len(model.space), model.temperature)
+    return model
+
+
+NEWS = "news"
+
+
+def _weights(articles: Sequence[Article], options: TrainOptions) -> np.ndarray:
+    return np.array([options.source_weights.get(a.source or "", 1.0) for a in articles])
+
+
+def _fit_bags(bags: list[list[str]], rubrics: list[str | None], weights: np.ndarray, options: TrainOptions,
+              calibrate: bool = True) -> RubricModel:
     space = TermSpace.fit(bags, min_df=options.min_df, max_terms=options.max_terms)
-    x, y = space.matrix(bags), np.array([a.rubric for a in labelled])
-    weights = np.array([options.source_weights.get(a.source or "", 1.0) for a in labelled])
+    x, y = space.matrix(bags), np.array(rubrics)
     coef, intercept, labels = _svm(x, y, weights, options.c)
-    temperature = _temperature(x, y, weights, options)
-    log.info("rubric model: %d articles, %d terms, temperature %.2f", len(labelled), len(space), temperature)
+    temperature = _temperature(x, y, weights, options) if calibrate else 1.0
     return RubricModel(space, labels, coef, intercept, temperature, options.langs)
+
+
+def _relabelled(article: Article, model: RubricModel, bag: list[str]) -> Article:
+    """A copy of a news article with the first model's best rubric other than not_news."""
+    probs = model.probabilities(bag)
+    ranked = [model.labels[i] for i in np.argsort(-probs)] if probs is not None else ["other"]
+    rubric = next(label for label in [*ranked, "other"] if label != "not_news")
+    return dataclasses.replace(article, rubric=rubric)
 
 
 def _svm(x, y, weights, c: float) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:

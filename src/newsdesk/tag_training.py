@@ -36,7 +36,8 @@ def fit_with_oof(articles: Sequence[Article], options):
 
     tagged = [a for a in articles if a.editor_tags]
     counts = Counter(t for a in tagged for t in set(a.editor_tags))
-    tags = sorted((t for t, n in counts.items() if n >= options.min_examples), key=lambda t: (-counts[t], t))
+    frequent = sorted((t for t, n in counts.items() if n >= options.min_examples), key=lambda t: (-counts[t], t))
+    tags = frequent[: options.max_tags]
     if not tags:
         raise InputError(f"no tag has {options.min_examples} or more tagged articles to learn from",
                          field="editor_tags")

@@ -40,6 +40,7 @@ class TagOptions:
     """How `TagModel.train` fits a model and how the model decides."""
 
     min_examples: int = 3  # tags on fewer training articles are not learned
+    max_tags: int = 3000  # the most frequent tags learned (training time grows with each tag)
     c: float = 8.0  # inverse regularisation of each tag's logistic regression
     keep_weights: int = 400  # largest weights kept per tag
     folds: int = 3  # out-of-fold scores for calibration
