@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -187,6 +188,7 @@ class Threader:
         self._items = _ItemIndex()
         self._thread_of: dict[str, str] = {}  # article id -> thread id, for active threads
         self._changes: dict[str, str] = {}
+        self.stats: Counter[str] = Counter()  # articles, scored (cosines computed), opened, merged, expired
 
     def __len__(self) -> int:
         return len(self._threads)
@@ -194,6 +196,11 @@ class Threader:
     @property
     def active_articles(self) -> int:
         return len(self._items.items)
+
+    @property
+    def index_size(self) -> int:
+        """Entries in the inverted index of active articles."""
+        return sum(len(posting) for posting in self._items.postings.values())
 
     def add(self, article: Article, lemmas: TextLemmas | None = None) -> str:
         """Thread one article and return its thread id (merges are reported by `pop_changes`).
@@ -211,6 +218,7 @@ class Threader:
             return self._attach(self._threads[original], member, {})
         vector = self.vectorizer.vector(lemmas or analyse(article))
         linked = self._linked(vector, when.timestamp())
+        self.stats["articles"] += 1
         thread = linked[0] if linked else self._open(member)
         for other in linked[1:]:
             thread = self._merge(thread, other)
@@ -249,6 +257,7 @@ class Threader:
         window = options.window.total_seconds()
         for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
             if abs(item.at - at) <= window:
+                self.stats["scored"] += 1
                 similarity = cosine(vector.terms, item.terms)
                 if similarity >= options.threshold and similarity > best.get(item.thread, 0.0):
                     best[item.thread] = similarity
@@ -257,6 +266,7 @@ class Threader:
         return threads
 
     def _open(self, member: Member) -> _Active:
+        self.stats["opened"] += 1
         thread = _Active(member.article_id, member.published_at, member.published_at)
         self._threads[thread.id] = thread
         return thread
@@ -302,6 +312,7 @@ class Threader:
         del self._threads[gone.id]
         self._changes = {old: keep.id if new == gone.id else new for old, new in self._changes.items()}
         self._changes[gone.id] = keep.id
+        self.stats["merged"] += 1
         log.debug("merged thread %s into %s", gone.id, keep.id)
         return keep
 
@@ -317,6 +328,7 @@ class Threader:
                     self._drop(thread)
 
     def _drop(self, thread: _Active) -> None:
+        self.stats["expired"] += 1
         del self._threads[thread.id]
         for member in thread.members:
             if self._thread_of.get(member.article_id) == thread.id:
@@ -406,6 +418,7 @@ def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
     threader = Threader(vectorizer, options)
     known = lemmas or {}
     assigned = {a.id or "": threader.add(a, known.get(a.id or "")) for a in ordered}
+    log.info("rethreaded %d articles: %s", len(assigned), dict(threader.stats))
     return resolve(assigned, threader.pop_changes())
 
 
