@@ -163,10 +163,10 @@ class Vectorizer:
                            for t in set(text.title) & weights.keys()})
         return TextVector(terms, title, top_terms(terms, self.options.top_terms))
 
-    def _counts(self, text: TextLemmas) -> Counter[str]:
-        counts: Counter[str] = Counter(text.body)
+    def _counts(self, text: TextLemmas) -> dict[str, float]:
+        counts: dict[str, float] = dict(Counter(text.body))
         for term in text.title:
-            counts[term] += self.options.title_weight
+            counts[term] = counts.get(term, 0.0) + self.options.title_weight
         return counts
 
     def _weights(self, counts: Mapping[str, float], names: frozenset[str]) -> Sparse:

@@ -253,7 +253,7 @@ class Threader:
 
     def _linked(self, vector: TextVector, at: float) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""
-        options, best = self.options, {}
+        options, best = self.options, dict[str, float]()
         window = options.window.total_seconds()
         for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
             if abs(item.at - at) <= window:
