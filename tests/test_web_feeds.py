@@ -33,3 +33,10 @@ def test_feed_entries(client: TestClient) -> None:
 
 def test_unknown_tag_feed_is_404(client: TestClient) -> None:
     assert client.get("/tag/net-takoy/feed.xml").status_code == 404
+
+
+def test_feeds_use_the_host_they_are_served_on(client: TestClient) -> None:
+    one = feedparser.parse(client.get("/feed.xml", headers={"Host": "news.example.kz"}).content)
+    two = feedparser.parse(client.get("/feed.xml", headers={"Host": "intranet.local"}).content)
+    assert one.entries[0].link.startswith("http://news.example.kz/article/")
+    assert two.entries[0].link.startswith("http://intranet.local/article/")

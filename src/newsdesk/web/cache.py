@@ -106,7 +106,8 @@ class ResponseCache:
                 or not self.cacheable(scope["path"])):
             await self.app(scope, receive, send)
             return
-        key = scope["raw_path"] + b"?" + scope["query_string"]
+        host = next((v for k, v in scope["headers"] if k == b"host"), b"")  # feeds carry absolute URLs
+        key = host + b" " + scope["raw_path"] + b"?" + scope["query_string"]
         if await self._serve(key, send):
             return
         await self._fill(key, scope, receive, send)
