@@ -149,3 +149,11 @@ def test_repeated_pages_come_from_the_cache(client: TestClient, monkeypatch: pyt
     first, second = client.get("/article/pension"), client.get("/article/pension")
     assert calls == ["pension"] and first.text == second.text
     assert second.headers["content-security-policy"] == first.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/article/pension", "/feed.xml", "/api/v1/articles"])
+def test_head_is_get_without_a_body(client: TestClient, path: str) -> None:
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == got.headers["content-length"]
+    assert head.headers["content-type"] == got.headers["content-type"]

@@ -23,6 +23,7 @@ from newsdesk.config import Settings
 from newsdesk.store import Archive, open_archive
 from newsdesk.web import errors, views
 from newsdesk.web.cache import ArchiveVersion, Memo, ResponseCache
+from newsdesk.web.head import HeadAsGet
 from newsdesk.web.render import environment
 from newsdesk.web.routes import ROUTERS
 from newsdesk.web.sample import load_sample_if_empty
@@ -64,6 +65,7 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     errors.install(app)
     app.add_middleware(ResponseCache, version=app.state.version, cacheable=cacheable, max_bytes=page_cache_bytes)
     app.add_middleware(BodyLimit, limit=settings.max_write_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in [*extra_routers, *ROUTERS]:
