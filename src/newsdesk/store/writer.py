@@ -71,6 +71,7 @@ class Writer:
     def __init__(self) -> None:
         self._tag_ids: dict[str, int] = {}
         self._entity_ids: dict[str, int] = {}
+        self._kinds: set[tuple[str, str]] = set()
 
     def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
         now = datetime.now(UTC)
@@ -119,7 +120,15 @@ class Writer:
             for start in range(0, len(wanted), CHUNK):
                 rows = conn.execute(select(TAGS.c.slug, TAGS.c.id).where(TAGS.c.slug.in_(wanted[start:start + CHUNK])))
                 self._tag_ids.update((r.slug, r.id) for r in rows)
+        self._upgrade_kinds(conn, {slugs[name]: kind for name, kind in kinds.items() if kind != "topic"})
         return {name: self._tag_ids[slug] for name, slug in slugs.items()}
+
+    def _upgrade_kinds(self, conn: Connection, kinds: dict[str, str]) -> None:
+        """A tag first seen as a plain topic takes the specific kind (place, person…) the engine found."""
+        for slug, kind in kinds.items():
+            if (slug, kind) not in self._kinds:
+                conn.execute(update(TAGS).where(TAGS.c.slug == slug, TAGS.c.kind == "topic").values(kind=kind))
+                self._kinds.add((slug, kind))
 
     def write_entities(self, conn: Connection, articles: list[Article]) -> None:
         wanted = {(e.slug or slugify(e.name)): (e.name, e.type) for a in articles for e in a.entities}

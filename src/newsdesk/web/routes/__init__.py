@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from newsdesk.web.routes import api, docs, feeds, pages, search, sources
+from newsdesk.web.routes import api, docs, feeds, pages, search, sources, stories
 
-ROUTERS: list[APIRouter] = [api.router, docs.router, feeds.router, search.router, pages.router, sources.router]
+ROUTERS: list[APIRouter] = [stories.router, api.router, docs.router, feeds.router, search.router, pages.router,
+                            sources.router]

@@ -1,0 +1,224 @@
+"""Story-level reads: thread pages and ranked top stories, story-aware related news, trending tags,
+entities, the tag audit and explanations of the engine's decisions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Connection, Table, func, select
+
+from newsdesk import rubrics, tags, trending
+from newsdesk.records import Article
+from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
+from newsdesk.stages.tagging import load_tag_model
+from newsdesk.store import listing
+from newsdesk.store.meta import get_meta
+from newsdesk.store.models import ThreadRow
+from newsdesk.store.modelstore import load_model
+from newsdesk.store.queries import get_article, to_record
+from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
+from newsdesk.threads import Member, Thread, rank_threads
+
+THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
+KEY_ENTITIES = 12
+
+
+def story_url(thread_id: str) -> str:
+    return "/story/" + quote(thread_id, safe="")
+
+
+def reference_time(conn: Connection, now: datetime | None = None) -> datetime:
+    """``now``, or the archive's newest publication time when the archive is older than ``now``."""
+    now = now or datetime.now(UTC)
+    newest = listing.newest_published(conn)
+    return min(now, newest) if newest is not None else now
+
+
+# --- threads -----------------------------------------------------------------------------------------
+
+def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
+    """A thread: its title, timeline of articles (cards, oldest first), sources, key entities and places."""
+    row = conn.execute(select(THREADS).where(THREADS.c.id == thread_id)).first()
+    ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.thread_id == thread_id)
+                            .order_by(ARTICLES.c.published_at, ARTICLES.c.id)))
+    if row is None and not ids:
+        return None
+    timeline = listing.cards(conn, ids)
+    entities = _key_entities(conn, ids)
+    return {
+        "id": thread_id, "title": row.title if row is not None else (timeline[0]["title"] if timeline else ""),
+        "page_url": story_url(thread_id), "size": len(ids),
+        "sources": sorted({c["source"] for c in timeline if c["source"] and not c["duplicate_of"]}),
+        "first_published": timeline[0]["published_at"] if timeline else None,
+        "last_published": timeline[-1]["published_at"] if timeline else None,
+        "timeline": timeline,
+        "people": [e for e in entities if e["type"] == "PER"],
+        "organisations": [e for e in entities if e["type"] == "ORG"],
+        "places": [e for e in entities if e["type"] == "LOC"],
+    }
+
+
+def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
+    total = func.sum(ARTICLE_ENTITIES.c.mentions).label("mentions")
+    rows = conn.execute(
+        select(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type, total,
+               func.count(ARTICLE_ENTITIES.c.article_id).label("articles"))
+        .join(ENTITIES, ENTITIES.c.id == ARTICLE_ENTITIES.c.entity_id)
+        .where(ARTICLE_ENTITIES.c.article_id.in_(ids))
+        .group_by(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type)
+        .order_by(func.count(ARTICLE_ENTITIES.c.article_id).desc(), total.desc(), ENTITIES.c.name)
+        .limit(3 * KEY_ENTITIES))
+    return [{"name": r.name, "slug": r.slug, "type": r.type, "mentions": int(r.mentions), "articles": r.articles}
+            for r in rows]
+
+
+def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: str | None = None,
+                rubric: str | None = None, tag: str | None = None, limit: int = 20,
+                now: datetime | None = None) -> list[dict[str, Any]]:
+    """Threads active in ``period`` (counted back from now, or from the newest article of an older
+    archive) ranked by independent sources, growth and freshness (`threads.rank_threads`)."""
+    at = reference_time(conn, now)
+    members = _members(conn, at - period, at, lang, rubric, tag)
+    threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
+    titles = dict(conn.execute(select(THREADS.c.id, THREADS.c.title).where(THREADS.c.id.in_(list(members)))).all())
+    ranked = rank_threads(threads, at)[:limit]
+    return [{"id": r.thread.id, "title": titles.get(r.thread.id) or r.thread.members[0].title,
+             "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
+             "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,
+             "last_published": r.thread.last_at, "articles": [m.article_id for m in r.thread.members]}
+            for r in ranked]
+
+
+def _members(conn: Connection, since: datetime, until: datetime, lang: str | None, rubric: str | None,
+             tag: str | None) -> dict[str, list[Member]]:
+    a = ARTICLES.c
+    active = select(a.thread_id).where(a.thread_id.is_not(None), a.published_at > since, a.published_at <= until)
+    if lang:
+        active = active.where(a.lang == lang)
+    if rubric:
+        active = active.where(a.rubric == rubric)
+    if tag:
+        tagged = (select(ARTICLE_TAGS.c.article_id).join(TAGS, TAGS.c.id == ARTICLE_TAGS.c.tag_id)
+                  .where(TAGS.c.slug == tag, ARTICLE_TAGS.c.origin.in_(("editor", "auto"))))
+        active = active.where(a.id.in_(tagged))
+    rows = conn.execute(select(a.id, a.thread_id, a.published_at, a.source, a.title, a.duplicate_of)
+                        .where(a.thread_id.in_(active.distinct()), a.published_at.is_not(None))
+                        .order_by(a.published_at, a.id))
+    found: dict[str, list[Member]] = {}
+    for r in rows:
+        found.setdefault(r.thread_id, []).append(Member(r.id, r.published_at, r.source, r.title, r.duplicate_of))
+    return found
+
+
+# --- related news ----------------------------------------------------------------------------------------
+
+def related(conn: Connection, article: dict[str, Any], limit: int,
+            latest: listing.Latest = listing.latest_ids) -> list[dict[str, Any]]:
+    """«Ещё новости»: the article's own story first (other outlets, newest first, no copies), then
+    articles sharing its tags and entities, then the latest — never itself, never two copies of one."""
+    own = _thread_cards(conn, article, limit)
+    rest = listing.related_for(conn, article, limit, latest)
+    return (own + [c for c in rest if c["id"] not in {o["id"] for o in own}])[:limit]
+
+
+def _thread_cards(conn: Connection, article: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    if not article.get("thread_id"):
+        return []
+    a = ARTICLES.c
+    rows = conn.execute(select(a.id, a.duplicate_of).where(a.thread_id == article["thread_id"], a.id != article["id"])
+                        .order_by(a.published_at.desc(), a.id).limit(4 * limit)).all()
+    copies = {article["id"], article.get("duplicate_of")}
+    seen: set[str] = set()
+    ids = []
+    for r in rows:
+        group = r.duplicate_of or r.id
+        if group in seen or r.id in copies or group in copies:
+            continue
+        seen.add(group)
+        ids.append(r.id)
+    return listing.cards(conn, ids[:limit])
+
+
+# --- trending --------------------------------------------------------------------------------------------
+
+def trending_tags(conn: Connection, now: datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Tags whose rate in the last 24 h / 7 days clearly exceeds their own baseline (`trending.trending`)."""
+    at = reference_time(conn, now)
+    options = trending.TrendOptions(limit=limit)
+    since = at - max(options.windows) - options.baseline
+    t = ARTICLE_TAGS.c
+    rows = conn.execute(select(TAGS.c.name, TAGS.c.slug, ARTICLES.c.published_at)
+                        .join(ARTICLE_TAGS, t.tag_id == TAGS.c.id).join(ARTICLES, ARTICLES.c.id == t.article_id)
+                        .where(t.origin.in_(("editor", "auto")), t.position < 1000, ARTICLES.c.duplicate_of.is_(None),
+                               ARTICLES.c.published_at > since, ARTICLES.c.published_at <= at))
+    slugs: dict[str, str] = {}
+    events = []
+    for r in rows:
+        slugs[r.name] = r.slug
+        events.append((r.name, r.published_at))
+    return [{"tag": tr.tag, "slug": slugs[tr.tag], "page_url": "/tag/" + quote(slugs[tr.tag]),
+             "window_hours": int(tr.window.total_seconds() // 3600), "count": tr.count,
+             "expected": round(tr.expected, 3), "ratio": round(tr.ratio, 3), "score": round(tr.score, 3)}
+            for tr in trending.trending(events, at, options)]
+
+
+# --- entities, audit, explanations ------------------------------------------------------------------------
+
+def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
+    row = conn.execute(select(ENTITIES).where(ENTITIES.c.slug == slug)).first()
+    if row is None:
+        return None
+    counts = conn.execute(select(func.count(), func.sum(ARTICLE_ENTITIES.c.mentions))
+                          .where(ARTICLE_ENTITIES.c.entity_id == row.id)).one()
+    return {"name": row.name, "slug": row.slug, "type": row.type, "articles": counts[0],
+            "mentions": int(counts[1] or 0), "page_url": "/entity/" + quote(row.slug)}
+
+
+def audit(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
+    """The stored tag audit (`newsdesk train` / `newsdesk audit --fresh` refresh it), worst first."""
+    flags = get_meta(conn, "audit", []) or []
+    items = [{**f, "page_url": listing.page_url(f["article_id"])} for f in flags]
+    return items[:limit] if limit else items
+
+
+def explain(conn: Connection, article_id: str, k: int = 8) -> dict[str, Any] | None:
+    """Why the engine chose the article's rubric and tags: the top weighted words behind each."""
+    data = get_article(conn, article_id)
+    if data is None:
+        return None
+    article = to_record(data)
+    rubric_model = load_model(conn, RUBRIC_MODEL, rubrics.RubricModel.load)
+    tag_model = load_tag_model(conn)
+    return {"id": article_id, "rubric": data["rubric"], "rubric_confidence": data["rubric_confidence"],
+            "rubric_given_by_editor": data["rubric_confidence"] is None and data["rubric"] is not None,
+            "rubric_because": _pairs(rubrics.explain(article, model=rubric_model, k=k)),
+            "tags": [_tag_reason(article, tag, tag_model, k) for tag in _judged_tags(data)]}
+
+
+def _judged_tags(data: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(data["tags"] + data["editor_tags"] + [s["tag"] for s in data["suggested_tags"]]))
+
+
+def _tag_reason(article: Article, tag: str, model: tags.TagModel | None, k: int) -> dict[str, Any]:
+    origin = "editor" if tag in article.editor_tags else ("auto" if tag in article.tags else "suggested")
+    kind = article.tag_kinds.get(tag) or tags.tag_kind(tag, article)
+    reason: dict[str, Any] = {"tag": tag, "origin": origin, "kind": kind}
+    if model is not None and tag in model:
+        reason["confidence"] = round(float(model.confidences(article)[model.index[tag]]), 4)
+        reason["because"] = _pairs(tags.explain(article, tag, model, k))
+    else:
+        reason["because"] = _entity_reason(article, tag)
+    return reason
+
+
+def _entity_reason(article: Article, tag: str) -> list[dict[str, Any]]:
+    """Place and entity tags are explained by the mentions that produced them."""
+    counts = Counter({e.name: e.mentions for e in article.entities})
+    return [{"feature": tag, "weight": float(counts[tag])}] if tag in counts else []
+
+
+def _pairs(pairs: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    return [{"feature": f, "weight": round(float(w), 4)} for f, w in pairs]

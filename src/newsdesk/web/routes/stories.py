@@ -1,0 +1,94 @@
+"""Stories, entities, trending tags, the tag audit and explanations: pages with JSON twins and their
+API endpoints (`/story/{id}`, `/entity/{slug}`, `/audit`; `/api/v1/threads`, `/api/v1/trending`,
+`/api/v1/articles/{id}/related`, `/api/v1/articles/{id}/explain`, `/api/v1/entities/{slug}`,
+`/api/v1/audit`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from newsdesk.errors import NotFound
+from newsdesk.store import listing, stories
+from newsdesk.store.listing import Filter, decode_cursor
+from newsdesk.store.queries import get_article
+from newsdesk.web.render import json_response, render
+from newsdesk.web.routes.deps import Conn
+
+router = APIRouter()
+Period = Annotated[int, Query(ge=60, le=90 * 86400, description="Seconds counted back from now "
+                              "(or from the newest article of an older archive).")]
+Limit = Annotated[int, Query(ge=1, le=100, description="At most this many items.")]
+After = Annotated[str | None, Query(max_length=400, description="Cursor of the page to show.")]
+
+
+def _found(value: Any, what: str) -> Any:
+    if value is None:
+        raise NotFound(f"no {what}")
+    return value
+
+
+@router.get("/story/{thread_id:path}", include_in_schema=False)
+def story_page(request: Request, conn: Conn, thread_id: str) -> Response:
+    found = _found(stories.story(conn, thread_id), f"story {thread_id!r}")
+    return render(request, "story.html", {"title": found["title"], "story": found})
+
+
+@router.get("/entity/{slug}", include_in_schema=False)
+def entity_page(request: Request, conn: Conn, slug: str, after: After = None) -> Response:
+    found = _found(stories.entity(conn, slug), f"entity {slug!r}")
+    cursor = decode_cursor(after) if after else None
+    ids, nxt = listing.page_ids(conn, Filter(entity=slug), request.app.state.settings.page_size, cursor)
+    context = {"title": found["name"], "entity": found, "items": listing.cards(conn, ids), "next_cursor": nxt,
+               "is_first": cursor is None}
+    return render(request, "entity.html", context)
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_page(request: Request, conn: Conn) -> Response:
+    return render(request, "audit.html", {"title": "Проверка тегов", "flags": stories.audit(conn)})
+
+
+@router.get("/api/v1/threads", tags=["stories"], summary="Top stories, ranked")
+def threads_api(conn: Conn, period: Period = 3 * 86400, lang: str | None = None, rubric: str | None = None,
+                tag: Annotated[str | None, Query(description="Tag slug.")] = None, limit: Limit = 20) -> Response:
+    """Stories active in the period, ranked by independent sources, growth and freshness."""
+    items = stories.top_stories(conn, timedelta(seconds=period), lang, rubric, tag, limit)
+    return json_response({"items": items, "next_cursor": None})
+
+
+@router.get("/api/v1/threads/{thread_id:path}", tags=["stories"], summary="One story with its timeline")
+def thread_api(conn: Conn, thread_id: str) -> Response:
+    return json_response(_found(stories.story(conn, thread_id), f"story {thread_id!r}"))
+
+
+@router.get("/api/v1/trending", tags=["stories"], summary="Tags heating up (24 h and 7 days)")
+def trending_api(conn: Conn, limit: Limit = 20) -> Response:
+    return json_response({"items": stories.trending_tags(conn, limit=limit), "next_cursor": None})
+
+
+@router.get("/api/v1/articles/{article_id}/related", tags=["articles"], summary="Related news")
+def related_api(conn: Conn, article_id: str, limit: Limit = 12) -> Response:
+    """Its story first, then articles sharing tags and entities, then the latest; no self, no copies."""
+    article = _found(get_article(conn, article_id), f"article {article_id!r}")
+    return json_response({"items": stories.related(conn, article, limit), "next_cursor": None})
+
+
+@router.get("/api/v1/articles/{article_id}/explain", tags=["articles"], summary="Why this rubric and these tags")
+def explain_api(conn: Conn, article_id: str) -> Response:
+    return json_response(_found(stories.explain(conn, article_id), f"article {article_id!r}"))
+
+
+@router.get("/api/v1/entities/{slug}", tags=["entities"], summary="An entity and the articles mentioning it")
+def entity_api(conn: Conn, slug: str, limit: Limit = 20, after: After = None) -> Response:
+    found = _found(stories.entity(conn, slug), f"entity {slug!r}")
+    ids, nxt = listing.page_ids(conn, Filter(entity=slug), limit, decode_cursor(after) if after else None)
+    return json_response({**found, "items": listing.cards(conn, ids), "next_cursor": nxt})
+
+
+@router.get("/api/v1/audit", tags=["tags"], summary="Editor tags that do not fit, worst first")
+def audit_api(conn: Conn, limit: Limit = 100) -> Response:
+    return json_response({"items": stories.audit(conn, limit), "next_cursor": None})

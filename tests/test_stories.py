@@ -1,0 +1,84 @@
+"""Story pages, top stories, related news, trending, entities, the audit and explanations over the
+bundled sample analysed by the real pipeline (see tests/conftest.py for the shared analysed copy)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.config import Settings
+from newsdesk.web.app import create_app
+
+TRUTH = json.loads((Path(__file__).resolve().parents[1] / "src/newsdesk/sample/truth.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    db = tmp_path_factory.mktemp("stories") / "sample.db"
+    with TestClient(create_app(Settings(database_url=str(db), load_sample=True))) as client:
+        yield client
+
+
+def test_top_stories_rank_multi_source_threads(site):
+    items = site.get("/api/v1/threads?period=1209600&limit=100").json()["items"]
+    assert items and all({"id", "title", "score", "sources", "page_url", "articles"} <= set(t) for t in items)
+    assert [t["score"] for t in items] == sorted((t["score"] for t in items), reverse=True)
+    cup = next(t for t in items if "sample-083" in t["articles"])
+    assert cup["sources"] >= 2 and "sample-088" in cup["articles"]  # the exact copy sits in its original's story
+
+
+def test_threads_filters_and_bad_parameters(site):
+    kk = site.get("/api/v1/threads?period=1209600&lang=kk").json()["items"]
+    assert kk and all(t["articles"] for t in kk)
+    assert site.get("/api/v1/threads?period=5").status_code == 422
+    assert site.get("/api/v1/threads?tag=no-such-tag").json()["items"] == []
+
+
+def test_story_page_and_json_twin(site):
+    story = site.get("/story/sample-083?format=json").json()["story"]
+    assert story["size"] >= 3 and len(story["sources"]) >= 2
+    assert [c["published_at"] for c in story["timeline"]] == sorted(c["published_at"] for c in story["timeline"])
+    page = site.get("/story/sample-083")
+    assert page.status_code == 200 and "Сюжет" in page.text and story["title"] in page.text
+    assert site.get("/story/no-such-story").status_code == 404
+
+
+def test_related_thread_first_no_self_no_copies(site):
+    items = site.get("/api/v1/articles/sample-083/related?limit=8").json()["items"]
+    ids = [i["id"] for i in items]
+    assert "sample-083" not in ids and "sample-088" not in ids  # not itself, not its exact copy
+    assert items[0]["thread_id"] == "sample-083"
+    groups = [i["duplicate_of"] or i["id"] for i in items]
+    assert len(groups) == len(set(groups))
+
+
+def test_trending_finds_the_earthquake_burst(site):
+    items = site.get("/api/v1/trending").json()["items"]
+    top = next(i for i in items if i["window_hours"] == 24)
+    assert top["tag"] == "Землетрясение" and top["score"] > 3
+
+
+def test_audit_flags_the_deliberately_wrong_tags(site):
+    flags = site.get("/api/v1/audit").json()["items"]
+    found = {(f["article_id"], f["tag"]) for f in flags}
+    wrong = {(w["id"], w["tag"]) for w in TRUTH["wrong_tags"]}
+    assert len(found & wrong) / len(wrong) >= 0.8
+    assert len(found & wrong) / len(found) >= 0.5
+    assert site.get("/audit").status_code == 200
+
+
+def test_explanations_name_words(site):
+    why = site.get("/api/v1/articles/sample-037/explain").json()
+    assert why["rubric_because"] and all(r["feature"] for r in why["rubric_because"])
+    assert {t["tag"] for t in why["tags"]} >= {"Футбол"}
+    assert site.get("/api/v1/articles/nope/explain").status_code == 404
+
+
+def test_entity_page_lists_mentions(site):
+    entity = site.get("/api/v1/entities/almaty").json()
+    assert entity["type"] == "LOC" and entity["articles"] >= 5 and entity["items"]
+    assert site.get("/entity/almaty").status_code == 200
+    assert site.get("/api/v1/entities/nobody").json()["error"]["code"] == "not_found"
