@@ -49,7 +49,7 @@ def home(conn: Connection, size: int, after: str | None, memo: Memo | None = Non
 
 def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict[str, Any]:
     found = get_article(conn, article_id)
-    if found is None or found["kind"] != "article":
+    if found is None:
         raise NotFound(f"no article with id {article_id!r}")
     found["page_url"] = listing.page_url(article_id)
     tags = [{"name": n, "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
