@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from newsdesk.cli.app import Context, app, guarded
+from newsdesk.cli.app import Context, app, err, guarded
 
 
 @app.command("serve")
@@ -16,10 +16,23 @@ def serve_cmd(
     workers: int = typer.Option(1, "--workers", help="Worker processes."),
 ) -> None:
     """Serve the site and the JSON API (loads the bundled sample into an empty archive first)."""
+    import os
+
     import uvicorn
 
-    from newsdesk.web.app import create_app
+    from newsdesk.store.queries import count_articles
+    from newsdesk.web.sample import load_sample_if_empty
 
     obj: Context = ctx.obj
-    app_ = create_app(obj.settings)
-    uvicorn.run(app_, host=host, port=port, workers=workers, log_level="warning" if obj.quiet else "info")
+    archive = obj.archive()
+    with archive.engine.connect() as conn:
+        empty = not count_articles(conn)
+    if empty and obj.settings.load_sample:
+        err.print("first run: analysing the bundled sample (language, entities, rubrics, tags, stories)…",
+                  markup=False)
+        summary = load_sample_if_empty(archive)
+        err.print(f"sample loaded: {summary.line() if summary else 'already there'}", markup=False)
+    os.environ["NEWSDESK_DATABASE_URL"] = obj.settings.database_url  # the workers read their settings from it
+    err.print(f"newsdesk: http://{host}:{port}/", markup=False)
+    uvicorn.run("newsdesk.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning" if obj.quiet else "info")

@@ -38,6 +38,8 @@ class ArticleRow(Base):
     nlp_version: Mapped[str | None] = mapped_column(String(32))
     extra: Mapped[dict | None] = mapped_column(JSON)
 
+    __table_args__ = (Index("ix_articles_id_published", "id", "published_at"),)
+
 
 class RevisionRow(Base):
     """An earlier version of an article, kept when a changed item updates it in place."""
@@ -70,7 +72,8 @@ class ArticleTagRow(Base):
     """A tag on an article.  origin: editor (given), auto (applied by the engine), suggested."""
 
     __tablename__ = "article_tags"
-    __table_args__ = (Index("ix_article_tags_tag", "tag_id", "origin"),)
+    __table_args__ = (Index("ix_article_tags_tag", "tag_id", "origin"),
+                      Index("ix_article_tags_tag_cover", "tag_id", "origin", "position", "article_id"))
 
     article_id: Mapped[str] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True

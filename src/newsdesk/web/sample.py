@@ -20,6 +20,7 @@ from newsdesk.store.queries import count_articles
 
 log = logging.getLogger(__name__)
 DATA_SUFFIXES = (".jsonl", ".txt", ".xml", ".atom", ".rss", ".html")
+OUTLETS = {"page_dump.txt": "Almaty Today", "page_dump_kk.txt": "El Habar"}  # who the dumps were scraped from
 
 
 def sample_files() -> list[Traversable]:
@@ -54,7 +55,7 @@ def _ingest_all(archive: Archive, pipeline: Pipeline | None) -> Summary:
     total = Summary()
     for file in sample_files():
         with resources.as_file(file) as path:
-            part = ingest(archive, read(str(path)), pipeline)
+            part = ingest(archive, read(str(path), source=OUTLETS.get(file.name)), pipeline)
         _add(total, part)
         log.info("sample %s: %s", file.name, part.line())
     return total

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from sqlalchemy import Connection
 
 from newsdesk.errors import NotFound
-from newsdesk.store import listing
+from newsdesk.store import listing, stories
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.web.cache import Memo
@@ -17,6 +17,7 @@ from newsdesk.web.render import LANGS, RUBRICS
 
 TRENDING = 10
 RELATED = 12
+STORIES = 6
 
 
 def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> dict[str, Any]:
@@ -26,9 +27,22 @@ def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> di
 
 
 def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
-    if memo is None:
-        return listing.trending_now(conn, TRENDING)
-    return memo.get(("trending", TRENDING), lambda: listing.trending_now(conn, TRENDING))
+    """«Главные темы»: tags bursting over their own baseline, topped up with the most used recent ones."""
+    def compute() -> list[dict[str, Any]]:
+        bursts = [{"name": t["tag"], "slug": t["slug"]} for t in stories.trending_tags(conn, limit=TRENDING)]
+        seen = {t["slug"] for t in bursts}
+        common = [t for t in listing.trending_now(conn, TRENDING) if t["slug"] not in seen]
+        return list({t["slug"]: t for t in bursts + common}.values())[:TRENDING]
+
+    return compute() if memo is None else memo.get(("trending", TRENDING), compute)
+
+
+def top_stories(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
+    """Stories several outlets tell, for the home page."""
+    def compute() -> list[dict[str, Any]]:
+        return [s for s in stories.top_stories(conn, limit=20) if s["sources"] > 1][:STORIES]
+
+    return compute() if memo is None else memo.get(("stories", STORIES), compute)
 
 
 def latest(memo: Memo | None) -> listing.Latest:
@@ -44,7 +58,8 @@ def latest(memo: Memo | None) -> listing.Latest:
 
 def home(conn: Connection, size: int, after: str | None, memo: Memo | None = None) -> dict[str, Any]:
     page = feed_page(conn, Filter(), size, after)
-    return {"title": "Последние новости", "trending": trending(conn, memo), **page}
+    top = top_stories(conn, memo) if page["is_first"] else []
+    return {"title": "Последние новости", "trending": trending(conn, memo), "stories": top, **page}
 
 
 def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict[str, Any]:
@@ -56,7 +71,18 @@ def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict
             for n, s in zip(found["tags"], found["tag_slugs"], strict=True)]
     return {"title": found["title"], "article": found, "tag_links": tags,
             "entity_groups": _entity_groups(found["entities"]),
-            "related": listing.related_for(conn, found, RELATED, latest(memo))}
+            "related": stories.related(conn, found, RELATED, latest(memo)),
+            "story": _story_link(conn, found)}
+
+
+def _story_link(conn: Connection, article: dict[str, Any]) -> dict[str, Any] | None:
+    """The article's story, when other articles tell it too."""
+    thread = article.get("thread_id")
+    if not thread:
+        return None
+    found = stories.story(conn, thread)
+    return None if found is None or found["size"] < 2 else {"title": found["title"], "page_url": found["page_url"],
+                                                             "size": found["size"]}
 
 
 def _entity_groups(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
