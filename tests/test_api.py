@@ -93,7 +93,7 @@ def test_tags_with_counts_and_cursor(api: TestClient) -> None:
     assert_error(api.get("/api/v1/tags?cursor=x"), 422, "invalid", "cursor")
 
 
-@pytest.mark.parametrize("path, first", [("rubrics", "society"), ("sources", "Kazinform"), ("langs", "ru")])
+@pytest.mark.parametrize("path, first", [("rubrics", "society"), ("outlets", "Kazinform"), ("langs", "ru")])
 def test_facets(api: TestClient, path: str, first: str) -> None:
     body = api.get(f"/api/v1/{path}").json()
     assert body["items"][0]["name"] == first and body["next_cursor"] is None

@@ -195,4 +195,4 @@ def test_api_and_page(web):
     assert web.delete(f"{API}/1", headers=auth).status_code == 204
     gone = web.get(f"{API}/1")
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found"
-    assert web.get("/api/v1/sources").status_code == 200  # the outlets facet is still there
+    assert web.get("/api/v1/outlets").status_code == 200  # the outlets facet lives beside it

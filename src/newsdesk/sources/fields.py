@@ -26,6 +26,7 @@ _RU_DATE = re.compile(
     r"^(\d{1,2})\s+([а-яёәғқңөұүһі]+)\s+(\d{4})(?:\s*(?:г\.?|года|ж\.?|жыл)?\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?$",
     re.I,
 )
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -74,8 +75,7 @@ def _parse_russian_date(text: str) -> datetime | None:
 
 def clean_line(text: str) -> str:
     """One line of text: control characters dropped, runs of spaces collapsed."""
-    text = "".join(ch for ch in text if ch >= " " or ch == "\t")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def paragraphs(text: str) -> list[str]:

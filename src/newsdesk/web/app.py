@@ -38,7 +38,7 @@ every error is `{"error": {"code", "message", "field"}}`."""
 
 CACHEABLE_EXACT = {"/", "/tags", "/feed.xml", "/atom.xml"}
 CACHEABLE_PREFIXES = ("/article/", "/tag/", "/rubric/", "/source/", "/lang/", "/api/v1/articles", "/api/v1/tags",
-                      "/api/v1/rubrics", "/api/v1/sources", "/api/v1/langs")
+                      "/api/v1/rubrics", "/api/v1/outlets", "/api/v1/langs")
 PAGE_CACHE_BYTES = 64 * 1024 * 1024  # per worker process
 
 

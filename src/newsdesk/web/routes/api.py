@@ -129,7 +129,7 @@ def list_rubrics(conn: Conn) -> dict[str, Any]:
     return _facet(conn, "rubric", "rubric")
 
 
-@router.get("/sources", response_model=FacetList, tags=["facets"], summary="Sources with article counts")
+@router.get("/outlets", response_model=FacetList, tags=["facets"], summary="Outlets with article counts")
 def list_sources(conn: Conn) -> dict[str, Any]:
     return _facet(conn, "source", "source")
 

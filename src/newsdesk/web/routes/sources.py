@@ -1,12 +1,12 @@
 """Watched sources on the web: the ``/sources`` page (JSON twin at ``?format=json``) and the API.
 
-    GET    /api/v1/watch/sources          every source with its health
-    GET    /api/v1/watch/sources/{id}     one source
-    POST   /api/v1/watch/sources          watch a new source (bearer token)
-    DELETE /api/v1/watch/sources/{id}     stop watching it (bearer token; its articles stay)
+    GET    /api/v1/sources          every source with its health
+    GET    /api/v1/sources/{id}     one source
+    POST   /api/v1/sources          watch a new source (bearer token)
+    DELETE /api/v1/sources/{id}     stop watching it (bearer token; its articles stay)
 
-``GET /api/v1/sources`` already lists the outlets found in articles (with counts), so the watched
-feeds live under ``/api/v1/watch/sources``; `API` is the one place that says so.
+The outlets found in articles (with counts) are listed at ``GET /api/v1/outlets``; `API` is the one
+place that names this router's path.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from newsdesk.web.render import render
 from newsdesk.web.routes.deps import Conn, Writer
 from newsdesk.web.schemas import ErrorOut
 
-API = "/api/v1/watch/sources"
+API = "/api/v1/sources"
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such source"}}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
