@@ -41,7 +41,8 @@ def machine() -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     return (
         f"- command: `.venv/bin/python bench/language.py{' --quick' if QUICK else ''}`\n"
-        f"- machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}\n"
+        f"- machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, load average at start "
+        f"{os.getloadavg()[0]:.1f} (other developers share the machine: speeds vary 2-4x between runs)\n"
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip() or '?'}\n"
     )
 

@@ -14,7 +14,7 @@ def nlp() -> None:
     entities.load()  # natasha, ~1 s, once for this module
 
 
-def names(text: str, lang: str = "ru", index: AcronymIndex | None = None) -> dict[str, str]:
+def names(text: str, lang: str | None = "ru", index: AcronymIndex | None = None) -> dict[str, str]:
     return {e.name: e.type for e in entities.extract(text, lang, index or AcronymIndex())}
 
 
@@ -85,6 +85,13 @@ def test_batch(nlp: None) -> None:
 )  # fmt: skip
 def test_kazakh_entities(text: str, expected: dict[str, str]) -> None:
     assert names(text, "kk") == expected
+
+
+def test_language_detected_when_not_given(nlp: None) -> None:
+    assert names("Аким Алматы Ерболат Досаев встретился с жителями.", None)["Ерболат Досаев"] == "PER"
+    assert names("Президент Қасым-Жомарт Тоқаев Алматыда болды.", None) == {
+        "Қасым-Жомарт Тоқаев": "PER", "Алматы": "LOC"}  # fmt: skip
+    assert names("Apple opened a store in Almaty", "en") == {}
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀🎉", "&nbsp;&laquo;&raquo;", "ШОС" * 10, "а" * 300_000])

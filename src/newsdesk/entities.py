@@ -77,8 +77,8 @@ def natasha_mentions(text: str) -> list[Mention]:
     return [Mention(s.type, s.start, s.stop, s.text) for s in doc.spans]
 
 
-def extract(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Entity]:
-    """Entities of one text (``ru`` or ``kk``; other languages give none), merged, with mention
+def extract(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = None) -> list[Entity]:
+    """Entities of one text (``ru`` or ``kk``, ``None`` detects; other languages give none), merged, with mention
     counts, spans (offsets into ``text``) and slugs, most mentioned first.
 
     ``acronyms`` is the caller's ``AcronymIndex`` (persist it with ``to_json``); without one, a
@@ -86,7 +86,9 @@ def extract(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -
     return merge(mentions(text, lang, acronyms))
 
 
-def extract_many(texts: Iterable[str], lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[list[Entity]]:
+def extract_many(
+    texts: Iterable[str], lang: str | None = "ru", acronyms: AcronymIndex | None = None
+) -> list[list[Entity]]:
     """``extract`` over many texts sharing one acronym index (what a text teaches, later ones use)."""
     index = acronyms or _default_acronyms()
     return [extract(text, lang, index) for text in texts]
@@ -97,8 +99,12 @@ def _default_acronyms() -> AcronymIndex:
     return AcronymIndex()
 
 
-def mentions(text: str, lang: str = "ru", acronyms: AcronymIndex | None = None) -> list[Mention]:
+def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = None) -> list[Mention]:
     """Every entity mention with its offsets and normalised name, in text order."""
+    if lang is None and text:
+        from newsdesk.lang import detect
+
+        lang = detect(text)
     if not text or not text.strip() or lang not in ("ru", "kk"):
         return []
     index = acronyms or _default_acronyms()
