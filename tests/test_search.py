@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,6 +18,7 @@ from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article
 from newsdesk.search import Filters, SearchStage, parse, reindex, remove, search, stale
+from newsdesk.search.fastindex import FastIndex, for_settings
 from newsdesk.search.snippets import snippet
 from newsdesk.store import Archive, open_archive
 
@@ -314,3 +316,65 @@ def test_cli_search_and_reindex(tmp_path: pytest.TempPathFactory) -> None:
     assert runner.invoke(app, ["--db", db, "search", "x", "--since", "вчера"]).exit_code == 2
     result = runner.invoke(app, ["--db", db, "reindex", "--all"])
     assert result.exit_code == 0 and f"reindexed {len(ARTICLES)} articles" in result.stderr
+
+
+# --- the embedded tantivy engine -----------------------------------------------------------------------
+
+@pytest.fixture
+def fast(loaded: Archive, tmp_path_factory: pytest.TempPathFactory) -> FastIndex:
+    index = FastIndex(tmp_path_factory.mktemp("tantivy"))
+    with loaded.engine.connect() as conn:
+        assert index.rebuild(conn) == len(ARTICLES)
+    return index
+
+
+FAST_CASES = [*PARITY, "пенсионер", "область", '"года размер"', "Қазақстан"]
+
+
+def test_tantivy_gives_the_database_hits(loaded: Archive, fast: FastIndex) -> None:
+    with loaded.engine.connect() as conn:
+        for query in FAST_CASES:
+            for filters in (Filters(), Filters(lang="ru"), Filters(source="kazinform"), Filters(since=day(11)),
+                            Filters(until=day(11)), Filters(since=day(10), until=day(12))):
+                db, tv = search(conn, query, filters, limit=100), search(conn, query, filters, limit=100, index=fast)
+                assert {h.id for h in db.items} == {h.id for h in tv.items}, (query, filters)
+                assert db.total == tv.total, (query, filters)
+        assert [h.id for h in search(conn, "область", index=fast).items] == ["ru-employers", "ru-pensioner"]
+        assert search(conn, "пенсия", index=fast).items[0].snippet == search(conn, "пенсия").items[0].snippet
+        recent = search(conn, "экономика", recency=True, index=fast).items[0]
+        assert recent.id == "kk-astana" and 0 < recent.score < search(conn, "экономика", index=fast).items[0].score
+
+
+def test_tantivy_follows_the_database(archive: Archive, tmp_path: Path) -> None:
+    _load(archive)
+    index = FastIndex(tmp_path / "tantivy")
+    assert ids_fast(archive, index, "пенсионер") == ["ru-pensioner"]  # built on first use
+    changed = _fresh(ARTICLES[1])
+    changed.title, changed.paragraphs = "Шахматист из Караганды выиграл турнир", ["Он стал чемпионом области."]
+    ingest(archive, [changed], Pipeline([SearchStage()]))
+    with archive.engine.begin() as conn:
+        remove(conn, ["ru-html"])
+    assert ids_fast(archive, index, "пенсионер") == []
+    assert ids_fast(archive, index, "шахматист") == ["ru-pensioner"]
+    assert ids_fast(archive, index, "налоги") == []
+    again = FastIndex(tmp_path / "tantivy")  # another process opening the same index
+    assert ids_fast(archive, again, "шахматист") == ["ru-pensioner"]
+
+
+def test_tag_and_rubric_filters_use_the_database(loaded: Archive, fast: FastIndex) -> None:
+    assert not fast.supports(Filters(tag="Пенсии")) and not fast.supports(Filters(rubric="economy"))
+    with loaded.engine.connect() as conn:
+        assert [h.id for h in search(conn, "взносы", Filters(tag="pensii"), index=fast).items] == ["ru-pension"]
+
+
+def test_settings_choose_the_engine(tmp_path: Path) -> None:
+    from newsdesk.config import Settings
+
+    assert for_settings(Settings(database_url=str(tmp_path / "a.db"))) is None
+    chosen = for_settings(Settings(database_url=str(tmp_path / "a.db"), search_engine="tantivy"))
+    assert chosen is not None and chosen.path == (tmp_path / "a.db.search").resolve()
+
+
+def ids_fast(archive: Archive, index: FastIndex, query: str) -> list[str]:
+    with archive.engine.connect() as conn:
+        return [h.id for h in search(conn, query, limit=100, index=index).items]

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from newsdesk import search as engine
 from newsdesk.cli.app import Context, app, err, fail, guarded
+from newsdesk.search.fastindex import for_settings
 
 out = Console(highlight=False, soft_wrap=True)
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -40,7 +41,8 @@ def search_cmd(
     filters = engine.Filters(tag=tag, rubric=rubric, lang=lang, source=source,
                              since=parse_date(since, "--since"), until=parse_date(until, "--until", end=True))
     with obj.archive().engine.connect() as conn:
-        results = engine.search(conn, query, filters, limit=limit, offset=offset, recency=recency)
+        results = engine.search(conn, query, filters, limit=limit, offset=offset, recency=recency,
+                                index=for_settings(obj.settings))
     for rank, hit in enumerate(results.items, offset + 1):
         if as_json:
             typer.echo(json.dumps(hit_dict(hit), ensure_ascii=False))
@@ -57,7 +59,9 @@ def reindex_cmd(
     ctx: typer.Context,
     everything: bool = typer.Option(False, "--all", help="Reindex every article, not only stale ones."),
 ) -> None:
-    """Index articles never indexed or indexed by an older analyzer version (--all: every article)."""
+    """Index articles never indexed or indexed by an older analyzer version (--all: every article).
+
+    With NEWSDESK_SEARCH_ENGINE=tantivy the embedded index then catches up (--all: is rebuilt)."""
     obj: Context = ctx.obj
     archive = obj.archive()
     if obj.quiet:
@@ -70,6 +74,11 @@ def reindex_cmd(
                                    everything=everything)
     if not obj.quiet:
         err.print(f"reindexed {count} articles (analyzer {engine.version()})", markup=False)
+    if (index := for_settings(obj.settings)) is not None:
+        with archive.engine.connect() as conn:
+            applied = index.rebuild(conn) if everything else index.sync(conn, lag=None)
+        if not obj.quiet:
+            err.print(f"tantivy index at {index.path}: {max(applied, 0)} documents applied", markup=False)
 
 
 def parse_date(value: str | None, option: str, end: bool = False) -> datetime | None:

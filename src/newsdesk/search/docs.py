@@ -30,11 +30,18 @@ def stored(conn: Connection, article_ids: Sequence[str]) -> dict[str, Stored]:
     return found
 
 
-VALUES = {"article_id": ":article_id", "version": ":version", "terms": ":terms", "day": ":day"}
+VALUES = {"article_id": ":article_id", "version": ":version", "terms": ":terms", "day": ":day", "seq": ":seq"}
+SEQ_SQL = ("SELECT coalesce(max(seq), 0) FROM (SELECT max(seq) AS seq FROM search_docs "
+           "UNION ALL SELECT max(seq) AS seq FROM search_removed) s")
 
 
-def row(doc: IndexedDoc, version: str) -> dict[str, Any]:
-    return {"article_id": doc.article_id, "version": version, "terms": doc.pack(), "day": doc.day}
+def last_seq(conn: Connection) -> int:
+    """The latest change number: every write of a batch (or removal) takes the next one."""
+    return int(conn.execute(text(SEQ_SQL)).scalar() or 0)
+
+
+def row(doc: IndexedDoc, version: str, seq: int) -> dict[str, Any]:
+    return {"article_id": doc.article_id, "version": version, "terms": doc.pack(), "day": doc.day, "seq": seq}
 
 
 def upsert(conn: Connection, rows: list[dict[str, Any]], values: dict[str, str] = VALUES) -> None:
@@ -55,9 +62,20 @@ def docids(conn: Connection, article_ids: Sequence[str]) -> dict[str, int]:
     return found
 
 
+TOMBSTONE_SQL = ("INSERT INTO search_removed (docid, seq) SELECT docid, :seq FROM search_docs "
+                 "WHERE article_id IN :ids ON CONFLICT (docid) DO UPDATE SET seq = excluded.seq")
+
+
 def delete_rows(conn: Connection, article_ids: Sequence[str]) -> int:
+    """Delete rows, leaving a tombstone (docid, seq) for indexes that follow the changes."""
+    seq = last_seq(conn) + 1
+    tombstone = text(TOMBSTONE_SQL).bindparams(bindparam("ids", expanding=True))
     sql = text("DELETE FROM search_docs WHERE article_id IN :ids").bindparams(bindparam("ids", expanding=True))
-    return sum(conn.execute(sql, {"ids": chunk}).rowcount or 0 for chunk in chunks(article_ids))
+    removed = 0
+    for chunk in chunks(article_ids):
+        conn.execute(tombstone, {"ids": chunk, "seq": seq})
+        removed += conn.execute(sql, {"ids": chunk}).rowcount or 0
+    return removed
 
 
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[list[str]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -18,6 +18,10 @@ from newsdesk.search.filters import Filters, condition
 from newsdesk.search.plan import Plan
 from newsdesk.search.query import Query, parse
 from newsdesk.search.terms import IndexedDoc, analyze_fields, day_number, version
+from newsdesk.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from newsdesk.search.fastindex import FastIndex
 
 log = logging.getLogger(__name__)
 MAX_LIMIT = 100
@@ -50,21 +54,32 @@ def backend(conn: Connection) -> ModuleType:
 
 
 def search(conn: Connection, query: str | Query, filters: Filters | None = None, limit: int = 20,
-           offset: int = 0, recency: bool = False) -> Results:
-    """Articles matching every word (any form) and «phrase» of ``query``, best first."""
+           offset: int = 0, recency: bool = False, index: FastIndex | None = None) -> Results:
+    """Articles matching every word (any form) and «phrase» of ``query``, best first.
+
+    ``index``: a tantivy index that follows this archive (``fastindex.for_settings``); it answers
+    when it can, the database's own index otherwise — the hits are the same."""
     started = time.perf_counter()
     parsed = query if isinstance(query, Query) else parse(query)
     if not parsed:
         return Results()
-    plan = Plan(parsed, condition(filters or Filters()), max(1, min(limit, MAX_LIMIT)),
-                max(0, min(offset, MAX_OFFSET)), recency, day_number(datetime.now(UTC)) or 0)
-    engine = backend(conn)
-    ranked = engine.ranked(conn, plan)
-    total = engine.count(conn, plan) if ranked or plan.offset else 0
+    filters = filters or Filters()
+    plan = Plan(parsed, condition(filters), max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET)),
+                recency, day_number(datetime.now(UTC)) or 0)
+    if index is not None and index.supports(filters) and index.sync(conn) >= 0:
+        ranked, total = index.ranked(plan, filters)
+    else:
+        ranked, total = ranked_in_database(conn, plan)
     items = hits(conn, ranked, parsed)
     took = (time.perf_counter() - started) * 1000
     log.debug("search %r: %d of %d in %.1f ms", parsed.fts5(), len(items), total, took)
     return Results(items, total, took)
+
+
+def ranked_in_database(conn: Connection, plan: Plan) -> tuple[list[tuple[str, float]], int]:
+    engine = backend(conn)
+    ranked = engine.ranked(conn, plan)
+    return ranked, (engine.count(conn, plan) if ranked or plan.offset else 0)
 
 
 ARTICLE_SQL = ("SELECT id, title, lead, body, lang, url, source, published_at, rubric FROM articles "
@@ -75,7 +90,7 @@ def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query) ->
     """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out)."""
     if not ranked:
         return []
-    stmt = text(ARTICLE_SQL).bindparams(bindparam("ids", expanding=True))
+    stmt = text(ARTICLE_SQL).bindparams(bindparam("ids", expanding=True)).columns(published_at=UTCDateTime())
     rows = {r.id: r for r in conn.execute(stmt, {"ids": [i for i, _ in ranked]})}
     terms = query.terms
     return [_hit(rows[i], score, terms) for i, score in ranked if i in rows]
@@ -83,11 +98,7 @@ def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query) ->
 
 def _hit(row: Any, score: float, terms: frozenset[str]) -> Hit:
     paragraphs = [row.lead, *row.body.split("\n\n")]
-    published = row.published_at
-    if isinstance(published, str):  # raw SQLite text
-        published = datetime.fromisoformat(published).replace(tzinfo=UTC)
-    elif published is not None:
-        published = published.replace(tzinfo=UTC) if published.tzinfo is None else published.astimezone(UTC)
+    published = row.published_at.astimezone(UTC) if row.published_at else None
     title = snippets.highlight(row.title, row.lang, terms)
     snippet = snippets.snippet(paragraphs, row.lang, terms, scan="<mark>" not in title)
     return Hit(row.id, round(score, 6), snippet, title, row.title, row.url, row.source, published, row.lang,

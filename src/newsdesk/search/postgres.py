@@ -42,7 +42,8 @@ def tsvector(doc: IndexedDoc) -> str:
 
 
 def write(conn: Connection, batch: Sequence[IndexedDoc], version: str) -> None:
-    docs.upsert(conn, [{**docs.row(d, version), "tsv": tsvector(d)} for d in batch], VALUES)
+    seq = docs.last_seq(conn) + 1
+    docs.upsert(conn, [{**docs.row(d, version, seq), "tsv": tsvector(d)} for d in batch], VALUES)
 
 
 def delete(conn: Connection, article_ids: Sequence[str]) -> int:

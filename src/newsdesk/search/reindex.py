@@ -10,9 +10,10 @@ from sqlalchemy import Connection, bindparam, text
 
 from newsdesk import lang as language
 from newsdesk.search.docs import chunks
-from newsdesk.search.engine import backend, remove, write
+from newsdesk.search.engine import remove, write
 from newsdesk.search.terms import IndexedDoc, analyze_fields, version
 from newsdesk.store.db import Archive
+from newsdesk.store.types import UTCDateTime
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -52,10 +53,8 @@ def stale(conn: Connection, everything: bool = False) -> list[str]:
 
 
 def _rows(conn: Connection, ids: list[str]) -> list[Any]:
-    from newsdesk.store.types import UTCDateTime  # noqa: PLC0415 - typed column for SQLite's text dates
-
-    stmt = text(ROWS_SQL).bindparams(bindparam("ids", expanding=True))
-    stmt = stmt.columns(published_at=UTCDateTime())
+    """Articles to analyse; ``published_at`` typed so SQLite's text dates come back as datetimes."""
+    stmt = text(ROWS_SQL).bindparams(bindparam("ids", expanding=True)).columns(published_at=UTCDateTime())
     return list(conn.execute(stmt, {"ids": ids}))
 
 
@@ -63,5 +62,3 @@ def _analyze(row: Any) -> IndexedDoc:
     lang = row.lang or language.detect(f"{row.title}\n{row.lead}\n{row.body}"[:2000])
     return analyze_fields(row.id, row.title, row.lead, row.body, lang, row.published_at)
 
-
-__all__ = ["backend", "reindex", "stale"]

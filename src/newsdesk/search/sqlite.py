@@ -25,7 +25,8 @@ JOIN = " JOIN search_docs d0 ON d0.docid = search_fts.rowid JOIN articles a ON a
 def write(conn: Connection, batch: Sequence[IndexedDoc], version: str) -> None:
     """Index ``batch`` (replacing what was indexed for the same articles)."""
     _fts_delete(conn, docs.stored(conn, [d.article_id for d in batch]).values())
-    docs.upsert(conn, [docs.row(d, version) for d in batch])
+    seq = docs.last_seq(conn) + 1
+    docs.upsert(conn, [docs.row(d, version, seq) for d in batch])
     ids = docs.docids(conn, [d.article_id for d in batch])
     conn.execute(text(INSERT), [_fts_row(ids[d.article_id], d) for d in batch])
 

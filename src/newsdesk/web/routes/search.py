@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from newsdesk import search as engine
+from newsdesk.search.fastindex import for_settings
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
 from newsdesk.web.render import render
@@ -56,8 +57,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=ALMATY) if value is not None and value.tzinfo is None else value
 
 
-def _run(conn: Conn, q: str, filters: engine.Filters, limit: int, offset: int, recency: bool) -> dict[str, Any]:
-    found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency)
+def _run(request: Request, conn: Conn, q: str, filters: engine.Filters, limit: int, offset: int,
+         recency: bool) -> dict[str, Any]:
+    index = for_settings(request.app.state.settings)
+    found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency, index=index)
     items = [{**_hit(h), "page_url": page_url(h.id)} for h in found.items]
     return {"query": q, "total": found.total, "took_ms": round(found.took_ms, 1), "items": items}
 
@@ -69,11 +72,11 @@ def _hit(hit: engine.Hit) -> dict[str, Any]:
 
 @router.get("/api/v1/search", response_model=SearchOut, tags=["search"],
             summary="Full-text search in Russian and Kazakh: any word form, phrases, filters")
-def api_search(conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None, lang: str | None = None,
-               source: str | None = None, since: Since = None, until: Until = None, limit: Limit = 20,
-               offset: Offset = 0, recency: Recency = False) -> dict[str, Any]:
+def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None,
+               lang: str | None = None, source: str | None = None, since: Since = None, until: Until = None,
+               limit: Limit = 20, offset: Offset = 0, recency: Recency = False) -> dict[str, Any]:
     filters = engine.Filters(tag, rubric, lang, source, _aware(since), _aware(until))
-    return _run(conn, q, filters, limit, offset, recency)
+    return _run(request, conn, q, filters, limit, offset, recency)
 
 
 @router.get("/search", include_in_schema=False)
@@ -82,7 +85,7 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
                 recency: Recency = False) -> Response:
     size = request.app.state.settings.page_size
     filters = engine.Filters(tag, rubric, lang, source)
-    context = _run(conn, q, filters, size, (page - 1) * size, recency)
+    context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
     more = page * size < context["total"]
