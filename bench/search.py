@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -31,11 +32,12 @@ from common import ROOT, header, real_items, write_report
 from newsdesk import lang as language
 from newsdesk.records import Article
 from newsdesk.search import Filters, engine, parse, search
+from newsdesk.search.fastindex import FastIndex
 from newsdesk.search.filters import condition
 from newsdesk.search.plan import CAP, Plan
 from newsdesk.search.terms import IndexedDoc, analyze_fields
 from newsdesk.store import open_archive
-from search_alt import PgRussian, Tantivy, TempDatabase
+from search_alt import PgRussian, TempDatabase
 from search_sets import NEGATIVES, PAIRS, QUERIES
 
 BATCH = 2000
@@ -136,7 +138,8 @@ def build_ours(url: str, corpus: Corpus, n: int) -> float:
     return seconds
 
 
-def time_ours(url: str, repeat: int, uncapped: bool = False) -> dict[str, dict[int, list[float]]]:
+def time_ours(url: str, repeat: int, uncapped: bool = False, index: FastIndex | None = None
+              ) -> dict[str, dict[int, list[float]]]:
     """Latency of ranked top-20 ids alone ('rank'), of the full search() with count and snippets, and
     (``uncapped``) of ranking every match instead of the newest CAP.  'totals' holds match counts."""
     archive = open_archive(url)
@@ -146,9 +149,11 @@ def time_ours(url: str, repeat: int, uncapped: bool = False) -> dict[str, dict[i
         for words, queries in QUERIES.items():
             for q in queries:
                 plan = Plan(parse(q), condition(Filters()))
-                out["rank"].setdefault(words, []).extend(_timed(lambda p=plan: backend.ranked(conn, p), repeat))
-                out["search"].setdefault(words, []).extend(_timed(lambda q=q: search(conn, q), repeat))
-                out["totals"].setdefault(words, []).append(search(conn, q).total)
+                rank = ((lambda p=plan: index.ranked(p, Filters())) if index is not None
+                        else (lambda p=plan: backend.ranked(conn, p)))
+                out["rank"].setdefault(words, []).extend(_timed(rank, repeat))
+                out["search"].setdefault(words, []).extend(_timed(lambda q=q: search(conn, q, index=index), repeat))
+                out["totals"].setdefault(words, []).append(search(conn, q, index=index).total)
                 if uncapped:
                     every = replace(plan, cap=10**9)
                     out["uncapped"].setdefault(words, []).extend(
@@ -232,12 +237,21 @@ def run_ours_pg(db: TempDatabase, corpus: Corpus, size: Size, repeat: int) -> No
 # --- tantivy over our terms --------------------------------------------------------------------------
 
 
-def run_tantivy(path: Path, corpus: Corpus, size: Size, repeat: int) -> None:
-    index = Tantivy(path)
-    seconds = index.build((i, doc) for i, _, _, doc in corpus.rows(size.n))
-    size.figures.update(tantivy_build_s=seconds, tantivy_bytes=index.size())
-    log(f"tantivy: built in {seconds:.0f} s, {index.size() / 1e9:.2f} GB")
-    size.latency["tantivy (our terms)"] = _time_queries(lambda q: index.search(parse(q)), repeat)
+def run_tantivy(archive_path: Path, size: Size, repeat: int) -> None:
+    """The product's tantivy engine: rebuilt from the archive's search_docs, then searched via search()."""
+    index = FastIndex(Path(f"{archive_path}.search"))
+    archive = open_archive(str(archive_path))
+    started = time.perf_counter()
+    with archive.engine.connect() as conn:
+        index.rebuild(conn)
+    seconds = time.perf_counter() - started
+    archive.dispose()
+    folder = sum(f.stat().st_size for f in index.path.rglob("*") if f.is_file())
+    size.figures.update(tantivy_build_s=seconds, tantivy_bytes=folder)
+    log(f"tantivy engine: rebuilt from the database in {seconds:.0f} s, {folder / 1e9:.2f} GB; timing queries")
+    timings = time_ours(str(archive_path), repeat, index=index)
+    size.latency["ours tantivy engine rank"] = timings["rank"]
+    size.latency["ours tantivy engine search()"] = timings["search"]
 
 
 # --- one size ----------------------------------------------------------------------------------------
@@ -258,11 +272,9 @@ def run_size(n: int, corpus: Corpus, args: argparse.Namespace, db: TempDatabase 
     size.latency["ours FTS5 search()"] = timings["search"]
     if args.uncapped:
         size.latency["ours FTS5 rank, every match scored (no cap)"] = timings["uncapped"]
-    totals = [t for ts in timings["totals"].values() for t in ts]
-    size.figures["over_cap"] = f"{sum(t > CAP for t in totals)} of {len(totals)}"
-    size.figures["max_total"] = max(totals)
+    _over_cap(size, timings)
     if args.tantivy:
-        run_tantivy(args.workdir / f"tantivy_{n}", corpus, size, args.repeat)
+        run_tantivy(path, size, args.repeat)
     if db is not None:
         run_pg_russian(db, corpus, size, args.repeat)
         if n <= args.ours_pg_max:
@@ -270,7 +282,32 @@ def run_size(n: int, corpus: Corpus, args: argparse.Namespace, db: TempDatabase 
     if not args.keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(f"{path}.search", ignore_errors=True)
     return size
+
+
+def rerun(path: Path, args: argparse.Namespace) -> Size:
+    """Timings only, on an archive an earlier run kept (--keep): FTS5 again, and the tantivy engine."""
+    archive = open_archive(str(path))
+    with archive.engine.connect() as conn:
+        n = int(conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0)
+    archive.dispose()
+    size = Size(n)
+    log(f"{n:,}: timing queries on {path}")
+    timings = time_ours(str(path), args.repeat, uncapped=args.uncapped)
+    size.latency["ours FTS5 rank"] = timings["rank"]
+    size.latency["ours FTS5 search()"] = timings["search"]
+    if args.uncapped:
+        size.latency["ours FTS5 rank, every match scored (no cap)"] = timings["uncapped"]
+    _over_cap(size, timings)
+    run_tantivy(path, size, args.repeat)
+    return size
+
+
+def _over_cap(size: Size, timings: dict[str, dict[int, list[float]]]) -> None:
+    totals = [t for ts in timings["totals"].values() for t in ts]
+    size.figures["over_cap"] = f"{sum(t > CAP for t in totals)} of {len(totals)}"
+    size.figures["max_total"] = max(totals)
 
 
 # --- inflection recall -------------------------------------------------------------------------------
@@ -362,16 +399,19 @@ def report(corpus: Corpus, sizes: list[Size], recalls: dict, command: str) -> st
         "|---:|---|---:|---:|---:|---:|",
     ]
     lemma_rate = len(corpus.items) / corpus.seconds
+    if not corpus.items:  # --rerun: nothing was lemmatised, the index is read back from the archive
+        lines[3] = "Timings on an archive kept by an earlier run; builds below read stored terms (no analysis)."
     for s in sizes:
         f = s.figures
         for name, key, size_key, analysed in (
             ("ours, SQLite FTS5", "fts_build_s", "fts_bytes", True),
             ("ours, PostgreSQL tsvector", "ours_pg_build_s", "ours_pg_bytes", True),
-            ("tantivy over our terms", "tantivy_build_s", "tantivy_bytes", True),
+            ("ours, tantivy engine (rebuilt from the stored terms)", "tantivy_build_s", "tantivy_bytes", False),
             ("PostgreSQL russian", "pg_build_s", "pg_bytes", False),
         ):
             if key not in f:
                 continue
+            analysed = analysed and bool(corpus.items)
             secs = float(f[key]) + (corpus.seconds if analysed else 0)
             full = (float(f[key]) + s.n / lemma_rate) if analysed else secs
             lines.append(
@@ -389,6 +429,12 @@ def report(corpus: Corpus, sizes: list[Size], recalls: dict, command: str) -> st
         for name, by_words in s.latency.items():
             cells = [f"{pct(by_words[w], 50):.1f} / {pct(by_words[w], 95):.1f}" for w in sorted(by_words)]
             lines.append(f"| {s.n:,} | {name} | " + " | ".join(cells) + " |")
+    for s in sizes:
+        if "over_cap" in s.figures:
+            lines.append(f"\nAt {s.n:,} articles, {s.figures['over_cap']} queries match more than {CAP:,} articles "
+                         f"(most: {int(s.figures['max_total']):,}); FTS5 ranks the newest {CAP:,} matches of those.")
+    if not recalls:
+        return "\n".join(lines)
     lines += [
         "",
         "### Inflection recall (query form vs a document containing only other forms)",
@@ -414,9 +460,14 @@ def main() -> None:
     parser.add_argument("--uncapped", action=argparse.BooleanOptionalAction, default=True,
                         help="also time FTS5 ranking every match (what the candidate cap avoids)")
     parser.add_argument("--items", type=int, default=0, help="use only the first N real items (quick trials)")
+    parser.add_argument("--rerun", type=Path, help="only time queries on an archive kept by an earlier --keep run")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/search.py " + " ".join(sys.argv[1:])
+    if args.rerun:
+        text_ = report(Corpus([], [], 1.0, 0), [rerun(args.rerun, args)], {}, command)
+        print(text_)
+        return
     log("lemmatising the distinct texts")
     corpus = analyse(real_items()[: args.items or None])
     log(f"{len(corpus.items):,} texts in {corpus.seconds:.0f} s")
