@@ -239,13 +239,13 @@ def bench_cost(corpus: Corpus, total: int, block: int = 10_000) -> tuple[list[Bl
                 blocks.append(_block(i, walls, time.process_time() - cpu, threader))
             walls, cpu = [], time.process_time()
             threader.pop_changes()
+            threader.stats["scored"] = 0
     return blocks, threader
 
 
 def _block(archived: int, walls: list[float], cpu: float, threader: Threader) -> Block:
     walls = sorted(walls)
-    scored, threader.stats["scored"] = threader.stats["scored"], 0
-    postings = threader.index_size
+    scored, postings = threader.stats["scored"], threader.index_size
     return Block(archived, cpu / len(walls) * 1000, walls[len(walls) // 2] * 1000,
                  walls[int(len(walls) * 0.99)] * 1000, threader.active_articles, len(threader),
                  scored / len(walls), postings)
