@@ -49,16 +49,19 @@ def machine() -> str:
 def commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         return out.stdout.strip() + ("+dirty" if dirty else "")
     except OSError:
         return "unknown"
 
 
 def header(command: str) -> str:
-    return (f"- command: `{command}`\n- machine: {machine()}\n"
-            f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n- commit: {commit()}\n")
+    return (
+        f"- command: `{command}`\n- machine: {machine()}\n"
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n- commit: {commit()}\n"
+    )
 
 
 def write_report(name: str, text: str) -> Path:
