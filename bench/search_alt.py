@@ -1,18 +1,14 @@
-"""The engines bench/search.py compares ours with: PostgreSQL's own ``russian`` configuration, and an
-embedded tantivy index over our terms (the measured alternative backend)."""
+"""The engine bench/search.py compares ours with: PostgreSQL's own ``russian`` configuration, in a
+temporary database of its own.  (Runs before commit 16be79e also timed a side tantivy index here; the
+product's tantivy engine, ``newsdesk.search.fastindex``, replaced it.)"""
 
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from collections.abc import Iterable
-from pathlib import Path
 
 import psycopg
-
-from newsdesk.search.query import Query
-from newsdesk.search.terms import IndexedDoc
 
 RANKED = (
     "SELECT id FROM ru_docs WHERE tsv @@ plainto_tsquery('russian', %(q)s) "
@@ -81,63 +77,3 @@ class PgRussian:
 
     def close(self) -> None:
         self.conn.close()
-
-
-class Tantivy:
-    """tantivy 0.27 over the same terms as FTS5 (whitespace tokenizer), BM25 with the same field boosts."""
-
-    BOOSTS = {"title": 6.0, "lead": 2.0, "body": 1.0}
-
-    def __init__(self, path: Path) -> None:
-        import tantivy
-
-        self.t = tantivy
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir(parents=True)
-        self.path = path
-        builder = tantivy.SchemaBuilder()
-        builder.add_unsigned_field("docid", stored=True, fast=True)
-        for name in self.BOOSTS:
-            builder.add_text_field(name, tokenizer_name="terms", index_option="position")
-        self.schema = builder.build()
-        self.index = tantivy.Index(self.schema, path=str(path))
-        self.index.register_tokenizer("terms", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-
-    def build(self, docs: Iterable[tuple[int, IndexedDoc]]) -> float:
-        started = time.perf_counter()
-        writer = self.index.writer(heap_size=500_000_000, num_threads=1)
-        for docid, doc in docs:
-            title, lead, body = doc.fields()
-            document = self.t.Document()
-            document.add_unsigned("docid", docid)
-            for name, value in (("title", title), ("lead", lead), ("body", body)):
-                document.add_text(name, value)
-            writer.add_document(document)
-        writer.commit()
-        writer.wait_merging_threads()
-        self.index.reload()
-        self.searcher = self.index.searcher()
-        return time.perf_counter() - started
-
-    def size(self) -> int:
-        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-
-    def query(self, query: Query):  # noqa: ANN201 - tantivy.Query
-        q, occur = self.t.Query, self.t.Occur
-        must = []
-        for clause in query.clauses:
-            should = []
-            for option in clause.options:
-                for field, boost in self.BOOSTS.items():
-                    one = (
-                        q.term_query(self.schema, field, option[0])
-                        if len(option) == 1
-                        else q.phrase_query(self.schema, field, list(option))
-                    )
-                    should.append((occur.Should, q.boost_query(one, boost)))
-            must.append((occur.Must, q.boolean_query(should)))
-        return q.boolean_query(must)
-
-    def search(self, query: Query, limit: int = 20) -> tuple[list[int], int]:
-        result = self.searcher.search(self.query(query), limit, count=True)
-        return [self.searcher.doc(addr)["docid"][0] for _, addr in result.hits], result.count
