@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from newsdesk import search
 from newsdesk.errors import InputError, NotFound
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
@@ -68,6 +69,7 @@ def delete_article(archive: Archive, article_id: str) -> None:
         if not gone:
             raise NotFound(f"no article with id {article_id!r}")
         conn.execute(update(ARTICLES).where(ARTICLES.c.duplicate_of == article_id).values(duplicate_of=None))
+        search.remove(conn, [article_id])  # out of the search index in the same transaction
     log.info("deleted article %s", article_id)
 
 
