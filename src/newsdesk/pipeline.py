@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from newsdesk.records import Article
 
-NLP_VERSION = "2"
+NLP_VERSION = "3"
 
 
 class Stage(Protocol):

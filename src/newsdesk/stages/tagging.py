@@ -19,6 +19,19 @@ def load_tag_model(conn: Connection) -> tags.TagModel | None:
     return load_model(conn, MODEL, tags.TagModel.load)
 
 
+LEADING_KINDS = ("topic", "story")
+
+
+def feed_order(article: Article, model: tags.TagModel | None) -> list[str]:
+    """The article's tags for its feed card, primary first: the editor's tags and the outlet's topic
+    tags (by `tags.choose_primary`: specificity and confidence), then the places, people and
+    organisations the engine found — a card is labelled «Землетрясение», not «ДЧС»."""
+    ranked = tags.choose_primary(article, model)
+    editor = set(article.editor_tags)
+    lead = [t for t in ranked if t in editor or article.tag_kinds.get(t, "topic") in LEADING_KINDS]
+    return lead + [t for t in ranked if t not in lead]
+
+
 class TagStage:
     name = "tags"
 
@@ -43,7 +56,7 @@ class TagStage:
             article.tag_kinds.setdefault(scored.tag, scored.kind)
         for tag in article.editor_tags:
             article.tag_kinds.setdefault(tag, tags.tag_kind(tag, article))
-        article.tags = tags.choose_primary(article, self.model)
+        article.tags = feed_order(article, self.model)
 
     def _model_tags(self, article: Article) -> tuple[list[TagScore], list[TagScore]]:
         if self.model is None or not self.model.tags:

@@ -41,6 +41,7 @@ class Filter:
     until: datetime | None = None
     kind: str | None = None
     entity: str | None = None  # entity slug
+    copies: bool = False  # also list copies (``duplicate_of`` set); feeds show a story once
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def tag_id(conn: Connection, slug: str) -> int | None:
 def page_ids(conn: Connection, flt: Filter, limit: int, cursor: Cursor | None = None) -> tuple[list[str], str | None]:
     """Ids of one page of ``flt`` after ``cursor`` (newest first) and the cursor of the next page."""
     params = {k: v for k, v in _fields(flt).items() if v is not None}
-    shape = frozenset(params)
+    shape = frozenset(params) | (frozenset() if flt.copies else ORIGINALS)
     rows: list[Any] = []
     if cursor is None or cursor.published_at is not None:
         at = {"at": cursor.published_at, "after": cursor.id} if cursor is not None else {}
@@ -97,6 +98,9 @@ def page_ids(conn: Connection, flt: Filter, limit: int, cursor: Cursor | None = 
     rows = rows[:limit]
     nxt = encode_cursor(Cursor(rows[-1].published_at, rows[-1].id)) if more else None
     return [r.id for r in rows], nxt
+
+
+ORIGINALS = frozenset({"originals"})  # shape marker: leave copies out
 
 
 def _fields(flt: Filter) -> dict[str, Any]:
@@ -120,6 +124,8 @@ def _statement(shape: frozenset[str], segment: str, after: bool) -> Select[Any]:
         query = query.where(cols.id.in_(
             select(t.article_id).join(TAGS, TAGS.c.id == t.tag_id)
             .where(TAGS.c.slug == bindparam("tag"), t.origin.in_(APPLIED), t.position < FINAL)))
+    if "originals" in shape:
+        query = query.where(cols.duplicate_of.is_(None))
     if "entity" in shape:
         query = query.where(cols.id.in_(
             select(e.article_id).join(ENTITIES, ENTITIES.c.id == e.entity_id)

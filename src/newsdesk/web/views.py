@@ -105,7 +105,7 @@ def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> 
 
 
 def source_page(conn: Connection, source: str, size: int, after: str | None) -> dict[str, Any]:
-    page = feed_page(conn, Filter(source=source), size, after)
+    page = feed_page(conn, Filter(source=source, copies=True), size, after)
     if not page["items"] and page["is_first"]:
         raise NotFound(f"no articles from source {source!r}")
     return {"title": source, "source": source, **page}

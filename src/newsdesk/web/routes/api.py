@@ -57,7 +57,8 @@ def list_articles(
     since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
     until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
 ) -> dict[str, Any]:
-    flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until))
+    flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until),
+                 copies=True)
     ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)
     return {"items": [with_page_url(a) for a in article_dicts(conn, ids)], "next_cursor": nxt}
 
