@@ -139,3 +139,22 @@ def test_one_transaction_per_batch(archive):
     with archive.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(RevisionRow.__table__)) == 0
         assert count_articles(conn) == 1
+
+
+def test_stage_state_survives_runs_and_outdated_state_starts_fresh(archive):
+    from newsdesk.dedup import DedupIndex
+    from newsdesk.store.meta import get_meta, restore_state, set_meta
+
+    with archive.engine.begin() as conn:
+        set_meta(conn, "dedup_state", {"version": "from-an-old-release"})
+    with archive.engine.connect() as conn:
+        index = restore_state(get_meta(conn, "dedup_state"), DedupIndex.from_state, DedupIndex, "duplicates index")
+    assert isinstance(index, DedupIndex) and len(index) == 0
+    first = art(1, "В Шымкенте открыли новый онкологический центр на 300 коек")
+    first.paragraphs = ["Центр построили за два года. В нём будут лечить жителей Туркестанской области и Шымкента."]
+    copy = art(2, first.title)
+    copy.paragraphs, copy.published_at = list(first.paragraphs), first.published_at + timedelta(hours=1)
+    ingest(archive, [first], Pipeline())
+    ingest(archive, [copy], Pipeline())  # a new run: the index comes back from the archive
+    with archive.engine.connect() as conn:
+        assert get_article(conn, "a2")["duplicate_of"] == "a1"

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import Connection, update
 
 from newsdesk.dedup import DedupIndex
-from newsdesk.errors import InputError
 from newsdesk.records import HEADLINE, Article
-from newsdesk.store.meta import get_meta, set_meta
+from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.writer import ARTICLES
 
-log = logging.getLogger(__name__)
 KEY = "dedup_state"
 
 
@@ -24,7 +20,7 @@ class DedupStage:
 
     def load(self, conn: Connection) -> None:
         if self.index is None:
-            self.index = _restore(get_meta(conn, KEY))
+            self.index = restore_state(get_meta(conn, KEY), DedupIndex.from_state, DedupIndex, "duplicates index")
 
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.index is not None:
@@ -37,12 +33,3 @@ class DedupStage:
             conn.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(duplicate_of=original))
         set_meta(conn, KEY, self.index.to_state())
 
-
-def _restore(state: dict | None) -> DedupIndex:
-    if not state:
-        return DedupIndex()
-    try:
-        return DedupIndex.from_state(state)
-    except InputError as exc:
-        log.warning("duplicates index not restored (%s); starting a new one", exc)
-        return DedupIndex()

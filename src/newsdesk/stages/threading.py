@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, update
 
-from newsdesk.errors import InputError
 from newsdesk.records import HEADLINE, Article
-from newsdesk.store.meta import get_meta, set_meta
+from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.writer import ARTICLES
 from newsdesk.threads import Thread, Threader, rank_threads
@@ -30,7 +29,7 @@ class ThreadStage:
 
     def load(self, conn: Connection) -> None:
         if self.threader is None:
-            self.threader = _restore(get_meta(conn, KEY))
+            self.threader = restore_state(get_meta(conn, KEY), Threader.from_state, Threader, "thread state")
 
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.threader is not None:
@@ -66,12 +65,3 @@ def _row(thread: Thread, ranked: Any) -> dict[str, Any]:
             "last_published": thread.last_at, "size": len(thread.members), "sources": len(sources),
             "lang": None, "rubric": None, "score": ranked.score if ranked else 0.0}
 
-
-def _restore(state: dict | None) -> Threader:
-    if not state:
-        return Threader()
-    try:
-        return Threader.from_state(state)
-    except InputError as exc:
-        log.warning("thread state not restored (%s); starting anew", exc)
-        return Threader()
