@@ -82,3 +82,10 @@ def test_entity_page_lists_mentions(site):
     assert entity["type"] == "LOC" and entity["articles"] >= 5 and entity["items"]
     assert site.get("/entity/almaty").status_code == 200
     assert site.get("/api/v1/entities/nobody").json()["error"]["code"] == "not_found"
+
+
+def test_article_page_links_its_story(site):
+    story = site.get("/article/sample-083?format=json").json()["story"]
+    full = site.get("/story/sample-083?format=json").json()["story"]
+    assert story == {"title": full["title"], "page_url": "/story/sample-083", "size": full["size"]}
+    assert 'href="/story/sample-083"' in site.get("/article/sample-083").text

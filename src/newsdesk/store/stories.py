@@ -61,6 +61,19 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
     }
 
 
+def story_link(conn: Connection, thread_id: str) -> dict[str, Any] | None:
+    """Title, size and page of a thread that more than one article tells (for an article page): two
+    small queries, not the whole story."""
+    size = conn.scalar(select(func.count()).select_from(ARTICLES).where(ARTICLES.c.thread_id == thread_id)) or 0
+    if size < 2:
+        return None
+    title = conn.scalar(select(THREADS.c.title).where(THREADS.c.id == thread_id))
+    if not title:
+        title = conn.scalar(select(ARTICLES.c.title).where(ARTICLES.c.thread_id == thread_id)
+                            .order_by(ARTICLES.c.published_at, ARTICLES.c.id).limit(1))
+    return {"title": title, "page_url": story_url(thread_id), "size": size}
+
+
 def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     total = func.sum(ARTICLE_ENTITIES.c.mentions).label("mentions")
     rows = conn.execute(

@@ -78,11 +78,7 @@ def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict
 def _story_link(conn: Connection, article: dict[str, Any]) -> dict[str, Any] | None:
     """The article's story, when other articles tell it too."""
     thread = article.get("thread_id")
-    if not thread:
-        return None
-    found = stories.story(conn, thread)
-    return None if found is None or found["size"] < 2 else {"title": found["title"], "page_url": found["page_url"],
-                                                             "size": found["size"]}
+    return stories.story_link(conn, thread) if thread else None
 
 
 def _entity_groups(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
