@@ -68,16 +68,38 @@ def test_save_and_load_round_trip(tiny: RubricModel, tmp_path) -> None:
 @pytest.mark.parametrize("probe", [
     article(""),  # empty text
     article("Ққ ғғ өө"),  # no known word
-    article("Елордада жаңа мектеп ашылды", "Оқушылар жаңа ғимаратта білім алады.", lang="kk"),  # unsupported
+    article("Елордада жаңа мектеп ашылды", "Оқушылар жаңа ғимаратта білім алады.", lang="kk"),  # not trained on
     article("Football match ends in a draw", lang="en"),
 ])
 def test_bad_input_is_other_with_no_confidence(tiny: RubricModel, probe: Article) -> None:
     assert tiny.predict(probe) == ("other", 0.0)
+
+
+@pytest.mark.parametrize("probe", [
+    article(""), article("Ққ ғғ өө"), article("Сайлау нәтижелері", lang="uz"), article("Zprávy", lang="cs"),
+])
+def test_shipped_model_gives_no_confidence_without_words_or_language(probe: Article) -> None:
     assert rubrics.predict(probe) == ("other", 0.0)
 
 
 def test_unsupported_language_has_no_explanation() -> None:
-    assert rubrics.explain(article("Елордада жаңа мектеп ашылды", lang="kk")) == []
+    assert rubrics.explain(article("Елордада жаңа мектеп ашылды", lang="uz")) == []
+
+
+@pytest.mark.parametrize(("probe", "expected"), [
+    (article("Қазақстан құрамасы Сербияны 2:1 есебімен жеңді", "Футболшылар екінші таймда екі гол соқты. "
+             "Матч Астанада өтті.", lang="kk"), "sports"),
+    (article("Ұлттық банк базалық мөлшерлемені 15,25% деңгейінде сақтады",
+             "Инфляция баяулады, теңге бағамы нығайды.", lang="kk"), "economy"),
+    (article("Striker scores twice as United beat City in the derby",
+             "The goals came in the second half of the Premier League match.", lang="en"), "sports"),
+    (article("Shares fall as the central bank raises interest rates",
+             "Investors sold bank stocks after the decision on inflation.", lang="en"), "economy"),
+])
+def test_shipped_model_knows_kazakh_and_english(probe: Article, expected: str) -> None:
+    rubric, confidence = rubrics.predict(probe)
+    assert rubric == expected and confidence > 0.3
+    assert rubrics.explain(probe)
 
 
 def test_news_without_rubric_gets_one_from_a_first_model() -> None:
@@ -97,8 +119,10 @@ def test_training_needs_two_rubrics() -> None:
 def test_shipped_model_loads_from_the_package() -> None:
     model = rubrics.default_model()
     assert set(model.labels) == set(RUBRICS)
-    assert model.langs == ("ru",)
-    assert {c["name"] for c in model.meta["corpora"]} >= {"tgcontest_markup_v0", "tgcontest_news_detect"}
+    assert model.langs == ("ru", "kk", "en")
+    counts = {c["name"]: c["articles"] for c in model.meta["corpora"]}
+    assert counts["tgcontest_markup_v0"] and counts["tgcontest_news_detect"]
+    assert counts["newsdesk_labels_ru"] >= 4_000 and counts["newsdesk_labels_en_kk"] >= 1_000
     assert rubrics.DEFAULT_PATH.stat().st_size < 5_000_000
 
 
@@ -129,3 +153,26 @@ def test_corpus_maps_weak_labels_onto_the_contest_set() -> None:
     assert mapped <= set(RUBRICS)
     assert rubric_corpus.SECTION_MAP["sport"] == "sports"
     assert rubric_corpus.SECTION_MAP["business"] == "economy"
+
+
+def test_our_labels_are_well_formed() -> None:
+    labels = rubric_corpus.our_labels()
+    assert set(labels) <= set(rubric_corpus.LABELLED_FILES)
+    rows = [value for corpus in labels.values() for value in corpus.values()]
+    assert len(rows) >= 5_000 and {rubric for _, rubric in rows} == set(RUBRICS)
+    assert {lang for lang, _ in rows} == {"ru", "en", "kk"}
+
+
+def test_a_bad_label_line_names_the_file_and_line(tmp_path) -> None:
+    path = tmp_path / "labels.tsv"
+    path.write_text("# corpus, id, lang, rubric\ntgc2019\tx1\tru\tsports\ntgc2019\tx2\tru\tfootball\n")
+    with pytest.raises(InputError, match="labels.tsv:3"):
+        rubric_corpus.our_labels(path)
+
+
+@pytest.mark.shared
+def test_every_label_finds_its_text(shared_data) -> None:
+    found = rubric_corpus.corpora(shared_data, ["newsdesk_labels_ru", "newsdesk_labels_en_kk"])
+    labelled = sum(len(corpus) for corpus in rubric_corpus.our_labels().values())
+    assert sum(len(a) for a in found.values()) == labelled
+    assert all(a.text.strip() and a.rubric in RUBRICS for a in found["newsdesk_labels_en_kk"])

@@ -5,6 +5,11 @@ set to the corpus name, so `rubrics.train` can weight the corpora differently.  
 come from a mapping of each outlet's own section (URL path, scraper rubric, a language model's
 category) onto the Telegram contest's set; sections that do not map cleanly are skipped.
 
+Our own labels (`LABELS`, shipped with the package: ids and rubrics only, no text) cover pages of
+the contest's 2019 crawl in Russian and English and Kazinform's Kazakh articles; we labelled them
+by the contest's guide (``annotation_guide_ru.txt``), one reading per item.  The texts are read
+from ``../shared/data`` at training time.
+
 The Toloka gold items of split ``honey`` and ``exam`` are the contest's test set: they are
 never read here, whatever files exist.
 """
@@ -56,6 +61,20 @@ SECTION_MAP = {
     "non-fiction": "entertainment", "ng_exlibris": "entertainment", "style": "entertainment",
 }
 RIA_MAP = {"economy": "economy", "culture": "entertainment", "society": "society"}
+# SIB-200 topics (FLORES sentences in kk/ru/en).  travel, geography and science/technology have no
+# single contest rubric, so they are left out; the test split is never read.
+SIB_MAP = {"politics": "society", "sports": "sports", "health": "science", "entertainment": "entertainment"}
+SIB_SPLITS = frozenset({"train", "dev"})
+
+LABELS = Path(__file__).parent / "labels" / "rubrics.tsv"
+LABELLED_FILES = {
+    "tgc2019": "html_pages_tgcontest2019/pages.jsonl.gz",
+    "kazinform": "kk_news_kazinform_latin/articles.jsonl.gz",
+    "rtng": "ru_rt_ng_keywords/articles.jsonl.gz",
+    "ria": "ru_ria_topics_2023/articles.jsonl.gz",
+    "tengri": "ru_news_tengrinews_2024/articles.jsonl.gz",
+    "telegram": "ru_telegram_news_posts/posts.jsonl.gz",
+}
 
 # The contest guide files horoscopes and weather forecasts under "other", not "not_news".
 _OTHER_TITLE = re.compile(r"гороскоп|зодиак|погод[аеуы]|синоптик|таро\b|лунный календар", re.IGNORECASE)
@@ -149,10 +168,14 @@ def telegram_posts(data: Path) -> Iterator[Article]:
     for line, row in read_jsonl(path):
         rubric = TELEGRAM_MAP.get(row.get("rubric") or "")
         if rubric and row.get("text"):
-            text = _TG_MARKUP.sub(lambda m: m.group(1) or "", row["text"])
-            title, _, body = text.strip().partition("\n")
-            art = _article({**row, "title": title, "text": body}, rubric, "telegram_posts", path, line)
-            yield art
+            yield _article(_telegram_row(row), rubric, "telegram_posts", path, line)
+
+
+def _telegram_row(row: dict) -> dict:
+    """A post's first line as its title, the rest as text, Telegram markup dropped."""
+    text = _TG_MARKUP.sub(lambda m: m.group(1) or "", row.get("text") or "")
+    title, _, body = text.strip().partition("\n")
+    return {**row, "title": title, "text": body}
 
 
 def rt_ng_sections(data: Path) -> Iterator[Article]:
@@ -173,7 +196,56 @@ def ria_rubrics(data: Path) -> Iterator[Article]:
             yield _article(row, rubric, "ria_rubrics", path, line)
 
 
+def our_labels(path: Path = LABELS) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{corpus: {id: (lang, rubric)}}`` from our label file (``corpus, id, lang, rubric`` per line)."""
+    labels: dict[str, dict[str, tuple[str, str]]] = {}
+    with path.open(encoding="utf-8") as rows:
+        for number, row in enumerate(rows, 1):
+            if not row.strip() or row.startswith("#"):
+                continue
+            fields = row.rstrip("\n").split("\t")
+            if len(fields) != 4 or fields[3] not in RUBRICS:
+                raise InputError("expected corpus, id, lang and one of the rubrics", Origin(str(path), number))
+            labels.setdefault(fields[0], {})[fields[1]] = (fields[2], fields[3])
+    return labels
+
+
+def labelled_pages(data: Path, langs: Iterable[str] = ("ru", "en", "kk")) -> Iterator[Article]:
+    """Pages we labelled (see `LABELS`), texts from ``data``, in the languages asked for."""
+    wanted = set(langs)
+    for corpus, labels in our_labels().items():
+        path = data / LABELLED_FILES[corpus]
+        for line, row in read_jsonl(path):
+            lang, rubric = labels.get(row.get("id") or "", (None, None))
+            if lang in wanted and rubric:
+                if corpus == "telegram":
+                    row = _telegram_row(row)
+                yield _article({**row, "lang": lang}, rubric, f"newsdesk_{corpus}_{lang}", path, line)
+
+
+def labelled_ru(data: Path) -> Iterator[Article]:
+    return labelled_pages(data, ("ru",))
+
+
+def labelled_en_kk(data: Path) -> Iterator[Article]:
+    return labelled_pages(data, ("en", "kk"))
+
+
+def sib_topics(data: Path) -> Iterator[Article]:
+    """SIB-200 sentences (splits train and dev) in Kazakh, Russian and English, by `SIB_MAP`."""
+    path = data / "kk_ru_en_sib200_topics" / "sib200_kk_ru_en.jsonl"
+    for line, row in read_jsonl(path):
+        rubric = SIB_MAP.get(row.get("category") or "")
+        if rubric and row.get("split") in SIB_SPLITS:
+            for lang in ("kk", "ru", "en"):
+                yield _article({"id": f"sib-{row['index_id']}-{lang}", "text": row[lang], "lang": lang},
+                               rubric, "sib200_topics", path, line)
+
+
 READERS = {
+    "newsdesk_labels_ru": labelled_ru,
+    "newsdesk_labels_en_kk": labelled_en_kk,
+    "sib200_topics": sib_topics,
     "tgcontest_markup_v0": contest_markup,
     "tgcontest_gold_training": contest_gold_training,
     "tgcontest_news_detect": contest_news_titles,
@@ -181,7 +253,14 @@ READERS = {
     "rt_ng_sections": rt_ng_sections,
     "ria_rubrics": ria_rubrics,
 }
+WEAK = frozenset({"telegram_posts", "rt_ng_sections", "ria_rubrics"})  # an item we labelled is read from ours only
 FILES = {
+    "newsdesk_labels_ru": "Russian items of "
+                          + ", ".join(LABELLED_FILES[c] for c in ("tgc2019", "rtng", "ria", "tengri", "telegram"))
+                          + " (our labels: newsdesk/labels/rubrics.tsv)",
+    "newsdesk_labels_en_kk": f"{LABELLED_FILES['tgc2019']} (English pages) and {LABELLED_FILES['kazinform']} "
+                             "(our labels: newsdesk/labels/rubrics.tsv)",
+    "sib200_topics": "kk_ru_en_sib200_topics/sib200_kk_ru_en.jsonl (splits train, dev; see SIB_MAP)",
     "tgcontest_markup_v0": f"{CONTEST}/markup_v0_fasttext.jsonl",
     "tgcontest_gold_training": f"{CONTEST}/toloka_gold_training.jsonl (split == training only)",
     "tgcontest_news_detect": f"{CONTEST}/news_detect_titles.jsonl (is_news 0 → not_news; 1 → rubric of a first model)",
@@ -193,11 +272,17 @@ FILES = {
 
 def default_corpus(data: Path, names: Iterable[str] = tuple(READERS)) -> list[Article]:
     """Every labelled article of the named corpora, in reader order."""
+    return [a for found in corpora(data, names).values() for a in found]
+
+
+def corpora(data: Path, names: Iterable[str] = tuple(READERS)) -> dict[str, list[Article]]:
+    """``{corpus name: its labelled articles}``; an item we labelled is not read again from a weak corpus."""
     if not data.is_dir():
         raise InputError("data folder not found; pass the ../shared/data folder", Origin(str(data)))
-    articles: list[Article] = []
+    names = list(names)
+    ours = {i for labels in our_labels().values() for i in labels} if set(names) & WEAK else set()
+    found: dict[str, list[Article]] = {}
     for name in names:
-        found = list(READERS[name](data))
-        log.info("rubric corpus %s: %d articles", name, len(found))
-        articles.extend(found)
-    return articles
+        found[name] = [a for a in READERS[name](data) if name not in WEAK or a.id not in ours]
+        log.info("rubric corpus %s: %d articles", name, len(found[name]))
+    return found

@@ -25,13 +25,22 @@ from .rubrics import RUBRICS, RubricModel, TrainOptions, train
 log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE_WEIGHTS = {
+    "newsdesk_tgc2019_ru": 3.0,
+    "newsdesk_tgc2019_en": 3.0,
+    "newsdesk_kazinform_kk": 3.0,
+    "newsdesk_rtng_ru": 1.0,
+    "newsdesk_ria_ru": 1.0,
+    "newsdesk_tengri_ru": 1.0,
+    "newsdesk_telegram_ru": 1.0,
+    "sib200_topics": 0.5,
     "tgcontest_markup_v0": 3.0,
     "tgcontest_gold_training": 3.0,
     "tgcontest_news_detect": 2.0,
-    "telegram_posts": 0.5,
-    "rt_ng_sections": 0.5,
-    "ria_rubrics": 0.5,
+    "telegram_posts": 0.05,
+    "rt_ng_sections": 0.05,
+    "ria_rubrics": 0.05,
 }
+DEFAULT_LANGS = ("ru", "kk", "en")
 _TEMPERATURES = np.geomspace(0.1, 30, 80)
 
 
@@ -118,10 +127,9 @@ def _log_loss(scores: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> flo
 def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS),
                   options: TrainOptions | None = None) -> RubricModel:
     """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder)."""
-    options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS)
-    articles = rubric_corpus.default_corpus(Path(data), names)
-    counts = Counter(a.source for a in articles)
-    corpora = [{"name": name, "files": rubric_corpus.FILES[name], "articles": counts.get(name, 0)}
-               for name in names]
+    options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS)
+    found = rubric_corpus.corpora(Path(data), names)
+    articles = [a for corpus in found.values() for a in corpus]
+    corpora = [{"name": name, "files": rubric_corpus.FILES[name], "articles": len(found[name])} for name in names]
     rubrics = Counter(a.rubric for a in articles)
     return train(articles, options, meta={"corpora": corpora, "rubrics": dict(rubrics)})

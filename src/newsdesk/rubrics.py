@@ -40,7 +40,7 @@ DEFAULT_PATH = MODELS / "rubrics.npz"
 class TrainOptions:
     """How `train` fits a rubric model."""
 
-    c: float = 0.2  # inverse regularisation of the linear SVM
+    c: float = 0.5  # inverse regularisation of the linear SVM
     min_df: int = 2
     max_terms: int = 50_000
     folds: int = 3  # for the out-of-fold scores that fit the confidence temperature
