@@ -30,6 +30,7 @@ from newsdesk.threads import ThreadOptions, rethread
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
 PAIRS = DATA / "ru_same_story_pairs/pairs_with_text_dev.tsv"
+OUR_PAIRS = ROOT / "bench/labels/same_story_tgc2019.tsv"  # our labels of crawl pages (tune pool)
 MIX = DATA / "ru_news_scale_mix/items.jsonl.gz"
 POOL_TIME = datetime(2019, 11, 15, tzinfo=UTC)
 
@@ -101,9 +102,12 @@ class Pair:
     same: bool
 
 
-def read_pairs() -> tuple[list[Pair], dict[str, Article]]:
+def read_pairs(corpus: Corpus | None = None) -> tuple[list[Pair], dict[str, Article]]:
+    """The labelled pairs and their articles; with ``corpus``, also our labelled crawl pairs (tune pool)."""
     csv.field_size_limit(1 << 30)
     pairs, articles = [], {}
+    if corpus is not None:
+        pairs += _our_pairs(corpus, articles)
     with PAIRS.open(encoding="utf-8", newline="") as rows:
         for row in csv.DictReader(rows, delimiter="\t"):
             pool = _pool(row)
@@ -112,6 +116,18 @@ def read_pairs() -> tuple[list[Pair], dict[str, Article]]:
             left, right = (_pair_article(row, side, articles) for side in ("left", "right"))
             pairs.append(Pair(pool, row["source_dataset"], left, right, row["label"] == "same_story"))
     return pairs, articles
+
+
+def _our_pairs(corpus: Corpus, articles: dict[str, Article]) -> list[Pair]:
+    items = {i["id"]: i for i in corpus.items}
+    pairs = []
+    for line in OUR_PAIRS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            left, right, label = line.split("\t")
+            for side in (left, right):
+                articles.setdefault(side, item_article(items[side], when=POOL_TIME))
+            pairs.append(Pair("tune", "newsdesk_tgc2019", left, right, label == "same"))
+    return pairs
 
 
 def _pool(row: dict) -> str | None:
@@ -174,9 +190,9 @@ def thread_pool(
 ) -> dict[tuple[str, str], bool]:
     pool = {a for p in pairs for a in (p.left, p.right)}
     batch = [articles[a] for a in sorted(pool)]
-    lemmas = {a.id or "": analyse(a) for a in batch}
+    lemmas = {a.id or "": corpus.lemmas.get(a.id or "") or analyse(a) for a in batch}
     if distractors:
-        extra = [i for i in corpus.items if i["dataset"] == "html_pages_tgcontest2019"]
+        extra = [i for i in corpus.items if i["dataset"] == "html_pages_tgcontest2019" and i["id"] not in pool]
         batch += [item_article(i, when=POOL_TIME) for i in extra]
         lemmas.update({i["id"]: corpus.lemmas[i["id"]] for i in extra})
     vectorizer = Vectorizer(DocumentFrequencies.from_dict(corpus.frequencies.to_dict()), learn=False)
@@ -186,7 +202,8 @@ def thread_pool(
 
 def pair_cosines(pairs: list[Pair], articles: dict[str, Article], corpus: Corpus) -> dict[tuple[str, str], float]:
     vectorizer = Vectorizer(corpus.frequencies, learn=False)
-    vectors = {a: vectorizer.vector(analyse(articles[a])) for p in pairs for a in (p.left, p.right)}
+    ids = {a for p in pairs for a in (p.left, p.right)}
+    vectors = {a: vectorizer.vector(corpus.lemmas.get(a) or analyse(articles[a])) for a in ids}
     return {(p.left, p.right): cosine(vectors[p.left].terms, vectors[p.right].terms) for p in pairs}
 
 

@@ -250,8 +250,10 @@ def test_real_days_of_news_in_three_orders(shared_data: Path) -> None:
     ids = sorted(results[0])
     for a, b in combinations(results, 2):
         assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) >= 0.95
+    # A trial over several days: hearings of different days are separate events by the contest's definition
+    # (bench/threads.py calibrates on it), yet at least half of the coverage stays in one story.
     trial = [a.id for a in window if "Бишимбаев" in a.title]
-    assert len(trial) >= 10 and Counter(results[0][i] for i in trial).most_common(1)[0][1] >= 2 * len(trial) // 3
+    assert len(trial) >= 10 and Counter(results[0][i] for i in trial).most_common(1)[0][1] >= len(trial) // 2
 
 
 def test_adding_an_article_again_returns_its_thread(vectorizer: Vectorizer) -> None:

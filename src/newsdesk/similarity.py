@@ -1,9 +1,10 @@
 """Text vectors shared by threads, related news and the benchmarks.
 
 An article becomes a `TextVector`: an L2-normalised TF-IDF vector over its lemmas (sublinear term
-frequency; the title counted ``title_weight`` times; names — entity names, or capitalised words inside
-sentences — boosted ``name_boost`` times; numbers kept as terms; Kazakh letters folded so «Сәрсенбаев»
-meets «Сарсенбаев»; terms in more than ``max_df`` of the background documents dropped as stop words),
+frequency; the title counted ``title_weight`` times; of the body only the first ``body_terms`` lemmas,
+where the event is told; names — entity names, or capitalised words inside sentences — boosted
+``name_boost`` times; numbers kept as terms; Kazakh letters folded so «Сәрсенбаев» meets «Сарсенбаев»;
+terms in more than ``max_df`` of the background documents dropped as stop words),
 plus the salient terms used to index it.  IDF comes from `DocumentFrequencies`, learnt from a background
 corpus (the archive) and updated online as articles arrive.  The expensive part — tokenising and
 lemmatising — is `analyse()`; turning its `TextLemmas` into a vector is cheap and can be redone when
@@ -139,6 +140,7 @@ class DocumentFrequencies:
 class VectorOptions:
     title_weight: float = 3.0  # a title lemma counts as this many body occurrences
     name_boost: float = 2.0  # weight multiplier of name lemmas
+    body_terms: int = 150  # only the body's first lemmas count: the lead tells the event, the rest background
     top_terms: int = 12  # salient terms kept for indexing
     min_length: int = 2  # shorter lemmas (one letter, one digit) are ignored
     max_df: float = 0.3  # lemmas in more background documents than this share are ignored (stop words)
@@ -164,7 +166,7 @@ class Vectorizer:
         return TextVector(terms, title, top_terms(terms, self.options.top_terms))
 
     def _counts(self, text: TextLemmas) -> dict[str, float]:
-        counts: dict[str, float] = dict(Counter(text.body))
+        counts: dict[str, float] = dict(Counter(text.body[: self.options.body_terms]))
         for term in text.title:
             counts[term] = counts.get(term, 0.0) + self.options.title_weight
         return counts
