@@ -214,6 +214,8 @@ def labelled_pages(data: Path, langs: Iterable[str] = ("ru", "en", "kk")) -> Ite
     """Pages we labelled (see `LABELS`), texts from ``data``, in the languages asked for."""
     wanted = set(langs)
     for corpus, labels in our_labels().items():
+        if not any(lang in wanted for lang, _ in labels.values()):
+            continue  # e.g. the English and Kazakh reader need not read the Russian-only files
         path = data / LABELLED_FILES[corpus]
         for line, row in read_jsonl(path):
             lang, rubric = labels.get(row.get("id") or "", (None, None))
