@@ -38,6 +38,8 @@ from newsdesk.rubrics import TrainOptions  # noqa: E402
 
 DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
 OUT = ROOT / "docs" / "bench" / "tags.md"
+CRAWL_RU = "newsdesk_tgc2019_ru"  # our labels of the contest crawl's Russian pages (rubric_corpus source name)
+SECOND_READING = ROOT / "bench" / "labels" / "rubrics_second_reading.tsv"
 
 
 def machine() -> str:
@@ -68,32 +70,51 @@ def binary(truth: list[bool], pred: list[bool]) -> tuple[float, float]:
 def rubric_folds(folds: int) -> tuple[dict[str, tuple[list, list]], list]:
     """Predictions (truth, pred) per evaluation set from `folds` models, and not-news title pairs.
 
-    Folded: the contest's markup v0, its not-news titles and our English and Kazakh labels; every model
-    also learns from the rest of the default corpora (never from the 40 Toloka items it is scored on).
+    Folded: the contest's markup v0, its not-news titles, our labels of the Russian and English crawl
+    pages and of Kazakh articles; every model also learns from the rest of the default corpora.  The 40
+    Toloka items are scored by a model of all the other labels.
     """
     base = rubric_corpus.default_corpus(DATA, ["newsdesk_labels_ru", "sib200_topics", "telegram_posts",
                                                "rt_ng_sections", "ria_rubrics"])
+    crawl = [a for a in base if a.source == CRAWL_RU]
+    base = [a for a in base if a.source != CRAWL_RU]
     v0 = list(rubric_corpus.contest_markup(DATA))
     gold = list(rubric_corpus.contest_gold_training(DATA))
     titles = list(rubric_corpus.contest_not_news_titles(DATA, news_too=True))
     en_kk = list(rubric_corpus.labelled_en_kk(DATA))
+    folded = v0 + titles + en_kk + crawl
     rng = random.Random(0)
-    fold_of = {id(a): rng.randrange(folds) for a in v0 + titles + en_kk}
+    fold_of = {id(a): rng.randrange(folds) for a in folded}
     options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS, folds=1)
-    out: dict[str, tuple[list, list]] = {k: ([], []) for k in ("gold_training_40", "markup_v0_cv", "en", "kk")}
+    out: dict[str, tuple[list, list]] = {k: ([], []) for k in ("gold_training_40", "markup_v0_cv", "en", "kk",
+                                                               "crawl_ru")}
     title_pairs: list[tuple[bool, bool]] = []
     for fold in range(folds):
-        train = base + [a for a in v0 + titles + en_kk if fold_of[id(a)] != fold]
+        train = base + [a for a in folded if fold_of[id(a)] != fold]
         model = rubrics.train(train, options)
-        if fold == 0:
-            _score(model, gold, out["gold_training_40"])
         _score(model, [a for a in v0 if fold_of[id(a)] == fold], out["markup_v0_cv"])
+        _score(model, [a for a in crawl if fold_of[id(a)] == fold], out["crawl_ru"])
         for lang in ("en", "kk"):
             _score(model, [a for a in en_kk if a.lang == lang and fold_of[id(a)] == fold], out[lang])
         for a in (a for a in titles if fold_of[id(a)] == fold):
             title_pairs.append((a.rubric == "not_news", model.predict(a)[0] == "not_news"))
         print(f"  rubric fold {fold + 1}/{folds} done", file=sys.stderr)
+    _score(rubrics.train(base + folded, options), gold, out["gold_training_40"])  # all labels but the 40
     return out, title_pairs
+
+
+def agreement_line() -> str:
+    """How often a second, independent reading of our crawl labels agrees with the first (and Cohen's κ)."""
+    first = rubric_corpus.our_labels()["tgc2019"]
+    rows = [line.split("\t") for line in SECOND_READING.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    pairs = [(first[id_][1], rubric) for id_, rubric in rows]
+    agree = sum(a == b for a, b in pairs) / len(pairs)
+    left, right = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    chance = sum(left[k] * right[k] for k in left) / len(pairs) ** 2
+    return (f"Label agreement: a second developer relabelled {len(pairs)} of our Russian crawl pages without "
+            f"seeing the first labels (`{SECOND_READING.relative_to(ROOT)}`): agreement {agree:.3f}, "
+            f"Cohen's κ {(agree - chance) / (1 - chance):.3f}.")
 
 
 def _score(model: rubrics.RubricModel, articles: list[Article], into: tuple[list, list]) -> None:
@@ -115,6 +136,7 @@ def rubric_report(folds: int) -> str:
     folded, title_pairs = rubric_folds(folds)
     sets.update({"toloka training split (40), model trained without it": folded["gold_training_40"],
                  f"contest markup v0, {folds}-fold CV": folded["markup_v0_cv"],
+                 f"Russian crawl pages (contest's Nov 2019 crawl), our labels, {folds}-fold CV": folded["crawl_ru"],
                  f"English crawl pages, our labels, {folds}-fold CV": folded["en"],
                  f"Kazakh Kazinform articles, our labels, {folds}-fold CV": folded["kk"]})
     for name, (truth, pred) in sets.items():
@@ -128,7 +150,7 @@ def rubric_report(folds: int) -> str:
         lines += ["", "The contest's test items (Toloka honey + exam) are held back from this workspace "
                   "(`toloka_gold.jsonl` absent), so the figures above are proxies, not the contest's test."]
     per_class = Counter(t for t in folded["markup_v0_cv"][0])
-    lines += ["", f"markup v0 class counts: {dict(per_class)}"]
+    lines += ["", f"markup v0 class counts: {dict(per_class)}", "", agreement_line()]
     return "\n".join(lines) + "\n"
 
 
