@@ -267,12 +267,7 @@ def run_size(n: int, corpus: Corpus, args: argparse.Namespace, db: TempDatabase 
     size.figures["fts_build_s"] = build_ours(str(path), corpus, n)
     size.figures["fts_bytes"] = file_bytes(path) - before
     log(f"{n:,}: FTS5 built in {size.figures['fts_build_s']:.0f} s; timing queries")
-    timings = time_ours(str(path), args.repeat, uncapped=args.uncapped)
-    size.latency["ours FTS5 rank"] = timings["rank"]
-    size.latency["ours FTS5 search()"] = timings["search"]
-    if args.uncapped:
-        size.latency["ours FTS5 rank, every match scored (no cap)"] = timings["uncapped"]
-    _over_cap(size, timings)
+    _time_fts5(path, size, args)
     if args.tantivy:
         run_tantivy(path, size, args.repeat)
     if db is not None:
@@ -286,6 +281,16 @@ def run_size(n: int, corpus: Corpus, args: argparse.Namespace, db: TempDatabase 
     return size
 
 
+def _time_fts5(path: Path, size: Size, args: argparse.Namespace) -> None:
+    """Query latencies of our FTS5 search on the archive at ``path``, into ``size``."""
+    timings = time_ours(str(path), args.repeat, uncapped=args.uncapped)
+    size.latency["ours FTS5 rank"] = timings["rank"]
+    size.latency["ours FTS5 search()"] = timings["search"]
+    if args.uncapped:
+        size.latency["ours FTS5 rank, every match scored (no cap)"] = timings["uncapped"]
+    _over_cap(size, timings)
+
+
 def rerun(path: Path, args: argparse.Namespace) -> Size:
     """Timings only, on an archive an earlier run kept (--keep): FTS5 again, and the tantivy engine."""
     archive = open_archive(str(path))
@@ -294,12 +299,7 @@ def rerun(path: Path, args: argparse.Namespace) -> Size:
     archive.dispose()
     size = Size(n)
     log(f"{n:,}: timing queries on {path}")
-    timings = time_ours(str(path), args.repeat, uncapped=args.uncapped)
-    size.latency["ours FTS5 rank"] = timings["rank"]
-    size.latency["ours FTS5 search()"] = timings["search"]
-    if args.uncapped:
-        size.latency["ours FTS5 rank, every match scored (no cap)"] = timings["uncapped"]
-    _over_cap(size, timings)
+    _time_fts5(path, size, args)
     run_tantivy(path, size, args.repeat)
     return size
 
