@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -21,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 from newsdesk.dedup import DedupIndex, DedupOptions
 from newsdesk.records import Article
@@ -186,18 +189,24 @@ def score(pairs: Iterable[Pair], same: dict[tuple[str, str], bool]) -> Scores:
 
 
 def thread_pool(
-    pairs: list[Pair], articles: dict[str, Article], corpus: Corpus, options: ThreadOptions, distractors: bool
+    pairs: list[Pair], articles: dict[str, Article], corpus: Corpus, options: ThreadOptions, distractors: bool,
+    dense: dict[str, np.ndarray] | None = None,
 ) -> dict[tuple[str, str], bool]:
     pool = {a for p in pairs for a in (p.left, p.right)}
     batch = [articles[a] for a in sorted(pool)]
     lemmas = {a.id or "": corpus.lemmas.get(a.id or "") or analyse(a) for a in batch}
     if distractors:
-        extra = [i for i in corpus.items if i["dataset"] == "html_pages_tgcontest2019" and i["id"] not in pool]
-        batch += [item_article(i, when=POOL_TIME) for i in extra]
-        lemmas.update({i["id"]: corpus.lemmas[i["id"]] for i in extra})
+        extra = distractor_articles(corpus, pool)
+        batch += extra
+        lemmas.update({a.id or "": corpus.lemmas[a.id or ""] for a in extra})
     vectorizer = Vectorizer(DocumentFrequencies.from_dict(corpus.frequencies.to_dict()), learn=False)
-    threads = rethread(batch, vectorizer, options, lemmas)
+    threads = rethread(batch, vectorizer, dataclasses.replace(options, dense=dense is not None), lemmas, dense)
     return {(p.left, p.right): threads[p.left] == threads[p.right] for p in pairs}
+
+
+def distractor_articles(corpus: Corpus, exclude: set[str] = frozenset()) -> list[Article]:  # type: ignore[assignment]
+    return [item_article(i, when=POOL_TIME) for i in corpus.items
+            if i["dataset"] == "html_pages_tgcontest2019" and i["id"] not in exclude]
 
 
 def pair_cosines(pairs: list[Pair], articles: dict[str, Article], corpus: Corpus) -> dict[tuple[str, str], float]:

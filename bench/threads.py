@@ -29,9 +29,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from common import header
+from newsdesk import dense
 from newsdesk.dedup import DedupIndex
 from newsdesk.records import Article
 from newsdesk.similarity import DocumentFrequencies, TextLemmas, Vectorizer, analyse
@@ -45,6 +47,7 @@ from threadcases import (
     Pair,
     arrival_orders,
     dedup_pool,
+    distractor_articles,
     edit,
     hard_negatives,
     item_article,
@@ -59,29 +62,81 @@ from threadcases import (
 
 # --- 1. same-story pairs --------------------------------------------------------------------------
 
-THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(13))
+THRESHOLDS = tuple(round(0.30 + 0.025 * i, 3) for i in range(13))  # TF-IDF cosine, without dense vectors
+DENSE_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(11))  # probability of «same story»
+Vectors = dict[str, np.ndarray]
+
+
+def embed_pool(pairs: list[Pair], articles: dict[str, Article], corpus: Corpus,
+               cache: Path | None) -> tuple[Vectors, float]:
+    """Dense vectors of every pair article and distractor, and the CPU ms per article it took to embed them."""
+    wanted = {a: articles[a] for p in pairs for a in (p.left, p.right)}
+    wanted |= {a.id or "": a for a in distractor_articles(corpus)}
+    path = cache.with_suffix(f".{dense.MODEL}.npz") if cache else None
+    vectors: Vectors = {}
+    if path and path.exists():
+        with np.load(path) as stored:
+            vectors = {k: v for k, v in zip(stored["ids"], stored["vectors"], strict=True) if k in wanted}
+    todo = [a for a in wanted if a not in vectors]
+    cpu = time.process_time()
+    vectors.update((a, v) for a, v in zip(todo, dense.embed_many([wanted[a] for a in todo]), strict=True)
+                   if v is not None)
+    per_article = (time.process_time() - cpu) / max(1, len(todo)) * 1000
+    if path and todo:
+        np.savez(path, ids=np.array(list(vectors)), vectors=np.array(list(vectors.values())))
+    return vectors, per_article
+
+
+def link_weights(tune: list[Pair], articles: dict[str, Article], corpus: Corpus,
+                 vectors: Vectors) -> tuple[float, float, float]:
+    """Logistic regression of «same story» on (TF-IDF cosine, dense cosine) over the tune pool's pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    cosines = pair_cosines(tune, articles, corpus)
+    x = np.array([[cosines[p.left, p.right], float(vectors[p.left] @ vectors[p.right])] for p in tune])
+    fit = LogisticRegression(C=100).fit(x, [p.same for p in tune])
+    return float(fit.coef_[0][0]), float(fit.coef_[0][1]), float(fit.intercept_[0])
+
+
+def _sweep(tune: list[Pair], runs: dict[float, dict], resamples: int, fmt: str) -> tuple[float, list[str]]:
+    rng = random.Random(0)
+    samples = [[rng.randrange(len(tune)) for _ in tune] for _ in range(resamples)]
+    mean_f1 = {t: sum(score([tune[i] for i in s], runs[t]).f1 for s in samples) / resamples for t in runs}
+    middle = sorted(runs)[len(runs) // 2]
+    best = max(runs, key=lambda t: (mean_f1[t], -abs(t - middle)))
+    lines = ["| threshold | tune P | tune R | tune F1 | bootstrap-mean F1 |", "|---|---|---|---|---|"]
+    for t in runs:
+        s = score(tune, runs[t])
+        mark = " ← chosen" if t == best else ""
+        lines.append(f"| {t:{fmt}}{mark} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {mean_f1[t]:.3f} |")
+    return best, lines
 
 
 def calibrate(
-    tune: list[Pair], articles: dict[str, Article], corpus: Corpus, resamples: int = 500
-) -> tuple[float, list[str]]:
-    """The threshold with the best bootstrap-mean F1 on the tune pool's text pairs (threaded with distractors).
+    tune: list[Pair], articles: dict[str, Article], corpus: Corpus, vectors: Vectors, resamples: int = 500
+) -> tuple[ThreadOptions, list[str]]:
+    """Link weights and thresholds with the best bootstrap-mean F1 on the tune pool's text pairs (threaded
+    with distractors): the cosine threshold for TF-IDF alone, then the weights of (cosine, dense cosine) and
+    the probability threshold with dense vectors.
 
     The headlinecause rows (titles only, negatives mostly follow-ups of the same event) are left out of the
     choice: the threader sees whole articles.
     """
     tune = [p for p in tune if p.dataset != "headlinecause_ru"]
     runs = {t: thread_pool(tune, articles, corpus, ThreadOptions(threshold=t), True) for t in THRESHOLDS}
-    rng = random.Random(0)
-    samples = [[rng.randrange(len(tune)) for _ in tune] for _ in range(resamples)]
-    mean_f1 = {t: sum(score([tune[i] for i in s], runs[t]).f1 for s in samples) / resamples for t in THRESHOLDS}
-    best = max(THRESHOLDS, key=lambda t: (mean_f1[t], -abs(t - 0.45)))
-    lines = ["| threshold | tune P | tune R | tune F1 | bootstrap-mean F1 |", "|---|---|---|---|---|"]
-    for t in THRESHOLDS:
-        s = score(tune, runs[t])
-        mark = " ← chosen" if t == best else ""
-        lines.append(f"| {t:.3f}{mark} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {mean_f1[t]:.3f} |")
-    return best, lines
+    best_cosine, cosine_lines = _sweep(tune, runs, resamples, ".3f")
+    weights = link_weights(tune, articles, corpus, vectors)
+    runs = {t: thread_pool(tune, articles, corpus, ThreadOptions(link_weights=weights, dense_threshold=t), True,
+                           vectors) for t in DENSE_THRESHOLDS}
+    best_dense, dense_lines = _sweep(tune, runs, resamples, ".2f")
+    chosen = ThreadOptions(threshold=best_cosine, link_weights=tuple(round(w, 3) for w in weights),  # type: ignore[arg-type]
+                           dense_threshold=best_dense)
+    lines = ["With dense vectors: P(same story) = σ(" + " + ".join(
+                 f"{w:.3f}·{n}" for w, n in zip(weights[:2], ("cosine", "dense cosine"), strict=True))
+             + f" {weights[2]:+.3f}), fitted by logistic regression on the tune pool's text pairs; the link "
+             "threshold on that probability:", "", *dense_lines, "",
+             "TF-IDF alone (dense vectors off, or an article without text): the cosine threshold:", "", *cosine_lines]
+    return chosen, lines
 
 
 def bootstrap_f1(pairs: list[Pair], same: dict[tuple[str, str], bool], resamples: int = 1000) -> tuple[float, float]:
@@ -98,33 +153,38 @@ def auc(pairs: list[Pair], cosines: dict[tuple[str, str], float]) -> float:
     return wins / (len(positives) * len(negatives))
 
 
-def bench_pairs(pairs: list[Pair], articles: dict[str, Article], corpus: Corpus) -> list[str]:
+def bench_pairs(pairs: list[Pair], articles: dict[str, Article], corpus: Corpus, vectors: Vectors) -> list[str]:
     tune = [p for p in pairs if p.pool == "tune"]
     test = [p for p in pairs if p.pool == "test"]
-    best, lines = calibrate(tune, articles, corpus)
-    default = ThreadOptions().threshold
+    chosen, lines = calibrate(tune, articles, corpus, vectors)
+    default = ThreadOptions()
     lines += [
         "",
-        f"Threshold with the best bootstrap-mean F1 on the tune pool: {best:.3f}; "
-        f"library default ThreadOptions.threshold = {default:.3f}.",
+        f"Chosen on the tune pool: link weights {chosen.link_weights}, probability threshold "
+        f"{chosen.dense_threshold:.2f}, TF-IDF-alone threshold {chosen.threshold:.3f}. Library defaults "
+        f"(ThreadOptions): {default.link_weights}, {default.dense_threshold:.2f}, {default.threshold:.3f}.",
         "",
     ]
     lines += ["| pool | pairs | positives | precision | recall | F1 |", "|---|---|---|---|---|---|"]
     cosines = pair_cosines(pairs, articles, corpus)
+    tfidf_alone = ThreadOptions(dense=False)
     for name, subset in (("tune", tune), ("TEST: tgcontest2020 honey", test)):
         for distractors in (True, False):
-            same = thread_pool(subset, articles, corpus, ThreadOptions(), distractors)
+            same = thread_pool(subset, articles, corpus, default, distractors, vectors)
             label = f"{name}, threaded {'with 2,324 distractors' if distractors else 'alone'}"
             lines.append(score(subset, same).row(label))
-        isolated = {k: v >= default for k, v in cosines.items()}
-        lines.append(score(subset, isolated).row(f"{name}, each pair alone (cosine ≥ threshold)"))
+        same = thread_pool(subset, articles, corpus, tfidf_alone, True)
+        lines.append(score(subset, same).row(f"{name}, TF-IDF alone (dense vectors off), with distractors"))
     lines.append("")
+    w_cosine, w_dense, bias = default.link_weights
+    dense_cos = {(p.left, p.right): float(vectors[p.left] @ vectors[p.right]) for p in pairs}
+    link = {k: w_cosine * cosines[k] + w_dense * dense_cos[k] + bias for k in cosines}
     for name, subset in _breakdown(tune, test):
-        same = thread_pool(subset, articles, corpus, ThreadOptions(), True)
+        same = thread_pool(subset, articles, corpus, default, True, vectors)
         low, high = bootstrap_f1(subset, same)
         lines.append(
-            f"- {name}: {score(subset, same).row('')[4:]}  F1 95% interval {low:.3f}–{high:.3f}, "
-            f"pair-cosine AUC {auc(subset, cosines):.3f}"
+            f"- {name}: {score(subset, same).row('')[4:]}  F1 95% interval {low:.3f}–{high:.3f}, pair AUC: "
+            f"TF-IDF {auc(subset, cosines):.3f}, dense {auc(subset, dense_cos):.3f}, link {auc(subset, link):.3f}"
         )
     return lines
 
@@ -237,11 +297,19 @@ class Block:
 
 
 def bench_cost(corpus: Corpus, total: int, block: int = 10_000) -> tuple[list[Block], Threader]:
+    """Threading cost with dense vectors present: each item gets a fixed pseudo-random unit vector (embedding
+    the 47,480 items would take hours; the encoder's own cost is measured on real texts in section 1)."""
     threader = Threader(Vectorizer(DocumentFrequencies.from_dict(corpus.frequencies.to_dict())))
     blocks, walls, cpu = [], [], time.process_time()
+    pseudo: Vectors = {}
     for i, (article, lemmas) in enumerate(replicated_stream(corpus, total), 1):
+        key = article.title or ""
+        vector = pseudo.get(key)
+        if vector is None:
+            vector = np.random.default_rng(len(pseudo)).standard_normal(dense.DIM).astype(np.float32)
+            vector = pseudo.setdefault(key, vector / np.linalg.norm(vector))
         started = time.perf_counter()
-        threader.add(article, lemmas)
+        threader.add(article, lemmas, vector)
         walls.append(time.perf_counter() - started)
         if i % block == 0:
             if i in (block, total) or i in CHECKPOINTS:
@@ -299,16 +367,17 @@ def bench_order(corpus: Corpus) -> list[str]:
     for name, path in ORDER_SETS:
         articles = [item_article(r) for r in read_jsonl(DATA / path) if r.get("published_at")]
         lemmas = {a.id: analyse(a) for a in articles}
+        vectors = {a.id or "": v for a, v in zip(articles, dense.embed_many(articles), strict=True) if v is not None}
         ids = sorted(lemmas)
         reference = None
         for order, stream in arrival_orders(articles).items():
-            labels = _thread_online(stream, lemmas, corpus)
+            labels = _thread_online(stream, lemmas, vectors, corpus)
             reference = reference or labels
             ari = adjusted_rand_score([reference[i] for i in ids], [labels[i] for i in ids])
             sizes = Counter(labels.values())
             lines.append(f"| {name} ({len(ids)}) | {order} | {len(sizes)} | {max(sizes.values())} | {ari:.3f} |")
         vectorizer = Vectorizer(DocumentFrequencies.from_dict(corpus.frequencies.to_dict()), learn=False)
-        labels = rethread(random.Random(5).sample(articles, len(articles)), vectorizer, lemmas=lemmas)
+        labels = rethread(random.Random(5).sample(articles, len(articles)), vectorizer, lemmas=lemmas, dense=vectors)
         ari = adjusted_rand_score([reference[i] for i in ids], [labels[i] for i in ids])
         lines.append(f"| {name} ({len(ids)}) | `rethread` of a random order | {len(set(labels.values()))} | "
                      f"{max(Counter(labels.values()).values())} | {ari:.3f} |")
@@ -318,9 +387,10 @@ def bench_order(corpus: Corpus) -> list[str]:
     return lines
 
 
-def _thread_online(stream: list[Article], lemmas: dict[str, TextLemmas], corpus: Corpus) -> dict[str, str]:
+def _thread_online(stream: list[Article], lemmas: dict[str, TextLemmas], vectors: Vectors,
+                   corpus: Corpus) -> dict[str, str]:
     threader = Threader(Vectorizer(DocumentFrequencies.from_dict(corpus.frequencies.to_dict()), learn=False))
-    assigned = {a.id or "": threader.add(a, lemmas[a.id or ""]) for a in stream}
+    assigned = {a.id or "": threader.add(a, lemmas[a.id or ""], vectors.get(a.id or "")) for a in stream}
     return resolve(assigned, threader.pop_changes())
 
 
@@ -385,8 +455,13 @@ def main(argv: list[str] | None = None) -> None:
     corpus = load_corpus(args.cache)
     pairs, articles = read_pairs(corpus)
     analysed = time.time() - started
+    vectors, embed_ms = embed_pool(pairs, articles, corpus, args.cache)
+    embedding = (f"Dense vectors ({dense.MODEL}, title + first {dense.CHARS} characters): {embed_ms:.0f} ms CPU per "
+                 f"article (all threads of the encoder summed), measured on the {len(vectors):,} pool and distractor "
+                 "texts" + (" embedded in this run." if embed_ms else " (read from the --cache file in this run)."))
     sections = [
-        ("Same-story pairs: pairwise precision, recall, F1 of «same thread»", bench_pairs(pairs, articles, corpus)),
+        ("Same-story pairs: pairwise precision, recall, F1 of «same thread»",
+         bench_pairs(pairs, articles, corpus, vectors) + ["", embedding]),
         ("Dense vectors? Pair-cosine AUC on the tune pool", navec_ablation(pairs, articles, corpus)),
         ("Duplicates: edited copies of real articles", bench_dedup(corpus) + ["", bench_dedup_cost(corpus)]),
         ("Arrival order", bench_order(corpus)),

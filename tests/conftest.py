@@ -14,6 +14,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Analyse the bundled sample once per run; every test archive that loads it gets a copy."""
     import tempfile
 
+    # Dense vectors (~0.1 s per article) stay off unless a test turns them on (the `dense_on` fixture):
+    # the suite ingests thousands of articles.  tests/test_dense.py covers them.
+    os.environ.setdefault("NEWSDESK_DENSE", "0")
     if "NEWSDESK_SAMPLE_CACHE" not in os.environ:
         os.environ["NEWSDESK_SAMPLE_CACHE"] = tempfile.mkdtemp(prefix="newsdesk-sample-cache-")
 
@@ -101,3 +104,9 @@ def archive(db_url):
     arch = open_archive(db_url)
     yield arch
     arch.dispose()
+
+
+@pytest.fixture
+def dense_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dense sentence vectors on for this test (they are off for the rest of the suite)."""
+    monkeypatch.setenv("NEWSDESK_DENSE", "1")

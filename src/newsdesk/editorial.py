@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Connection, delete, select, update
 
-from newsdesk import tags
+from newsdesk import dense, tags
 from newsdesk.records import ARTICLE, Article
 from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
@@ -102,25 +103,26 @@ def rethread_since(archive: Archive, since: datetime) -> int:
     """Rebuild the threads of every article published since ``since``; returns the articles rethreaded."""
     with archive.engine.connect() as conn:
         articles = list(stored_articles(conn, since))
-    assigned = rethread(articles)
+    vectors = {a.id or "": v for a, v in zip(articles, dense.embed_many(articles), strict=True) if v is not None}
+    assigned = rethread(articles, dense=vectors)
     with archive.engine.begin() as conn:
         old = {a.thread_id for a in articles if a.thread_id}
         for article in articles:
             article.thread_id = assigned.get(article.id or "", article.thread_id)
             conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(thread_id=article.thread_id))
         conn.execute(delete(THREADS).where(THREADS.c.id.in_(old)))
-        threader = _restored(articles)
+        threader = _restored(articles, vectors)
         save_threads(conn, threader.threads())
         set_meta(conn, THREAD_KEY, threader.to_state())
     return len(articles)
 
 
-def _restored(articles: list[Article]) -> Threader:
+def _restored(articles: list[Article], vectors: dict[str, np.ndarray]) -> Threader:
     """An online threader holding the rethreaded articles, so arrivals continue their threads."""
     threader = Threader()
     for article in sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id or "")):
         if article.thread_id:
-            threader.restore(article, article.thread_id)
+            threader.restore(article, article.thread_id, dense=vectors.get(article.id or ""))
     return threader
 
 

@@ -1,8 +1,11 @@
 """Online story threading: each arriving article joins the thread of the same event or opens one.
 
-Two articles are *linked* when the cosine of their TF-IDF vectors (`similarity.py`: lemmas, the title
-counted thrice, names boosted, numbers kept) reaches ``threshold``, a value calibrated on real labelled
-same-story pairs (see ``bench/threads.py``).  A thread is a set of linked articles: an arriving article
+Two articles are *linked* when they tell the same story: the probability that they do, a logistic
+function of the cosine of their TF-IDF vectors (`similarity.py`: lemmas, the title counted thrice, names
+boosted, numbers kept) and of their dense sentence vectors (`dense.py`: multilingual-e5-small), reaches
+``dense_threshold``.  Weights and threshold are fitted on real labelled same-story pairs (see
+``bench/threads.py``).  Without dense vectors (``NEWSDESK_DENSE=0``, or an article with no text) the
+TF-IDF cosine alone must reach ``threshold``.  A thread is a set of linked articles: an arriving article
 joins the thread of its closest linked article, and if it links to several threads they are merged into
 the one that started first.  Because a link depends only on the two articles, the threads come out the
 same whatever the arrival order, as long as the articles arrive within the window of each other.
@@ -34,6 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
+from newsdesk import dense as dense_vectors
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.similarity import (
@@ -51,7 +57,7 @@ from newsdesk.similarity import (
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: items carry dense vectors; a version-1 state still loads (items without them)
 _FUTURE_SKEW = timedelta(hours=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -59,7 +65,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 @dataclass(frozen=True, slots=True)
 class ThreadOptions:
     window: timedelta = timedelta(hours=72)  # articles further apart than this are never linked
-    threshold: float = 0.425  # link two articles whose cosine is at least this (bench/threads.py tunes it)
+    threshold: float = 0.425  # without dense vectors: link two articles whose cosine is at least this
+    dense: bool = True  # compare dense vectors too (when `dense.available()`)
+    link_weights: tuple[float, float, float] = (6.226, 45.772, -44.437)  # logit(same) = w·(cosine, dense, 1)
+    dense_threshold: float = 0.6  # with dense vectors: link when that probability reaches this
     candidates: int = 40  # active articles scored per arrival: those sharing the most salient weight
     min_overlap: float = 0.04  # ... and at least this dot product over salient terms (a lower bound)
     item_terms: int = 120  # an active article's vector is kept truncated to its strongest terms
@@ -104,6 +113,7 @@ class _Item:
     at: float  # publication timestamp
     terms: Sparse
     keys: tuple[str, ...]
+    dense: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -202,10 +212,11 @@ class Threader:
         """Entries in the inverted index of active articles."""
         return sum(len(posting) for posting in self._items.postings.values())
 
-    def add(self, article: Article, lemmas: TextLemmas | None = None) -> str:
+    def add(self, article: Article, lemmas: TextLemmas | None = None, dense: np.ndarray | None = None) -> str:
         """Thread one article and return its thread id (merges are reported by `pop_changes`).
 
-        A copy (``duplicate_of`` set to an active article) joins its original's thread unexamined.
+        A copy (``duplicate_of`` set to an active article) joins its original's thread unexamined.  Pass
+        ``lemmas`` and ``dense`` (its `dense.embed` vector) when already computed.
         """
         known = self._thread_of.get(article_id(article))
         if known:
@@ -217,16 +228,18 @@ class Threader:
         if original:
             return self._attach(self._threads[original], member, {})
         vector = self.vectorizer.vector(lemmas or analyse(article))
-        linked = self._linked(vector, when.timestamp())
+        dense = self._dense(article, dense)
+        linked = self._linked(vector, when.timestamp(), dense)
         self.stats["articles"] += 1
         thread = linked[0] if linked else self._open(member)
         for other in linked[1:]:
             thread = self._merge(thread, other)
         self._attach(thread, member, vector.title)
-        self._absorb(thread, member, vector)
+        self._absorb(thread, member, vector, dense)
         return thread.id
 
-    def restore(self, article: Article, thread_id: str, lemmas: TextLemmas | None = None) -> None:
+    def restore(self, article: Article, thread_id: str, lemmas: TextLemmas | None = None,
+                dense: np.ndarray | None = None) -> None:
         """Put back an article threaded by an earlier run (e.g. from the archive) without deciding anew."""
         when = published(article, self.clock)
         member = _member(article, when)
@@ -234,7 +247,12 @@ class Threader:
         thread = self._threads.get(thread_id) or self._open(Member(thread_id, when))
         vector = self.vectorizer.vector(lemmas or analyse(article))
         self._attach(thread, member, vector.title)
-        self._absorb(thread, member, vector)
+        self._absorb(thread, member, vector, self._dense(article, dense))
+
+    def _dense(self, article: Article, given: np.ndarray | None) -> np.ndarray | None:
+        if given is not None or not self.options.dense:
+            return given
+        return dense_vectors.embed(article)
 
     def pop_changes(self) -> dict[str, str]:
         """Threads merged since the last call: ``{absorbed thread id: surviving thread id}``."""
@@ -251,15 +269,22 @@ class Threader:
     def thread_of(self, article_id: str) -> str | None:
         return self._thread_of.get(article_id)
 
-    def _linked(self, vector: TextVector, at: float) -> list[_Active]:
+    def _linked(self, vector: TextVector, at: float, dense: np.ndarray | None = None) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""
         options, best = self.options, dict[str, float]()
         window = options.window.total_seconds()
+        w_cosine, w_dense, bias = options.link_weights
         for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
             if abs(item.at - at) <= window:
                 self.stats["scored"] += 1
                 similarity = cosine(vector.terms, item.terms)
-                if similarity >= options.threshold and similarity > best.get(item.thread, 0.0):
+                if dense is not None and item.dense is not None:
+                    logit = w_cosine * similarity + w_dense * float(dense @ item.dense) + bias
+                    similarity = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+                    linked = similarity >= options.dense_threshold
+                else:
+                    linked = similarity >= options.threshold
+                if linked and similarity > best.get(item.thread, 0.0):
                     best[item.thread] = similarity
         threads = [self._threads[t] for t in best]
         threads.sort(key=lambda t: (-best[t.id], t.first_at, t.id))
@@ -288,9 +313,10 @@ class Threader:
                 del self._thread_of[member.article_id]
         del thread.members[:cut], thread.titles[:cut]
 
-    def _absorb(self, thread: _Active, member: Member, vector: TextVector) -> None:
+    def _absorb(self, thread: _Active, member: Member, vector: TextVector, dense: np.ndarray | None) -> None:
         terms = truncate(vector.terms, self.options.item_terms)
-        self._items.add(_Item(member.article_id, thread.id, member.published_at.timestamp(), terms, vector.top))
+        self._items.add(_Item(member.article_id, thread.id, member.published_at.timestamp(), terms, vector.top,
+                              dense))
         thread.items.add(member.article_id)
         self._add_centroid(thread, vector.terms)
 
@@ -340,7 +366,7 @@ class Threader:
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-able snapshot: clock, IDF counts, active threads and articles (not the options)."""
-        items = [[i.id, i.thread, i.at, i.terms, list(i.keys)] for i in self._items.items.values()]
+        items = [[i.id, i.thread, i.at, i.terms, list(i.keys), _encoded(i.dense)] for i in self._items.items.values()]
         return {
             "version": STATE_VERSION,
             "clock": self.clock.isoformat() if self.clock else None,
@@ -352,7 +378,7 @@ class Threader:
     @classmethod
     def from_state(cls, state: Mapping[str, Any], options: ThreadOptions | None = None,
                    vector_options: VectorOptions | None = None) -> Threader:
-        if state.get("version") != STATE_VERSION:
+        if state.get("version") not in (1, STATE_VERSION):
             raise InputError(f"thread state version {state.get('version')!r}, expected {STATE_VERSION}; "
                              "rebuild it with rethread()", field="version")
         vectorizer = Vectorizer(DocumentFrequencies.from_dict(state["frequencies"]), vector_options)
@@ -360,8 +386,9 @@ class Threader:
         threader.clock = datetime.fromisoformat(state["clock"]) if state["clock"] else None
         for data in state["threads"]:
             threader._load_thread(data)
-        for item_id, thread, at, terms, keys in state["items"]:
-            threader._items.add(_Item(item_id, thread, at, dict(terms), tuple(keys)))
+        for item_id, thread, at, terms, keys, *rest in state["items"]:
+            vector = dense_vectors.decode(rest[0]) if rest and rest[0] else None
+            threader._items.add(_Item(item_id, thread, at, dict(terms), tuple(keys), vector))
             threader._threads[thread].items.add(item_id)
         return threader
 
@@ -371,6 +398,10 @@ class Threader:
         for member, title in zip(members, data["titles"], strict=True):
             self._attach(thread, member, title)
         thread.centroid = dict(data["centroid"])
+
+
+def _encoded(vector: np.ndarray | None) -> str | None:
+    return None if vector is None else dense_vectors.encode(vector)
 
 
 def _dump_thread(thread: _Active) -> dict[str, Any]:
@@ -408,16 +439,17 @@ def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = No
 
 def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
              options: ThreadOptions | None = None,
-             lemmas: Mapping[str, TextLemmas] | None = None) -> dict[str, str]:
+             lemmas: Mapping[str, TextLemmas] | None = None,
+             dense: Mapping[str, np.ndarray] | None = None) -> dict[str, str]:
     """Thread a period from scratch: ``{article id: thread id}``, independent of the input order.
 
     Articles are replayed in publication order (ties by id), so a thread's id is the id of its earliest
-    article.  Pass ``lemmas`` (by article id) to skip analysing articles already analysed.
+    article.  Pass ``lemmas`` and ``dense`` vectors (by article id) to skip computing them again.
     """
     ordered = sorted(articles, key=lambda a: (published(a, None), article_id(a)))
     threader = Threader(vectorizer, options)
-    known = lemmas or {}
-    assigned = {a.id or "": threader.add(a, known.get(a.id or "")) for a in ordered}
+    known, vectors = lemmas or {}, dense or {}
+    assigned = {a.id or "": threader.add(a, known.get(a.id or ""), vectors.get(a.id or "")) for a in ordered}
     log.info("rethreaded %d articles: %s", len(assigned), dict(threader.stats))
     return resolve(assigned, threader.pop_changes())
 
