@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
+from datetime import datetime, timedelta
 from importlib.resources import files
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -100,3 +103,28 @@ def test_state_keeps_dense_vectors_and_reads_version_1(sample: list[Article], sa
     assert all(i.dense is None for i in Threader.from_state(old)._items.items.values())
     newcomer = sample[-1]
     assert restored.add(newcomer, None, sample_vectors.get(newcomer.id or ""))
+
+
+@pytest.mark.shared
+def test_real_days_with_dense_vectors_in_three_orders(shared_data: Path) -> None:
+    """Tengrinews' last 72 h (real news) threaded with dense vectors in three arrival orders."""
+    with gzip.open(shared_data / "ru_news_tengrinews_2024" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    articles = [Article(id=r["id"], title=r["title"], paragraphs=[r["text"]], lang="ru", source=r["source"],
+                        published_at=datetime.fromisoformat(r["published_at"])) for r in rows if r.get("published_at")]
+    end = max(a.published_at for a in articles if a.published_at)
+    window = [a for a in articles if a.published_at and a.published_at > end - timedelta(hours=72)]
+    lemmas = {a.id: analyse(a) for a in window}
+    vectors = dict(zip([a.id for a in window], dense.embed_many(window), strict=True))
+    frequencies = DocumentFrequencies.fit(t.title + t.body for t in lemmas.values())
+    in_time = sorted(window, key=lambda a: a.published_at or end)
+    orders = [in_time, window[::-1], random.Random(5).sample(window, len(window))]
+    results = []
+    for order in orders:
+        threader = Threader(Vectorizer(frequencies, learn=False))
+        results.append(resolve({a.id: threader.add(a, lemmas[a.id], vectors[a.id]) for a in order},
+                               threader.pop_changes()))
+    ids = sorted(results[0])
+    assert len(ids) >= 100
+    for a, b in combinations(results, 2):
+        assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) >= 0.95

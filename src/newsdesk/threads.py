@@ -67,7 +67,7 @@ class ThreadOptions:
     window: timedelta = timedelta(hours=72)  # articles further apart than this are never linked
     threshold: float = 0.425  # without dense vectors: link two articles whose cosine is at least this
     dense: bool = True  # compare dense vectors too (when `dense.available()`)
-    link_weights: tuple[float, float, float] = (6.226, 45.772, -44.437)  # logit(same) = w·(cosine, dense, 1)
+    link_weights: tuple[float, float, float] = (6.215, 45.866, -44.517)  # logit(same) = w·(cosine, dense, 1)
     dense_threshold: float = 0.6  # with dense vectors: link when that probability reaches this
     candidates: int = 40  # active articles scored per arrival: those sharing the most salient weight
     min_overlap: float = 0.04  # ... and at least this dot product over salient terms (a lower bound)
