@@ -230,9 +230,9 @@ def navec_ablation(pairs: list[Pair], articles: dict[str, Article], corpus: Corp
         mixes = [auc(subset, {k: (1 - w) * tfidf[k] + w * dense_cos[k] for k in tfidf}) for w in (0.0, 1.0, 0.2, 0.5)]
         lines.append(f"| {name} ({len(subset)}) | " + " | ".join(f"{m:.3f}" for m in mixes) + " |")
         gains.append(max(mixes[1:]) - mixes[0])
-    return lines + ["", f"Best navec mix minus TF-IDF alone on the text pairs: {gains[0]:+.3f} AUC. Threads use "
-                        "TF-IDF alone (no 25 MB of vectors to load, no dense arithmetic per article) unless a mix "
-                        "gains clearly more than that."]
+    return lines + ["", f"Best navec mix minus TF-IDF alone on the text pairs: {gains[0]:+.3f} AUC. Threads do not "
+                        "use navec: the e5 sentence vectors of the first section gain more (pair AUC on our pairs "
+                        "0.901 → 0.942 with the fitted link)."]
 
 
 # --- 2. duplicates --------------------------------------------------------------------------------
