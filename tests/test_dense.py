@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
-from datetime import datetime, timedelta
 from importlib.resources import files
 from itertools import combinations
 from pathlib import Path
@@ -18,7 +16,7 @@ from newsdesk import dense
 from newsdesk.records import Article
 from newsdesk.similarity import DocumentFrequencies, Vectorizer, analyse
 from newsdesk.threads import Threader, ThreadOptions, resolve, rethread
-from test_threads import _sample_article
+from test_threads import _sample_article, tengrinews_days, three_orders
 
 pytestmark = pytest.mark.usefixtures("dense_on")
 
@@ -108,17 +106,11 @@ def test_state_keeps_dense_vectors_and_reads_version_1(sample: list[Article], sa
 @pytest.mark.shared
 def test_real_days_with_dense_vectors_in_three_orders(shared_data: Path) -> None:
     """Tengrinews' last 72 h (real news) threaded with dense vectors in three arrival orders."""
-    with gzip.open(shared_data / "ru_news_tengrinews_2024" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f]
-    articles = [Article(id=r["id"], title=r["title"], paragraphs=[r["text"]], lang="ru", source=r["source"],
-                        published_at=datetime.fromisoformat(r["published_at"])) for r in rows if r.get("published_at")]
-    end = max(a.published_at for a in articles if a.published_at)
-    window = [a for a in articles if a.published_at and a.published_at > end - timedelta(hours=72)]
-    lemmas = {a.id: analyse(a) for a in window}
-    vectors = dict(zip([a.id for a in window], dense.embed_many(window), strict=True))
+    articles, window = tengrinews_days(shared_data)
+    lemmas = {a.id: analyse(a) for a in articles}
     frequencies = DocumentFrequencies.fit(t.title + t.body for t in lemmas.values())
-    in_time = sorted(window, key=lambda a: a.published_at or end)
-    orders = [in_time, window[::-1], random.Random(5).sample(window, len(window))]
+    vectors = dict(zip([a.id for a in window], dense.embed_many(window), strict=True))
+    orders = three_orders(window)
     results = []
     for order in orders:
         threader = Threader(Vectorizer(frequencies, learn=False))

@@ -232,17 +232,28 @@ def test_bundled_sample_stories(vectorizer: Vectorizer) -> None:
     assert len(right) / len(expected) >= 0.7
 
 
-@pytest.mark.shared
-def test_real_days_of_news_in_three_orders(shared_data: Path) -> None:
+def tengrinews_days(shared_data: Path) -> tuple[list[Article], list[Article]]:
+    """Tengrinews' dated articles (12–17 Apr 2024) and those of the last 72 h."""
     with gzip.open(shared_data / "ru_news_tengrinews_2024" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     articles = [Article(id=r["id"], title=r["title"], paragraphs=[r["text"]], lang="ru", source=r["source"],
                         published_at=datetime.fromisoformat(r["published_at"])) for r in rows if r.get("published_at")]
+    end = max(a.published_at for a in articles if a.published_at)
+    return articles, [a for a in articles if a.published_at and a.published_at > end - timedelta(hours=72)]
+
+
+def three_orders(articles: list[Article]) -> list[list[Article]]:
+    """Publication order, reversed, shuffled."""
+    in_time = sorted(articles, key=lambda a: (a.published_at, a.id))
+    return [in_time, articles[::-1], random.Random(5).sample(articles, len(articles))]
+
+
+@pytest.mark.shared
+def test_real_days_of_news_in_three_orders(shared_data: Path) -> None:
+    articles, window = tengrinews_days(shared_data)
     lemmas = {a.id: analyse(a) for a in articles}
     frequencies = DocumentFrequencies.fit(t.title + t.body for t in lemmas.values())
-    end = max(a.published_at for a in articles)
-    window = [a for a in articles if a.published_at > end - timedelta(hours=72)]
-    orders = [sorted(window, key=lambda a: a.published_at), window[::-1], random.Random(5).sample(window, len(window))]
+    orders = three_orders(window)
     results = []
     for order in orders:
         threader = Threader(Vectorizer(frequencies, learn=False))
