@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from itertools import combinations
 from pathlib import Path
@@ -120,3 +122,33 @@ def test_real_days_with_dense_vectors_in_three_orders(shared_data: Path) -> None
     assert len(ids) >= 100
     for a, b in combinations(results, 2):
         assert adjusted_rand_score([a[i] for i in ids], [b[i] for i in ids]) >= 0.95
+
+
+def test_archive_keeps_vectors_and_rethread_embeds_only_changed_texts(archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.editorial import rethread_since, stored_articles
+    from newsdesk.ingest import ingest
+    from newsdesk.store.vectors import stored_vectors
+
+    noon = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    texts = [("Пенсии в Казахстане проиндексируют с 1 января", "Базовую пенсию повысят на 8 процентов."),
+             ("Размер пенсий увеличат с нового года", "Правительство утвердило индексацию пенсий на 8%."),
+             ("Казахстанский боксер выиграл чемпионский пояс", "Бой прошел в Астане при полном зале.")]
+    articles = [Article(id=f"v{i}", title=t, paragraphs=[p], lang="ru", source=f"outlet {i}",
+                        published_at=noon + timedelta(minutes=i)) for i, (t, p) in enumerate(texts)]
+    ingest(archive, articles)
+    with archive.engine.connect() as conn:
+        kept = stored_vectors(conn, list(stored_articles(conn)))
+    assert set(kept) == {"v0", "v1", "v2"}
+    fresh = dense.embed(articles[0])
+    assert fresh is not None and np.allclose(kept["v0"], fresh, atol=2e-3)
+
+    embedded: list[int] = []
+    real = dense.embed_many
+    monkeypatch.setattr(dense, "embed_many", lambda batch: embedded.append(len(batch)) or real(batch))
+    assert rethread_since(archive, noon - timedelta(hours=1)) == 3
+    assert embedded == [0]  # every text read from the archive, none embedded again
+    edited = dataclasses.replace(articles[2], paragraphs=["Бой прошел в Алматы, судьи были единогласны."])
+    ingest(archive, [edited])
+    rethread_since(archive, noon - timedelta(hours=1))
+    rethread_since(archive, noon - timedelta(hours=1))
+    assert embedded == [0, 1, 0]  # the edited text once, then its new vector is kept

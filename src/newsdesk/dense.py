@@ -17,6 +17,7 @@ falls back to TF-IDF alone.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import os
 from collections.abc import Sequence
@@ -59,6 +60,11 @@ def text_of(article: Article) -> str:
     """What the encoder reads: the title and the beginning of the lead and body."""
     rest = " ".join(part for part in (article.lead, article.body) if part)
     return " ".join(f"{article.title or ''}. {rest}".split())[:CHARS]
+
+
+def fingerprint(article: Article) -> str:
+    """A hash of what the encoder reads of ``article``: a stored vector is valid while it is unchanged."""
+    return hashlib.blake2b(text_of(article).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def embed(article: Article) -> np.ndarray | None:

@@ -23,6 +23,7 @@ from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import save_model
 from newsdesk.store.queries import article_dicts, to_record
+from newsdesk.store.vectors import save_vectors, stored_vectors
 from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES, Writer
 from newsdesk.threads import Threader, rethread
 
@@ -103,9 +104,13 @@ def rethread_since(archive: Archive, since: datetime) -> int:
     """Rebuild the threads of every article published since ``since``; returns the articles rethreaded."""
     with archive.engine.connect() as conn:
         articles = list(stored_articles(conn, since))
-    vectors = {a.id or "": v for a, v in zip(articles, dense.embed_many(articles), strict=True) if v is not None}
+        vectors = stored_vectors(conn, articles) if dense.available() else {}
+    missing = [a for a in articles if a.id not in vectors]
+    fresh = [(a, v) for a, v in zip(missing, dense.embed_many(missing), strict=True) if v is not None]
+    vectors |= {a.id or "": v for a, v in fresh}
     assigned = rethread(articles, dense=vectors)
     with archive.engine.begin() as conn:
+        save_vectors(conn, fresh)
         old = {a.thread_id for a in articles if a.thread_id}
         for article in articles:
             article.thread_id = assigned.get(article.id or "", article.thread_id)

@@ -7,11 +7,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, Table, delete, update
 
 from newsdesk.records import HEADLINE, Article
 from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
+from newsdesk.store.vectors import save_vectors
 from newsdesk.store.writer import ARTICLES
 from newsdesk.threads import Thread, Threader, rank_threads
 
@@ -26,6 +28,7 @@ class ThreadStage:
     def __init__(self) -> None:
         self.threader: Threader | None = None
         self._touched: set[str] = set()
+        self._vectors: dict[str, np.ndarray] = {}  # the batch's new dense vectors, stored by `save`
 
     def load(self, conn: Connection) -> None:
         if self.threader is None:
@@ -33,8 +36,12 @@ class ThreadStage:
 
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.threader is not None:
+            new = self.threader.thread_of(article.id or "") is None
             article.thread_id = self.threader.add(article)
             self._touched.add(article.thread_id)
+            vector = self.threader.vector(article.id or "") if new else None
+            if vector is not None:
+                self._vectors[article.id or ""] = vector
 
     def save(self, conn: Connection, articles: list[Article]) -> None:
         if self.threader is None:
@@ -46,6 +53,8 @@ class ThreadStage:
             self._touched.add(survivor)
         save_threads(conn, [t for t in (self.threader.thread(i) for i in self._touched) if t])
         self._touched.clear()
+        save_vectors(conn, [(a, self._vectors[a.id]) for a in articles if a.id in self._vectors])
+        self._vectors.clear()
         set_meta(conn, KEY, self.threader.to_state())
 
 

@@ -157,6 +157,17 @@ class FetchRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class VectorRow(Base):
+    """An article's dense vector (`newsdesk.dense`), with a hash of the text the encoder read."""
+
+    __tablename__ = "article_vectors"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(64))
+    text_hash: Mapped[str] = mapped_column(String(32))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class MetaRow(Base):
     """Key/value state: analyzer and model versions, learned indexes (acronyms, IDF…)."""
 
