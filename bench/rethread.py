@@ -54,7 +54,7 @@ def timed(work: Callable[[], T]) -> tuple[float, float, T]:
 
 def threads_of(archive: Archive) -> dict[str, str]:
     with archive.engine.connect() as conn:
-        return dict(conn.execute(select(ARTICLES.c.id, ARTICLES.c.thread_id)).tuples().all())
+        return {row.id: row.thread_id for row in conn.execute(select(ARTICLES.c.id, ARTICLES.c.thread_id))}
 
 
 def main() -> None:
