@@ -79,7 +79,7 @@ def main() -> None:
     n = len(batch)
     lines = [
         "## Rethreading with stored vectors (`bench/rethread.py`)", "",
-        header("python " + " ".join(["bench/rethread.py", *sys.argv[1:]])).rstrip(), "",
+        header(" ".join([".venv/bin/python", "bench/rethread.py", *sys.argv[1:]])).rstrip(), "",
         f"{n} real Tengrinews articles (12–17 Apr 2024) ingested with dense vectors on: {ingest_wall:.1f} s wall, "
         f"{ingest_cpu / n * 1000:.0f} ms CPU per article (every stage, the encoder included); {stored} vectors "
         f"kept, {size:.0f} bytes each (float16).", "",
