@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsdesk import analyze, features, rubric_corpus, rubrics, tags  # noqa: E402
 from newsdesk.records import Article  # noqa: E402
-from newsdesk.rubric_training import DEFAULT_LANGS, DEFAULT_SOURCE_WEIGHTS  # noqa: E402
+from newsdesk.rubric_training import DEFAULT_LANGS, DEFAULT_SOURCE_WEIGHTS, HEAD_SOURCES  # noqa: E402
 from newsdesk.rubrics import TrainOptions  # noqa: E402
 
 DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
@@ -67,12 +67,35 @@ def binary(truth: list[bool], pred: list[bool]) -> tuple[float, float]:
     return tp / max(1, sum(pred)), tp / max(1, sum(truth))
 
 
-def rubric_folds(folds: int) -> tuple[dict[str, tuple[list, list]], list]:
+def rubric_vectors(articles: list[Article], cache: Path | None) -> dict[str, np.ndarray]:
+    """Dense vectors (``{dense.fingerprint: vector}``) of ``articles``; empty when dense vectors are off.
+    ``cache`` (dev only) keeps them between runs."""
+    from newsdesk import dense
+
+    os.environ.setdefault(dense.ENV, "1")
+    if not dense.available():
+        return {}
+    vectors: dict[str, np.ndarray] = {}
+    if cache and cache.exists():
+        with np.load(cache) as stored:
+            vectors = dict(zip(stored["keys"], stored["vectors"], strict=True))
+    todo = list({key: a for a in articles if (key := dense.fingerprint(a)) not in vectors}.items())
+    for (key, _), vector in zip(todo, dense.embed_many([a for _, a in todo]), strict=True):
+        if vector is not None:
+            vectors[key] = vector
+    if cache and todo:
+        np.savez(cache, keys=np.array(list(vectors)), vectors=np.array(list(vectors.values())))
+    return vectors
+
+
+def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple[list, list]], list]:
     """Predictions (truth, pred) per evaluation set from `folds` models, and not-news title pairs.
 
     Folded: the contest's markup v0, its not-news titles, our labels of the Russian and English crawl
     pages and of Kazakh articles; every model also learns from the rest of the default corpora.  The 40
-    Toloka items are scored by a model of all the other labels.
+    Toloka items are scored by a model of all the other labels.  With dense vectors, each model also
+    has the dense head (learnt from the `HEAD_SOURCES` items of its training folds), and the sets are
+    scored again with it under keys ending in ``+head``.
     """
     base = rubric_corpus.default_corpus(DATA, ["newsdesk_labels_ru", "sib200_topics", "telegram_posts",
                                                "rt_ng_sections", "ria_rubrics"])
@@ -86,21 +109,23 @@ def rubric_folds(folds: int) -> tuple[dict[str, tuple[list, list]], list]:
     rng = random.Random(0)
     fold_of = {id(a): rng.randrange(folds) for a in folded}
     options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS, folds=1)
-    out: dict[str, tuple[list, list]] = {k: ([], []) for k in ("gold_training_40", "markup_v0_cv", "en", "kk",
-                                                               "crawl_ru")}
+    vectors = rubric_vectors([a for a in crawl + en_kk if a.source in HEAD_SOURCES] + v0 + gold, cache)
+    keys = ("gold_training_40", "markup_v0_cv", "en", "kk", "crawl_ru")
+    out: dict[str, tuple[list, list]] = {k + suffix: ([], []) for k in keys for suffix in ("", "+head")}
     title_pairs: list[tuple[bool, bool]] = []
     for fold in range(folds):
         train = base + [a for a in folded if fold_of[id(a)] != fold]
-        model = rubrics.train(train, options)
-        _score(model, [a for a in v0 if fold_of[id(a)] == fold], out["markup_v0_cv"])
-        _score(model, [a for a in crawl if fold_of[id(a)] == fold], out["crawl_ru"])
+        model = rubrics.train(train, options, vectors=vectors)
+        _score(model, [a for a in v0 if fold_of[id(a)] == fold], out, "markup_v0_cv", vectors)
+        _score(model, [a for a in crawl if fold_of[id(a)] == fold], out, "crawl_ru", vectors)
         for lang in ("en", "kk"):
-            _score(model, [a for a in en_kk if a.lang == lang and fold_of[id(a)] == fold], out[lang])
+            _score(model, [a for a in en_kk if a.lang == lang and fold_of[id(a)] == fold], out, lang, vectors)
         for a in (a for a in titles if fold_of[id(a)] == fold):
             title_pairs.append((a.rubric == "not_news", model.predict(a)[0] == "not_news"))
         print(f"  rubric fold {fold + 1}/{folds} done", file=sys.stderr)
-    _score(rubrics.train(base + folded, options), gold, out["gold_training_40"])  # all labels but the 40
-    return out, title_pairs
+    model = rubrics.train(base + folded, options, vectors=vectors)  # all labels but the 40
+    _score(model, gold, out, "gold_training_40", vectors)
+    return {k: v for k, v in out.items() if v[0]}, title_pairs
 
 
 def agreement_line() -> str:
@@ -117,13 +142,20 @@ def agreement_line() -> str:
             f"Cohen's κ {(agree - chance) / (1 - chance):.3f}.")
 
 
-def _score(model: rubrics.RubricModel, articles: list[Article], into: tuple[list, list]) -> None:
+def _score(model: rubrics.RubricModel, articles: list[Article], out: dict[str, tuple[list, list]], key: str,
+           vectors: dict[str, np.ndarray]) -> None:
+    """Score ``articles`` into ``out[key]`` with the SVM alone, and into ``out[key + "+head"]`` with the head."""
+    from newsdesk import dense
+
     for a in articles:
-        into[0].append(a.rubric)
-        into[1].append(model.predict(a)[0])
+        out[key][0].append(a.rubric)
+        out[key][1].append(model.predict(a)[0])
+        if model.head is not None:
+            out[key + "+head"][0].append(a.rubric)
+            out[key + "+head"][1].append(model.predict(a, vector=vectors.get(dense.fingerprint(a)))[0])
 
 
-def rubric_report(folds: int) -> str:
+def rubric_report(folds: int, cache: Path | None = None) -> str:
     lines = ["### Rubrics (8 classes) and not-news", "",
              "| evaluation set | items | accuracy | macro-F1 | not-news precision | not-news recall |",
              "|---|---|---|---|---|---|"]
@@ -133,12 +165,16 @@ def rubric_report(folds: int) -> str:
         model = rubrics.default_model()
         sets["toloka honey+exam (contest test), shipped model"] = ([a.rubric for a in test],
                                                                    [model.predict(a)[0] for a in test])
-    folded, title_pairs = rubric_folds(folds)
-    sets.update({"toloka training split (40), model trained without it": folded["gold_training_40"],
-                 f"contest markup v0, {folds}-fold CV": folded["markup_v0_cv"],
-                 f"Russian crawl pages (contest's Nov 2019 crawl), our labels, {folds}-fold CV": folded["crawl_ru"],
-                 f"English crawl pages, our labels, {folds}-fold CV": folded["en"],
-                 f"Kazakh Kazinform articles, our labels, {folds}-fold CV": folded["kk"]})
+    folded, title_pairs = rubric_folds(folds, cache)
+    names = {"gold_training_40": "toloka training split (40), model trained without it",
+             "markup_v0_cv": f"contest markup v0, {folds}-fold CV",
+             "crawl_ru": f"Russian crawl pages (contest's Nov 2019 crawl), our labels, {folds}-fold CV",
+             "en": f"English crawl pages, our labels, {folds}-fold CV",
+             "kk": f"Kazakh Kazinform articles, our labels, {folds}-fold CV"}
+    for key, name in names.items():
+        sets[name] = folded[key]
+        if key + "+head" in folded:
+            sets[f"{name}, **with the dense head**"] = folded[key + "+head"]
     for name, (truth, pred) in sets.items():
         p, r = binary([t == "not_news" for t in truth], [x == "not_news" for x in pred])
         acc = sum(t == x for t, x in zip(truth, pred, strict=True)) / len(truth)
@@ -307,12 +343,13 @@ def main() -> None:
     parser.add_argument("--only", choices=["rubrics", "tags"], help="run one half")
     parser.add_argument("--archives", default="ria,tengrinews,rt,ng",
                         help="tagged archives to split (rt trains ~1,200 tags: the slow one)")
+    parser.add_argument("--vectors", type=Path, help="file to keep the labelled items' dense vectors in (dev only)")
     args = parser.parse_args()
     parts = ["## Rubrics and tags (`bench/tags.py`)\n", machine()]
     print(parts[0], parts[1], sep="\n", flush=True)
     sections = []
     if args.only != "tags":
-        sections += [lambda: rubric_report(3 if args.quick else 5), timing_report]
+        sections += [lambda: rubric_report(3 if args.quick else 5, args.vectors), timing_report]
     if args.only != "rubrics":
         archives = ["ria", "tengrinews"] if args.quick else args.archives.split(",")
         sections += [lambda: tag_report(archives), sample_audit_report]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from newsdesk import rubric_corpus, rubrics
+from newsdesk import dense, rubric_corpus, rubrics
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.rubrics import RUBRICS, RubricModel, TrainOptions
@@ -114,6 +115,31 @@ def test_news_without_rubric_gets_one_from_a_first_model() -> None:
 def test_training_needs_two_rubrics() -> None:
     with pytest.raises(InputError, match="two rubrics"):
         rubrics.train([article("Матч", rubric="sports"), article("Гол", rubric="sports")])
+
+
+def test_dense_head_reads_what_the_words_do_not_and_round_trips(dense_on: None, tmp_path) -> None:
+    corpus = [article(t, lead, rubric=r) for r, t, lead in CORPUS]
+    vectors = {dense.fingerprint(a): v for a, v in zip(corpus, dense.embed_many(corpus), strict=True)}
+    model = rubrics.train(corpus, TrainOptions(min_df=1, folds=2, c=1.0), vectors=vectors)
+    assert model.head is not None and model.head.coef.shape == (3, dense.DIM)
+    probe = article("Гандболистки уступили в полуфинале", "Команда проиграла в дополнительное время.")
+    vector = dense.embed(probe)
+    assert model.predict(probe) == rubrics.FALLBACK  # no word the SVM knows
+    assert model.predict(probe, vector=vector)[0] == "sports"  # the head reads the meaning
+    known = article("Банк повысил ставку", "Инфляция и курс тенге.")
+    alone, mixed = model.predict(known)[1], model.predict(known, vector=dense.embed(known))[1]
+    assert model.predict(known, vector=dense.embed(known))[0] == "economy" and alone != mixed
+    model.save(tmp_path / "rubrics.npz")
+    loaded = RubricModel.load(tmp_path / "rubrics.npz")
+    assert loaded.head is not None and loaded.head.share == model.head.share
+    assert loaded.predict(probe, vector=vector) == pytest.approx(model.predict(probe, vector=vector), abs=1e-5)
+
+
+def test_no_dense_head_without_vectors_for_every_rubric() -> None:
+    corpus = [article(t, lead, rubric=r) for r, t, lead in CORPUS]
+    some = {dense.fingerprint(a): np.ones(dense.DIM, dtype=np.float32) for a in corpus if a.rubric != "society"}
+    assert rubrics.train(corpus, TrainOptions(min_df=1, folds=2), vectors=some).head is None
+    assert rubrics.train(corpus, TrainOptions(min_df=1, folds=2)).head is None
 
 
 def test_shipped_model_loads_from_the_package() -> None:

@@ -34,25 +34,27 @@ def default_stages() -> list[Stage]:
     from newsdesk.stages.rubric import RubricStage
     from newsdesk.stages.tagging import TagStage
     from newsdesk.stages.threading import ThreadStage
+    from newsdesk.stages.vectors import VectorCache
 
-    lemmas = LemmaCache()
-    return [LangStage(), EntityStage(), RubricStage(lemmas), TagStage(lemmas), DedupStage(), ThreadStage(),
-            SearchStage(), _Forget(lemmas)]
+    lemmas, vectors = LemmaCache(), VectorCache()
+    return [LangStage(), EntityStage(), RubricStage(lemmas, vectors), TagStage(lemmas), DedupStage(),
+            ThreadStage(vectors), SearchStage(), _Forget(lemmas, vectors)]
 
 
 class _Forget:
-    """Drops the batch's cached lemmas once every stage has saved."""
+    """Drops the batch's cached lemmas and vectors once every stage has saved."""
 
     name = "forget"
 
-    def __init__(self, lemmas: object) -> None:
-        self.lemmas = lemmas
+    def __init__(self, *caches: object) -> None:
+        self.caches = caches
 
     def __call__(self, article: Article) -> None:
         pass
 
     def save(self, conn: Connection, articles: list[Article]) -> None:
-        self.lemmas.clear()  # type: ignore[attr-defined]
+        for cache in self.caches:
+            cache.clear()  # type: ignore[attr-defined]
 
 
 class Pipeline:

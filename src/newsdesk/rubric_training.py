@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from . import features, rubric_corpus
 from .errors import InputError
 from .features import TermSpace
 from .records import Article
-from .rubrics import RUBRICS, RubricModel, TrainOptions, train
+from .rubrics import RUBRICS, DenseHead, RubricModel, TrainOptions, train
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ DEFAULT_LANGS = ("ru", "kk", "en")
 _TEMPERATURES = np.geomspace(0.1, 30, 80)
 
 
-def fit(articles: Sequence[Article], options: TrainOptions) -> RubricModel:
+def fit(articles: Sequence[Article], options: TrainOptions,
+        vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
     """A `RubricModel` over ``articles`` (each with ``rubric`` in `RUBRICS`, or ``news``).
 
     Articles labelled only ``news`` (news, rubric unknown: the contest's news titles) get the
@@ -64,7 +65,27 @@ def fit(articles: Sequence[Article], options: TrainOptions) -> RubricModel:
     model = _fit_bags(bags, [a.rubric for a in labelled], _weights(labelled, options), options)
     log.info("rubric model: %d articles (%d news without rubric), %d terms, temperature %.2f",
              len(labelled), len(news), len(model.space), model.temperature)
+    if vectors:
+        model.head = _dense_head([a for a in articles if a.rubric in RUBRICS], model.labels, vectors, options)
     return model
+
+
+def _dense_head(articles: Sequence[Article], labels: tuple[str, ...], vectors: Mapping[str, np.ndarray],
+                options: TrainOptions) -> DenseHead | None:
+    """Logistic regression of the rubric on the dense vectors of the ``articles`` that have one."""
+    from sklearn.linear_model import LogisticRegression
+
+    from . import dense
+
+    rows = [(a, vectors[key]) for a in articles if (key := dense.fingerprint(a)) in vectors]
+    if len(labels) < 3 or {a.rubric for a, _ in rows} != set(labels):
+        return None  # a head that never saw a rubric would pull that rubric down
+    x, y = np.array([v for _, v in rows]), [a.rubric for a, _ in rows]
+    fit = LogisticRegression(C=1.0, max_iter=2000).fit(x, y, sample_weight=_weights([a for a, _ in rows], options))
+    order = [[str(c) for c in fit.classes_].index(label) for label in labels]
+    log.info("dense rubric head: %d articles, share %.2f", len(rows), options.head_share)
+    return DenseHead(dense.MODEL, fit.coef_[order].astype(np.float32), fit.intercept_[order].astype(np.float32),
+                     options.head_share)
 
 
 NEWS = "news"
@@ -125,11 +146,32 @@ def _log_loss(scores: np.ndarray, truth: np.ndarray, weights: np.ndarray) -> flo
 
 
 def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS),
-                  options: TrainOptions | None = None) -> RubricModel:
-    """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder)."""
+                  options: TrainOptions | None = None, vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
+    """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder).
+
+    With dense vectors available, a dense head learns from our hand labels of the contest's crawl and of
+    Kazinform (`HEAD_SOURCES`; ~3,200 texts, a few minutes of encoder); ``vectors`` may bring them.
+    """
     options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS)
     found = rubric_corpus.corpora(Path(data), names)
     articles = [a for corpus in found.values() for a in corpus]
     corpora = [{"name": name, "files": rubric_corpus.FILES[name], "articles": len(found[name])} for name in names]
     rubrics = Counter(a.rubric for a in articles)
-    return train(articles, options, meta={"corpora": corpora, "rubrics": dict(rubrics)})
+    if vectors is None:
+        vectors = head_vectors(articles)
+    return train(articles, options, meta={"corpora": corpora, "rubrics": dict(rubrics),
+                                          "dense_head_sources": list(HEAD_SOURCES) if vectors else []},
+                 vectors=vectors)
+
+
+HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk")
+
+
+def head_vectors(articles: Sequence[Article]) -> dict[str, np.ndarray]:
+    """``{dense.fingerprint: vector}`` of the `HEAD_SOURCES` articles; empty when dense vectors are off."""
+    from . import dense
+
+    if not dense.available():
+        return {}
+    chosen = [a for a in articles if a.source in HEAD_SOURCES]
+    return {dense.fingerprint(a): v for a, v in zip(chosen, dense.embed_many(chosen), strict=True) if v is not None}

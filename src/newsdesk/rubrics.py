@@ -7,6 +7,10 @@ temperature is fitted on out-of-fold scores.  A model is stored as one ``.npz`` 
 (vocabulary, IDF, weights; loaded with ``allow_pickle=False``) and a ``.json`` of metadata naming
 the data that trained it.  The default model ships in ``newsdesk/models/``.
 
+A model may carry a dense head: a logistic regression over the article's dense vector
+(`newsdesk.dense`, the one story threads compare), whose probabilities are mixed into the SVM's
+(``share`` of them) when the vector is at hand; without a vector the SVM decides alone.
+
 Articles in a language the model was not trained on, and articles with no known word, get
 ``("other", 0.0)``.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -46,6 +50,25 @@ class TrainOptions:
     folds: int = 3  # for the out-of-fold scores that fit the confidence temperature
     source_weights: dict[str, float] = field(default_factory=dict)  # Article.source -> weight (1.0)
     langs: tuple[str, ...] = ("ru",)
+    head_share: float = 0.3  # the dense head's share of the probabilities (bench/tags.py's crawl CV)
+
+
+@dataclass(slots=True)
+class DenseHead:
+    """Logistic regression of the rubric on an article's dense vector."""
+
+    model: str  # the `dense.MODEL` whose vectors it reads
+    coef: np.ndarray  # (labels, dim), rows in the rubric model's label order
+    intercept: np.ndarray  # (labels,)
+    share: float  # of the mixed probabilities
+
+    def probabilities(self, vector: np.ndarray) -> np.ndarray:
+        return _softmax(self.coef @ vector + self.intercept)
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
 
 
 @dataclass(slots=True)
@@ -57,21 +80,25 @@ class RubricModel:
     temperature: float = 1.0
     langs: tuple[str, ...] = ("ru",)
     meta: dict = field(default_factory=dict)
+    head: DenseHead | None = None
 
     def supports(self, article: Article) -> bool:
         return (article.lang or "ru") in self.langs
 
-    def probabilities(self, bag: Sequence[str]) -> np.ndarray | None:
-        """Softmax of the decision scores of one bag of terms; None when no term is known."""
+    def probabilities(self, bag: Sequence[str], vector: np.ndarray | None = None) -> np.ndarray | None:
+        """Softmax of the decision scores of one bag of terms, mixed with the dense head's probabilities
+        when there is a head and a ``vector``; None when no term is known and there is no vector."""
         idx, values = self.space.vector(bag)
+        dense = self.head.probabilities(vector) if self.head is not None and vector is not None else None
         if not len(idx):
-            return None
-        scores = (self.coef[:, idx] @ values + self.intercept) * self.temperature
-        exp = np.exp(scores - scores.max())
-        return exp / exp.sum()
+            return dense
+        probs = _softmax((self.coef[:, idx] @ values + self.intercept) * self.temperature)
+        return probs if dense is None else (1 - self.head.share) * probs + self.head.share * dense  # type: ignore[union-attr]
 
-    def predict(self, article: Article, lemmas: Sequence[str] | None = None) -> tuple[str, float]:
-        probs = self._probabilities(article, lemmas)
+    def predict(self, article: Article, lemmas: Sequence[str] | None = None,
+                vector: np.ndarray | None = None) -> tuple[str, float]:
+        """``(rubric, confidence)``; ``vector`` is the article's `dense.embed` vector, when known."""
+        probs = self._probabilities(article, lemmas, vector)
         if probs is None:
             return FALLBACK
         best = int(probs.argmax())
@@ -88,29 +115,37 @@ class RubricModel:
         return [(features.display(self.space.vocabulary[idx[i]]), round(float(weights[i]), 4))
                 for i in top if weights[i] > 0]
 
-    def _probabilities(self, article: Article, lemmas: Sequence[str] | None) -> np.ndarray | None:
+    def _probabilities(self, article: Article, lemmas: Sequence[str] | None,
+                       vector: np.ndarray | None = None) -> np.ndarray | None:
         if not self.supports(article):
             return None
-        return self.probabilities(features.article_terms(article, lemmas))
+        return self.probabilities(features.article_terms(article, lemmas), vector)
 
     def save(self, path: Path) -> None:
         """Write ``path`` (.npz arrays) and ``path`` with suffix .json (metadata)."""
         path = Path(path)
         arrays: dict[str, Any] = self.space.to_arrays("space_") | {"coef": self.coef.astype(np.float32),
                                                    "intercept": self.intercept.astype(np.float32)}
+        about = {"labels": list(self.labels), "temperature": self.temperature, "langs": list(self.langs)}
+        if self.head is not None:
+            arrays |= {"head_coef": self.head.coef.astype(np.float32),
+                       "head_intercept": self.head.intercept.astype(np.float32)}
+            about["dense_head"] = {"model": self.head.model, "share": self.head.share}
         np.savez_compressed(path, **arrays)
-        head = {"labels": list(self.labels), "temperature": self.temperature, "langs": list(self.langs)}
-        path.with_suffix(".json").write_text(json.dumps(head | {"meta": self.meta}, ensure_ascii=False, indent=1))
+        path.with_suffix(".json").write_text(json.dumps(about | {"meta": self.meta}, ensure_ascii=False, indent=1))
 
     @classmethod
     def load(cls, path: Path) -> RubricModel:
         path = Path(path)
-        head = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        about = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         with np.load(path, allow_pickle=False) as arrays:
             space = TermSpace.from_arrays(arrays, "space_")
             coef, intercept = arrays["coef"], arrays["intercept"]
-        return cls(space, tuple(head["labels"]), coef, intercept, head["temperature"], tuple(head["langs"]),
-                   head.get("meta", {}))
+            dense = about.get("dense_head")
+            head = (DenseHead(dense["model"], arrays["head_coef"], arrays["head_intercept"], dense["share"])
+                    if dense else None)
+        return cls(space, tuple(about["labels"]), coef, intercept, about["temperature"], tuple(about["langs"]),
+                   about.get("meta", {}), head)
 
 
 @lru_cache(maxsize=1)
@@ -120,9 +155,9 @@ def default_model() -> RubricModel:
 
 
 def predict(article: Article, lemmas: Sequence[str] | None = None,
-            model: RubricModel | None = None) -> tuple[str, float]:
-    """``(rubric, confidence)``; pass ``lemmas`` of ``article.text`` to reuse them."""
-    return (model or default_model()).predict(article, lemmas)
+            model: RubricModel | None = None, vector: np.ndarray | None = None) -> tuple[str, float]:
+    """``(rubric, confidence)``; pass ``lemmas`` of ``article.text`` and its dense ``vector`` to reuse them."""
+    return (model or default_model()).predict(article, lemmas, vector)
 
 
 def explain(article: Article, lemmas: Sequence[str] | None = None,
@@ -132,12 +167,13 @@ def explain(article: Article, lemmas: Sequence[str] | None = None,
 
 
 def train(articles: Sequence[Article], options: TrainOptions | None = None,
-          meta: dict | None = None) -> RubricModel:
-    """Fit a model on articles whose ``rubric`` is set (weighted by ``options.source_weights``)."""
+          meta: dict | None = None, vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
+    """Fit a model on articles whose ``rubric`` is set (weighted by ``options.source_weights``); with
+    ``vectors`` (``{dense.fingerprint(article): vector}``), a dense head on the articles they cover."""
     from .rubric_training import fit
 
     options = options or TrainOptions()
-    model = fit(articles, options)
+    model = fit(articles, options, vectors)
     model.meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
                   "articles": len(articles), "options": _describe(options)} | (meta or {})
     return model

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 from newsdesk import rubrics
 from newsdesk.records import RUBRICS, Article
 from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.modelstore import load_model
 
 MODEL = "rubrics"
@@ -17,8 +18,9 @@ class RubricStage:
 
     name = "rubric"
 
-    def __init__(self, lemmas: LemmaCache) -> None:
+    def __init__(self, lemmas: LemmaCache, vectors: VectorCache | None = None) -> None:
         self.lemmas = lemmas
+        self.vectors = vectors
         self.model: rubrics.RubricModel | None = None
         self._loaded = False
 
@@ -30,5 +32,7 @@ class RubricStage:
     def __call__(self, article: Article) -> None:
         if article.rubric in RUBRICS and article.rubric_confidence is None:
             return  # the editor's rubric
-        article.rubric, confidence = rubrics.predict(article, self.lemmas.of(article), self.model)
+        model = self.model or rubrics.default_model()
+        vector = self.vectors.of(article) if self.vectors is not None and model.head is not None else None
+        article.rubric, confidence = rubrics.predict(article, self.lemmas.of(article), model, vector)
         article.rubric_confidence = round(float(confidence), 4)

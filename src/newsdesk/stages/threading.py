@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Connection, Table, delete, update
 
 from newsdesk.records import HEADLINE, Article
+from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.vectors import save_vectors
@@ -25,8 +26,9 @@ THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
 class ThreadStage:
     name = "threads"
 
-    def __init__(self) -> None:
+    def __init__(self, vectors: VectorCache | None = None) -> None:
         self.threader: Threader | None = None
+        self.vectors = vectors
         self._touched: set[str] = set()
         self._vectors: dict[str, np.ndarray] = {}  # the batch's new dense vectors, stored by `save`
 
@@ -37,7 +39,8 @@ class ThreadStage:
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.threader is not None:
             new = self.threader.thread_of(article.id or "") is None
-            article.thread_id = self.threader.add(article)
+            vector = self.vectors.of(article) if self.vectors is not None and self.threader.options.dense else None
+            article.thread_id = self.threader.add(article, dense=vector)
             self._touched.add(article.thread_id)
             vector = self.threader.vector(article.id or "") if new else None
             if vector is not None:
