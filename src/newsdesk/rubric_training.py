@@ -81,7 +81,8 @@ def _dense_head(articles: Sequence[Article], labels: tuple[str, ...], vectors: M
     if len(labels) < 3 or {a.rubric for a, _ in rows} != set(labels):
         return None  # a head that never saw a rubric would pull that rubric down
     x, y = np.array([v for _, v in rows]), [a.rubric for a, _ in rows]
-    fit = LogisticRegression(C=1.0, max_iter=2000).fit(x, y, sample_weight=_weights([a for a, _ in rows], options))
+    weights = _weights([a for a, _ in rows], options)
+    fit = LogisticRegression(C=options.head_c, max_iter=3000).fit(x, y, sample_weight=weights)
     order = [[str(c) for c in fit.classes_].index(label) for label in labels]
     log.info("dense rubric head: %d articles, share %.2f", len(rows), options.head_share)
     return DenseHead(dense.MODEL, fit.coef_[order].astype(np.float32), fit.intercept_[order].astype(np.float32),

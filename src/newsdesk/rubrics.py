@@ -50,7 +50,8 @@ class TrainOptions:
     folds: int = 3  # for the out-of-fold scores that fit the confidence temperature
     source_weights: dict[str, float] = field(default_factory=dict)  # Article.source -> weight (1.0)
     langs: tuple[str, ...] = ("ru",)
-    head_share: float = 0.3  # the dense head's share of the probabilities (bench/tags.py's crawl CV)
+    head_c: float = 10.0  # inverse regularisation of the dense head (chosen on the crawl CV of bench/tags.py)
+    head_share: float = 0.3  # the dense head's share of the probabilities (likewise)
 
 
 @dataclass(slots=True)
@@ -180,5 +181,6 @@ def train(articles: Sequence[Article], options: TrainOptions | None = None,
 
 
 def _describe(options: TrainOptions) -> dict:
-    return {"c": options.c, "min_df": options.min_df, "max_terms": options.max_terms,
+    return {"c": options.c, "min_df": options.min_df, "max_terms": options.max_terms, "head_c": options.head_c,
+            "head_share": options.head_share,
             "source_weights": options.source_weights, "langs": list(options.langs)}
