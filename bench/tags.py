@@ -205,12 +205,18 @@ def timing_report(n: int = 500) -> str:
     bags = [features.article_terms(a, lem) for a, lem in zip(articles, shared, strict=True)]
     core = _per_article(lambda: [model.probabilities(b) for b in bags], len(articles))
     size = rubrics.DEFAULT_PATH.stat().st_size / 1e6
+    head = ""
+    if model.head is not None:
+        vector = np.ones(model.head.coef.shape[1], dtype=np.float32) / np.sqrt(model.head.coef.shape[1])
+        mixed = _per_article(lambda: [model.probabilities(b, vector) for b in bags], len(articles))
+        head = (f"- with the dense head, given the article's vector (computed once for threads too; the encoder's "
+                f"cost is in the threads section): {mixed:.3f} ms/article\n")
     return ("### Rubric speed (one core)\n\n"
             f"- shipped model `src/newsdesk/models/rubrics.npz` {size:.1f} MB, load {load * 1000:.0f} ms\n"
             f"- classification given the article's lemmas: {warm:.3f} ms/article "
             f"(of which TF-IDF + linear scores {core:.3f} ms)\n"
             f"- including lemmatisation (analyzer cache warm from the line above): {cold:.3f} ms/article "
-            f"over {len(articles)} contest articles (median {_median_chars(articles)} chars)\n")
+            f"over {len(articles)} contest articles (median {_median_chars(articles)} chars)\n" + head)
 
 
 def _per_article(run, n: int) -> float:

@@ -133,6 +133,9 @@ def test_dense_head_reads_what_the_words_do_not_and_round_trips(dense_on: None, 
     loaded = RubricModel.load(tmp_path / "rubrics.npz")
     assert loaded.head is not None and loaded.head.share == model.head.share
     assert loaded.predict(probe, vector=vector) == pytest.approx(model.predict(probe, vector=vector), abs=1e-5)
+    assert loaded.head.langs == ("ru", "en")
+    kazakh = article("Гандболистки уступили в полуфинале", "Команда проиграла в дополнительное время.", lang="kk")
+    assert model.predict(kazakh, vector=vector) == rubrics.FALLBACK  # the head is not used for Kazakh
 
 
 def test_no_dense_head_without_vectors_for_every_rubric() -> None:

@@ -86,7 +86,7 @@ def _dense_head(articles: Sequence[Article], labels: tuple[str, ...], vectors: M
     order = [[str(c) for c in fit.classes_].index(label) for label in labels]
     log.info("dense rubric head: %d articles, share %.2f", len(rows), options.head_share)
     return DenseHead(dense.MODEL, fit.coef_[order].astype(np.float32), fit.intercept_[order].astype(np.float32),
-                     options.head_share)
+                     options.head_share, options.head_langs)
 
 
 NEWS = "news"
