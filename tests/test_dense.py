@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from newsdesk import dense
+from newsdesk import dense, rubrics
 from newsdesk.records import Article
 from newsdesk.similarity import DocumentFrequencies, Vectorizer, analyse
 from newsdesk.threads import Threader, ThreadOptions, resolve, rethread
@@ -137,7 +137,11 @@ def test_archive_keeps_vectors_and_rethread_embeds_only_changed_texts(archive, m
                         published_at=noon + timedelta(minutes=i)) for i, (t, p) in enumerate(texts)]
     ingest(archive, articles)
     with archive.engine.connect() as conn:
-        kept = stored_vectors(conn, list(stored_articles(conn)))
+        stored = list(stored_articles(conn))
+        kept = stored_vectors(conn, stored)
+    # the rubric stage read the same vector through the shipped model's dense head
+    assert [a.rubric for a in sorted(stored, key=lambda a: a.id or "")] == [
+        rubrics.predict(a, model=rubrics.default_model(), vector=dense.embed(a))[0] for a in articles]
     assert set(kept) == {"v0", "v1", "v2"}
     fresh = dense.embed(articles[0])
     assert fresh is not None and np.allclose(kept["v0"], fresh, atol=2e-3)
