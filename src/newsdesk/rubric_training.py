@@ -150,8 +150,8 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
                   options: TrainOptions | None = None, vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
     """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder).
 
-    With dense vectors available, a dense head learns from our hand labels of the contest's crawl and of
-    Kazinform (`HEAD_SOURCES`; ~3,200 texts, a few minutes of encoder); ``vectors`` may bring them.
+    With dense vectors available, a dense head learns from the hand-labelled sets (`HEAD_SOURCES`; ~3,700
+    texts, several minutes of encoder); ``vectors`` may bring their vectors.
     """
     options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS)
     found = rubric_corpus.corpora(Path(data), names)
@@ -165,7 +165,9 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
                  vectors=vectors)
 
 
-HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk")
+# The hand-labelled sets: our labels of the contest crawl and of Kazinform, the contest's own markup.
+HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk", "tgcontest_markup_v0",
+                "tgcontest_gold_training")
 
 
 def head_vectors(articles: Sequence[Article]) -> dict[str, np.ndarray]:
