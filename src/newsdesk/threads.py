@@ -269,11 +269,6 @@ class Threader:
     def thread_of(self, article_id: str) -> str | None:
         return self._thread_of.get(article_id)
 
-    def vector(self, article_id: str) -> np.ndarray | None:
-        """The dense vector an active article was threaded with (None without one)."""
-        item = self._items.items.get(article_id)
-        return item.dense if item else None
-
     def _linked(self, vector: TextVector, at: float, dense: np.ndarray | None = None) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""
         options, best = self.options, dict[str, float]()

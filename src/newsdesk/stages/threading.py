@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Table, delete, update
 
+from newsdesk import dense
 from newsdesk.records import HEADLINE, Article
 from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.meta import get_meta, restore_state, set_meta
@@ -38,13 +39,17 @@ class ThreadStage:
 
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.threader is not None:
-            new = self.threader.thread_of(article.id or "") is None
-            vector = self.vectors.of(article) if self.vectors is not None and self.threader.options.dense else None
+            new = self.threader.thread_of(article.id or "") is None  # not a new revision of a threaded one
+            vector = self._vector(article) if new else None
             article.thread_id = self.threader.add(article, dense=vector)
             self._touched.add(article.thread_id)
-            vector = self.threader.vector(article.id or "") if new else None
             if vector is not None:
                 self._vectors[article.id or ""] = vector
+
+    def _vector(self, article: Article) -> np.ndarray | None:
+        if self.threader is None or not self.threader.options.dense:
+            return None
+        return self.vectors.of(article) if self.vectors is not None else dense.embed(article)
 
     def save(self, conn: Connection, articles: list[Article]) -> None:
         if self.threader is None:
