@@ -109,7 +109,7 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
     rng = random.Random(0)
     fold_of = {id(a): rng.randrange(folds) for a in folded}
     options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS, folds=1)
-    vectors = rubric_vectors([a for a in crawl + en_kk if a.source in HEAD_SOURCES] + v0 + gold, cache)
+    vectors = rubric_vectors([a for a in base + crawl + en_kk if a.source in HEAD_SOURCES] + v0 + gold, cache)
     keys = ("gold_training_40", "markup_v0_cv", "en", "kk", "crawl_ru")
     out: dict[str, tuple[list, list]] = {k + suffix: ([], []) for k in keys for suffix in ("", "+head")}
     title_pairs: list[tuple[bool, bool]] = []

@@ -150,8 +150,8 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
                   options: TrainOptions | None = None, vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
     """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder).
 
-    With dense vectors available, a dense head learns from the hand-labelled sets (`HEAD_SOURCES`; ~3,700
-    texts, several minutes of encoder); ``vectors`` may bring their vectors.
+    With dense vectors available, a dense head learns from the hand-labelled sets (`HEAD_SOURCES`; ~6,100
+    texts, about ten minutes of encoder); ``vectors`` may bring their vectors.
     """
     options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS)
     found = rubric_corpus.corpora(Path(data), names)
@@ -165,9 +165,10 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
                  vectors=vectors)
 
 
-# The hand-labelled sets: our labels of the contest crawl and of Kazinform, the contest's own markup.
+# The hand-labelled sets: our labels (contest crawl, Kazinform, RT/NG, RIA, Tengrinews, Telegram), the contest's markup.
 HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk", "tgcontest_markup_v0",
-                "tgcontest_gold_training")
+                "tgcontest_gold_training", "newsdesk_rtng_ru", "newsdesk_ria_ru", "newsdesk_tengri_ru",
+                "newsdesk_telegram_ru")
 
 
 def head_vectors(articles: Sequence[Article]) -> dict[str, np.ndarray]:
