@@ -41,6 +41,11 @@ DEFAULT_SOURCE_WEIGHTS = {
     "ria_rubrics": 0.05,
 }
 DEFAULT_LANGS = ("ru", "kk", "en")
+# The sets the dense head learns from: our labels (contest crawl, Kazinform, RT/NG, RIA, Tengrinews,
+# Telegram) and the contest's own markup — hand labels only.
+HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk", "tgcontest_markup_v0",
+                "tgcontest_gold_training", "newsdesk_rtng_ru", "newsdesk_ria_ru", "newsdesk_tengri_ru",
+                "newsdesk_telegram_ru")
 _TEMPERATURES = np.geomspace(0.1, 30, 80)
 
 
@@ -163,12 +168,6 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
     return train(articles, options, meta={"corpora": corpora, "rubrics": dict(rubrics),
                                           "dense_head_sources": list(HEAD_SOURCES) if vectors else []},
                  vectors=vectors)
-
-
-# The hand-labelled sets: our labels (contest crawl, Kazinform, RT/NG, RIA, Tengrinews, Telegram), the contest's markup.
-HEAD_SOURCES = ("newsdesk_tgc2019_ru", "newsdesk_tgc2019_en", "newsdesk_kazinform_kk", "tgcontest_markup_v0",
-                "tgcontest_gold_training", "newsdesk_rtng_ru", "newsdesk_ria_ru", "newsdesk_tengri_ru",
-                "newsdesk_telegram_ru")
 
 
 def head_vectors(articles: Sequence[Article]) -> dict[str, np.ndarray]:
