@@ -127,6 +127,7 @@ def test_real_days_with_dense_vectors_in_three_orders(shared_data: Path) -> None
 def test_archive_keeps_vectors_and_rethread_embeds_only_changed_texts(archive, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsdesk.editorial import rethread_since, stored_articles
     from newsdesk.ingest import ingest
+    from newsdesk.store.stories import explain
     from newsdesk.store.vectors import stored_vectors
 
     noon = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -139,6 +140,9 @@ def test_archive_keeps_vectors_and_rethread_embeds_only_changed_texts(archive, m
     with archive.engine.connect() as conn:
         stored = list(stored_articles(conn))
         kept = stored_vectors(conn, stored)
+        why = explain(conn, "v2")
+    assert why is not None and [v["reader"] for v in why["rubric_votes"]] == ["words", "dense_vector"]
+    assert sum(v["share"] for v in why["rubric_votes"]) == pytest.approx(1.0)  # the stored vector's vote is shown
     # the rubric stage read the same vector through the shipped model's dense head
     assert [a.rubric for a in sorted(stored, key=lambda a: a.id or "")] == [
         rubrics.predict(a, model=rubrics.default_model(), vector=dense.embed(a))[0] for a in articles]

@@ -57,6 +57,24 @@ def test_explanation_names_the_deciding_words(tiny: RubricModel) -> None:
     assert {"матч", "гол"} & {w.removesuffix(" (title)") for w in words}
 
 
+def test_explanation_of_a_given_rubric(tiny: RubricModel) -> None:
+    """The API explains the stored rubric, which an editor or the dense head may have made differ."""
+    probe = article("Матч и гол", "Футбольный матч, гол в финале, банк и ставка.")
+    assert tiny.predict(probe)[0] == "sports"
+    economy = {w.removesuffix(" (title)") for w, _ in tiny.explain(probe, rubric="economy")}
+    assert economy and economy <= {"банк", "ставка"}
+    assert tiny.explain(probe, rubric="no_such_rubric") == []
+
+
+def test_parts_without_a_head_are_the_words_alone(tiny: RubricModel) -> None:
+    probe = article("Инфляция ускорилась", "Банк поднял ставку.")
+    parts = tiny.parts(probe)
+    assert parts["dense"] is None and parts["share"] == 0.0
+    assert max(parts["words"], key=parts["words"].get) == "economy"
+    assert parts["words"]["economy"] == pytest.approx(tiny.predict(probe)[1])
+    assert tiny.parts(article("Инфляция", lang="uz")) == {}
+
+
 def test_save_and_load_round_trip(tiny: RubricModel, tmp_path) -> None:
     path = tmp_path / "rubrics.npz"
     tiny.save(path)
@@ -136,6 +154,11 @@ def test_dense_head_reads_what_the_words_do_not_and_round_trips(dense_on: None, 
     assert loaded.head.langs == ("ru", "en")
     kazakh = article("Гандболистки уступили в полуфинале", "Команда проиграла в дополнительное время.", lang="kk")
     assert model.predict(kazakh, vector=vector) == rubrics.FALLBACK  # the head is not used for Kazakh
+    parts = model.parts(known, vector=dense.embed(known))
+    assert parts["share"] == model.head.share and parts["words"] and parts["dense"]
+    mixed_economy = (1 - parts["share"]) * parts["words"]["economy"] + parts["share"] * parts["dense"]["economy"]
+    assert mixed_economy == pytest.approx(mixed)
+    assert model.parts(probe, vector=vector)["share"] == 1.0  # no known word: the head decides alone
 
 
 def test_no_dense_head_without_vectors_for_every_rubric() -> None:

@@ -91,12 +91,17 @@ class RubricModel:
     def probabilities(self, bag: Sequence[str], vector: np.ndarray | None = None) -> np.ndarray | None:
         """Softmax of the decision scores of one bag of terms, mixed with the dense head's probabilities
         when there is a head and a ``vector``; None when no term is known and there is no vector."""
+        words, dense = self._votes(bag, vector)
+        if words is None or dense is None:
+            return dense if words is None else words
+        return (1 - self.head.share) * words + self.head.share * dense  # type: ignore[union-attr]
+
+    def _votes(self, bag: Sequence[str], vector: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The SVM's probabilities over ``bag`` (None when no term is known) and the head's over ``vector``."""
         idx, values = self.space.vector(bag)
+        words = _softmax((self.coef[:, idx] @ values + self.intercept) * self.temperature) if len(idx) else None
         dense = self.head.probabilities(vector) if self.head is not None and vector is not None else None
-        if not len(idx):
-            return dense
-        probs = _softmax((self.coef[:, idx] @ values + self.intercept) * self.temperature)
-        return probs if dense is None else (1 - self.head.share) * probs + self.head.share * dense  # type: ignore[union-attr]
+        return words, dense
 
     def predict(self, article: Article, lemmas: Sequence[str] | None = None,
                 vector: np.ndarray | None = None) -> tuple[str, float]:
@@ -107,24 +112,45 @@ class RubricModel:
         best = int(probs.argmax())
         return self.labels[best], float(probs[best])
 
-    def explain(self, article: Article, lemmas: Sequence[str] | None = None, k: int = 10) -> list[tuple[str, float]]:
-        """The ``k`` terms that pushed most towards the predicted rubric, with their weights."""
+    def explain(self, article: Article, lemmas: Sequence[str] | None = None, k: int = 10,
+                vector: np.ndarray | None = None, rubric: str | None = None) -> list[tuple[str, float]]:
+        """The ``k`` terms that pushed most towards ``rubric`` (by default the one `predict` gives with
+        ``vector``), with their weights."""
         if not self.supports(article):
             return []
-        rubric, _ = self.predict(article, lemmas)
+        rubric = rubric or self.predict(article, lemmas, vector)[0]
+        if rubric not in self.labels:
+            return []
         idx, values = self.space.vector(features.article_terms(article, lemmas))
         weights = self.coef[self.labels.index(rubric), idx] * values
         top = np.argsort(-weights)[:k]
         return [(features.display(self.space.vocabulary[idx[i]]), round(float(weights[i]), 4))
                 for i in top if weights[i] > 0]
 
+    def parts(self, article: Article, lemmas: Sequence[str] | None = None,
+              vector: np.ndarray | None = None) -> dict[str, Any]:
+        """How the two readers voted: ``{"words": {rubric: p}, "dense": {rubric: p} | None, "share": s}``,
+        the SVM's probabilities over the words, the dense head's over the vector, and the head's share
+        of the mixture `predict` takes the argmax of (0 when the head is not used).  Empty when the
+        article's language is not supported."""
+        if not self.supports(article):
+            return {}
+        words, dense = self._votes(features.article_terms(article, lemmas), self._head_vector(article, vector))
+        share = (self.head.share if words is not None else 1.0) if dense is not None else 0.0  # type: ignore[union-attr]
+
+        def named(probs: np.ndarray | None) -> dict[str, float] | None:
+            return None if probs is None else {label: float(p) for label, p in zip(self.labels, probs, strict=True)}
+        return {"words": named(words), "dense": named(dense), "share": share}
+
     def _probabilities(self, article: Article, lemmas: Sequence[str] | None,
                        vector: np.ndarray | None = None) -> np.ndarray | None:
         if not self.supports(article):
             return None
-        if self.head is not None and (article.lang or "ru") not in self.head.langs:
-            vector = None
-        return self.probabilities(features.article_terms(article, lemmas), vector)
+        return self.probabilities(features.article_terms(article, lemmas), self._head_vector(article, vector))
+
+    def _head_vector(self, article: Article, vector: np.ndarray | None) -> np.ndarray | None:
+        """``vector``, or None where the head is not used for the article's language."""
+        return vector if self.head is not None and (article.lang or "ru") in self.head.langs else None
 
     def save(self, path: Path) -> None:
         """Write ``path`` (.npz arrays) and ``path`` with suffix .json (metadata)."""
@@ -165,10 +191,10 @@ def predict(article: Article, lemmas: Sequence[str] | None = None,
     return (model or default_model()).predict(article, lemmas, vector)
 
 
-def explain(article: Article, lemmas: Sequence[str] | None = None,
-            model: RubricModel | None = None, k: int = 10) -> list[tuple[str, float]]:
-    """The top weighted words behind `predict`'s rubric, e.g. ``[("матч", 0.31), ...]``."""
-    return (model or default_model()).explain(article, lemmas, k)
+def explain(article: Article, lemmas: Sequence[str] | None = None, model: RubricModel | None = None,
+            k: int = 10, vector: np.ndarray | None = None, rubric: str | None = None) -> list[tuple[str, float]]:
+    """The top weighted words behind ``rubric`` (by default `predict`'s), e.g. ``[("матч", 0.31), ...]``."""
+    return (model or default_model()).explain(article, lemmas, k, vector, rubric)
 
 
 def train(articles: Sequence[Article], options: TrainOptions | None = None,

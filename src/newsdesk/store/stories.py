@@ -19,6 +19,7 @@ from newsdesk.store.meta import get_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.modelstore import load_model
 from newsdesk.store.queries import get_article, to_record
+from newsdesk.store.vectors import stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
 from newsdesk.threads import Member, Thread, rank_threads
 
@@ -198,17 +199,36 @@ def audit(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def explain(conn: Connection, article_id: str, k: int = 8) -> dict[str, Any] | None:
-    """Why the engine chose the article's rubric and tags: the top weighted words behind each."""
+    """Why the engine chose the article's rubric and tags: the top weighted words behind each, and how
+    the rubric model's two readers (words, dense vector) voted."""
     data = get_article(conn, article_id)
     if data is None:
         return None
     article = to_record(data)
     rubric_model = load_model(conn, RUBRIC_MODEL, rubrics.RubricModel.load)
     tag_model = load_tag_model(conn)
-    return {"id": article_id, "rubric": data["rubric"], "rubric_confidence": data["rubric_confidence"],
-            "rubric_given_by_editor": data["rubric_confidence"] is None and data["rubric"] is not None,
-            "rubric_because": _pairs(rubrics.explain(article, model=rubric_model, k=k)),
+    vector = stored_vectors(conn, [article]).get(article_id)
+    rubric = data["rubric"]
+    model = rubric_model or rubrics.default_model()
+    return {"id": article_id, "rubric": rubric, "rubric_confidence": data["rubric_confidence"],
+            "rubric_given_by_editor": data["rubric_confidence"] is None and rubric is not None,
+            "rubric_because": _pairs(model.explain(article, k=k, vector=vector, rubric=rubric)),
+            "rubric_votes": _votes(model.parts(article, vector=vector), rubric),
             "tags": [_tag_reason(article, tag, tag_model, k) for tag in _judged_tags(data)]}
+
+
+def _votes(parts: dict[str, Any], rubric: str | None) -> list[dict[str, Any]]:
+    """Each reader's share of the rubric decision, its own top rubric, and what it gave ``rubric``."""
+    share = parts.get("share", 0.0)
+    votes = []
+    readers = (("words", parts.get("words"), 1 - share), ("dense_vector", parts.get("dense"), share))
+    for reader, probs, weight in readers:
+        if probs:
+            top = max(probs, key=probs.__getitem__)
+            votes.append({"reader": reader, "share": round(weight, 4), "top": top,
+                          "top_probability": round(probs[top], 4),
+                          "rubric_probability": round(probs.get(rubric, 0.0), 4)})
+    return votes
 
 
 def _judged_tags(data: dict[str, Any]) -> list[str]:
