@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Table, func, select
 
-from newsdesk import rubrics, tags, trending
+from newsdesk import analyze, rubrics, tags, trending
 from newsdesk.records import Article
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import load_tag_model
@@ -208,13 +208,14 @@ def explain(conn: Connection, article_id: str, k: int = 8) -> dict[str, Any] | N
     rubric_model = load_model(conn, RUBRIC_MODEL, rubrics.RubricModel.load)
     tag_model = load_tag_model(conn)
     vector = stored_vectors(conn, [article]).get(article_id)
+    lemmas = analyze.lemmas(article.text, article.lang)  # once, for every explanation below
     rubric = data["rubric"]
     model = rubric_model or rubrics.default_model()
     return {"id": article_id, "rubric": rubric, "rubric_confidence": data["rubric_confidence"],
             "rubric_given_by_editor": data["rubric_confidence"] is None and rubric is not None,
-            "rubric_because": _pairs(model.explain(article, k=k, vector=vector, rubric=rubric)),
-            "rubric_votes": _votes(model.parts(article, vector=vector), rubric),
-            "tags": [_tag_reason(article, tag, tag_model, k) for tag in _judged_tags(data)]}
+            "rubric_because": _pairs(model.explain(article, lemmas, k, vector, rubric)),
+            "rubric_votes": _votes(model.parts(article, lemmas, vector), rubric),
+            "tags": [_tag_reason(article, lemmas, tag, tag_model, k) for tag in _judged_tags(data)]}
 
 
 def _votes(parts: dict[str, Any], rubric: str | None) -> list[dict[str, Any]]:
@@ -235,13 +236,14 @@ def _judged_tags(data: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(data["tags"] + data["editor_tags"] + [s["tag"] for s in data["suggested_tags"]]))
 
 
-def _tag_reason(article: Article, tag: str, model: tags.TagModel | None, k: int) -> dict[str, Any]:
+def _tag_reason(article: Article, lemmas: list[str], tag: str, model: tags.TagModel | None,
+                k: int) -> dict[str, Any]:
     origin = "editor" if tag in article.editor_tags else ("auto" if tag in article.tags else "suggested")
     kind = article.tag_kinds.get(tag) or tags.tag_kind(tag, article)
     reason: dict[str, Any] = {"tag": tag, "origin": origin, "kind": kind}
     if model is not None and tag in model:
-        reason["confidence"] = round(float(model.confidences(article)[model.index[tag]]), 4)
-        reason["because"] = _pairs(tags.explain(article, tag, model, k))
+        reason["confidence"] = round(float(model.confidences(article, lemmas)[model.index[tag]]), 4)
+        reason["because"] = _pairs(tags.explain(article, tag, model, k, lemmas))
     else:
         reason["because"] = _entity_reason(article, tag)
     return reason
