@@ -6,7 +6,9 @@ import dataclasses
 import json
 from importlib import resources
 
+import numpy as np
 import pytest
+from scipy import sparse
 
 from newsdesk import tags
 from newsdesk.errors import InputError
@@ -149,13 +151,16 @@ def test_update_learns_a_new_tag(model: TagModel, tmp_path) -> None:
     assert "АЭС" not in model  # the original model is untouched
 
 
-def test_save_and_load_round_trip(model: TagModel, tmp_path) -> None:
+@pytest.mark.parametrize("rule", [None, [1.0, 0.9, -0.7, 0.2, 5.0]])
+def test_save_and_load_round_trip(model: TagModel, tmp_path, rule) -> None:
     path = tmp_path / "tags.npz"
+    model = dataclasses.replace(model, audit_weights=None if rule is None else np.array(rule))
     model.save(path)
     loaded = TagModel.load(path)
-    probe = article("Синоптики обещают метель", "Гололёд и мороз.")
+    probe = article("Синоптики обещают метель", "Гололёд и мороз.", ["Погода", "Футбол"])
     assert loaded.suggest(probe) == model.suggest(probe)
     assert loaded.audit_threshold == pytest.approx(model.audit_threshold)
+    assert tags.fit_scores(probe, loaded) == tags.fit_scores(probe, model)
 
 
 def test_primary_tag_prefers_the_specific_story_over_the_broad_topic() -> None:
@@ -212,3 +217,50 @@ def test_audit_archive_finds_the_samples_wrong_tags() -> None:
     flagged = [(a.id, flag.tag) for a, flag in found]
     assert wrong <= set(flagged)  # every deliberately wrong tag is flagged
     assert len(wrong & set(flagged[:10])) >= 5  # and most of them are among the ten worst
+
+
+def test_audit_features_compare_a_tag_with_its_neighbours() -> None:
+    probs = np.array([0.8, 0.4, 0.05, 0.9])  # tag 3 is the article's most confident, not given
+    rows = tags.audit_features(probs, [0, 1, 2])
+    logs = np.log(probs + 1e-6)
+    assert rows[2] == pytest.approx([logs[2], logs[2] - np.median(logs[[0, 1]]), logs[2] - logs[0], logs[2] - logs[3]])
+    alone = tags.audit_features(probs, [2])
+    assert alone[0, 1:3] == pytest.approx([0, 0])  # no neighbours to compare with
+
+
+def _drifting_archive(articles: int, seed: int = 0) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Out-of-fold confidences of an archive whose articles fit their tags to different degrees (drift):
+    each article's own tags share one level, from 0.02 to 0.9; other tags sit two orders of magnitude below."""
+    rng = np.random.default_rng(seed)
+    n_tags = 30
+    truth = np.zeros((articles, n_tags), dtype=np.int8)
+    probs = rng.uniform(1e-4, 4e-3, size=(articles, n_tags))
+    for i in range(articles):
+        own = rng.choice(n_tags, size=rng.integers(2, 5), replace=False)
+        truth[i, own] = 1
+        probs[i, own] = np.exp(rng.uniform(np.log(0.02), np.log(0.9))) * rng.uniform(0.8, 1.2, len(own))
+    return probs, sparse.csr_matrix(truth)
+
+
+def test_the_audit_rule_judges_a_tag_against_the_articles_other_tags() -> None:
+    from newsdesk.tag_training import audit_rule
+
+    probs, y = _drifting_archive(400)
+    weights, threshold = audit_rule(probs, y, TagOptions())
+    assert weights is not None
+    judge = TagModel.__new__(TagModel)
+    judge.audit_weights = weights
+    quiet = np.full(30, 1e-3)
+    quiet[[0, 1, 2]] = [0.03, 0.025, 0.03]  # an article every tag of which fits weakly: none is suspect
+    assert (judge.audit_scores(quiet, [0, 1, 2]) >= threshold).all()
+    loud = np.full(30, 1e-3)
+    loud[[0, 1, 2]] = [0.8, 0.85, 0.03]  # the same weak fit next to two strong ones: that tag is flagged
+    scores = judge.audit_scores(loud, [0, 1, 2])
+    assert scores[2] < threshold <= scores[:2].min()
+
+
+def test_a_small_archive_audits_by_confidence_alone(model: TagModel) -> None:
+    assert model.audit_weights is None  # 20 articles: too few for the neighbour rule
+    probe = article("Полиция задержала мошенников", "Полицейские нашли их.", ["Полиция", "Футбол"])
+    probs = model.confidences(probe)
+    assert tags.fit_scores(probe, model)["Футбол"] == pytest.approx(probs[model.index["Футбол"]], abs=1e-4)

@@ -48,6 +48,7 @@ class TagOptions:
     max_terms: int = 40_000
     apply_threshold: float = 0.6  # calibrated confidence from which a tag is applied, not suggested
     audit_beta: float = 0.5  # the audit threshold maximises this F-beta on out-of-fold scores
+    audit_rule_articles: int = 200  # fewer tagged articles: the audit judges a tag by its confidence alone
     learning_rate: float = 4.0  # of `TagModel.update` (term vectors have unit length)
     name_weight: float = 2.0  # score bonus for a tag whose own words are in the article
 
@@ -75,6 +76,7 @@ class TagModel:
     learning_rate: float = 4.0
     meta: dict = field(default_factory=dict)
     name_weight: float = 0.0  # added to a tag's score when the article contains the tag's words
+    audit_weights: np.ndarray | None = None  # of `audit_features` and a bias; None: the fit is the confidence
     index: dict[str, int] = field(default_factory=dict)
     names: NameMatcher = field(init=False)
 
@@ -100,6 +102,16 @@ class TagModel:
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
         """Decision scores (…, tags) → calibrated confidences."""
         return expit(scores * self.platt[:, 0] + self.platt[:, 1])
+
+    def audit_scores(self, probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
+        """How well each given tag (columns of one article's confidences ``probs``) fits, 0..1.
+
+        A logistic rule over `audit_features`, fitted when the model was trained; a model without
+        one (too few tagged articles) uses the confidences themselves.
+        """
+        if self.audit_weights is None or not len(given):
+            return probs[list(given)]
+        return expit(audit_features(probs, given) @ self.audit_weights[:-1] + self.audit_weights[-1])
 
     def scores(self, bag: Sequence[str]) -> np.ndarray:
         """Decision scores of every tag for one bag of terms."""
@@ -180,7 +192,8 @@ class TagModel:
         np.savez_compressed(path, **arrays)
         head = {"tags": self.tags, "articles": self.articles, "apply_threshold": self.apply_threshold,
                 "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta,
-                "name_weight": self.name_weight}
+                "name_weight": self.name_weight,
+                "audit_weights": None if self.audit_weights is None else self.audit_weights.tolist()}
         path.with_suffix(".json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -192,8 +205,10 @@ class TagModel:
             shape = (len(space), len(head["tags"]))
             weights = sparse.csr_matrix((a["w_data"], a["w_indices"], a["w_indptr"]), shape=shape)
             bias, platt, counts = a["bias"], a["platt"], a["counts"]
+        audit_weights = head.get("audit_weights")
         return cls(space, head["tags"], weights, bias, platt, counts, head["articles"], head["apply_threshold"],
-                   head["audit_threshold"], head["learning_rate"], head["meta"], head.get("name_weight", 0.0))
+                   head["audit_threshold"], head["learning_rate"], head["meta"], head.get("name_weight", 0.0),
+                   None if audit_weights is None else np.array(audit_weights))
 
 
 class NameMatcher:
@@ -239,10 +254,11 @@ def apply(article: Article, model: TagModel, k: int = 5,
 
 
 def fit_scores(article: Article, model: TagModel, lemmas: Sequence[str] | None = None) -> dict[str, float | None]:
-    """Every editor tag's fit to the article (calibrated confidence); None for tags the model lacks."""
-    probs = model.confidences(article, lemmas)
-    return {tag: (round(float(probs[model.index[tag]]), 4) if tag in model else None)
-            for tag in article.editor_tags}
+    """Every editor tag's audit fit score (`TagModel.audit_scores`); None for tags the model lacks."""
+    known = [tag for tag in dict.fromkeys(article.editor_tags) if tag in model]
+    fits = model.audit_scores(model.confidences(article, lemmas), [model.index[t] for t in known])
+    scores = dict(zip(known, fits, strict=True))
+    return {tag: (round(float(scores[tag]), 4) if tag in scores else None) for tag in article.editor_tags}
 
 
 def audit(article: Article, model: TagModel, lemmas: Sequence[str] | None = None,
@@ -277,13 +293,37 @@ def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: floa
     threshold = model.audit_threshold if threshold is None else threshold
     given = set(article.editor_tags)
     best = next((j for j in np.argsort(-probs) if model.tags[j] not in given), None)
+    known = [tag for tag in dict.fromkeys(article.editor_tags) if tag in model]
+    fits = model.audit_scores(probs, [model.index[tag] for tag in known])
     flags = []
-    for tag in dict.fromkeys(article.editor_tags):
-        score = float(probs[model.index[tag]]) if tag in model else None
-        if score is not None and score < threshold:
-            better = model.tags[best] if best is not None and probs[best] > score else None
-            flags.append(AuditFlag(tag, round(score, 4), better))
+    for tag, fit in zip(known, fits, strict=True):
+        if fit < threshold:
+            better = model.tags[best] if best is not None and probs[best] > probs[model.index[tag]] else None
+            flags.append(AuditFlag(tag, round(float(fit), 4), better))
     return sorted(flags, key=lambda flag: flag.score)
+
+
+AUDIT_FEATURES = ("log confidence", "below the median of the article's other tags", "below its best other tag",
+                  "below the article's most confident tag")
+_EPS = 1e-6
+
+
+def audit_features(probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
+    """The audit's view of each given tag of one article (``probs``: the article's confidences).
+
+    Per tag, in log confidence: its own; its margin below the median and below the best of the
+    article's other given tags (0 without others); its margin below the article's most confident
+    tag. A tag that fits far worse than its neighbours is suspect even when a drifting archive
+    gives every tag of the article a low confidence.
+    """
+    logs = np.log(probs[list(given)].astype(np.float64) + _EPS)
+    top = math.log(float(probs.max()) + _EPS) if len(probs) else 0.0
+    rows = np.zeros((len(logs), len(AUDIT_FEATURES)))
+    for k, value in enumerate(logs):
+        others = np.delete(logs, k)
+        rows[k] = (value, value - np.median(others) if len(others) else 0.0,
+                   value - others.max() if len(others) else 0.0, value - top)
+    return rows
 
 
 def place_tags(article: Article) -> list[TagScore]:
