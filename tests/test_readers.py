@@ -176,6 +176,7 @@ def test_cp1251_jsonl(tmp_path):
 BAD = [
     ("invalid JSON", "a.jsonl", '{"title": "x"\n', "a.jsonl:1: invalid JSON"),
     ("no title or text", "a.jsonl", '{"title": "", "text": "  "}\n', "field 'title': a record needs a title or a text"),
+    ("not an article", "a.json", '{"stories": [], "wrong_tags": []}', "not an article record: none of title, text"),
     ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',
      "field 'published_at': unparsable date"),
     ("not an object", "a.jsonl", "[1, 2]\n", "expected a JSON object"),

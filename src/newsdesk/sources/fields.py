@@ -117,6 +117,9 @@ def tag_list(raw: dict[str, Any], name: str, origin: Origin | None) -> list[str]
     return list(seen)
 
 
+ARTICLE_KEYS = {"title", "text", "body", "lead", "summary", "url"}
+
+
 def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source: str | None = None) -> Article:
     """Build an Article from the documented JSON-lines schema (see docs/formats.md)."""
     if not isinstance(raw, dict):
@@ -125,6 +128,10 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
     body = text_field(raw, "text", origin) or text_field(raw, "body", origin)
     lead = clean_line(text_field(raw, "lead", origin) or text_field(raw, "summary", origin))
     if not title and not body.strip() and not lead:
+        known = ARTICLE_KEYS & raw.keys()
+        if raw and not known:  # some other JSON (a config, ground truth…), not an article record
+            keys = ", ".join(sorted(map(str, raw))[:5]) + (", …" if len(raw) > 5 else "")
+            raise InputError(f"not an article record: none of title, text, lead, url (it has {keys})", origin)
         raise InputError("a record needs a title or a text; both are missing or empty", origin, "title")
     url = clean_line(text_field(raw, "url", origin)) or None
     art = Article(
