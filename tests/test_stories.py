@@ -77,6 +77,10 @@ def test_explanations_name_words(site):
     assert words["reader"] == "words" and words["share"] == 1.0
     assert 0 < words["rubric_probability"] <= words["top_probability"]
     assert {t["tag"] for t in why["tags"]} >= {"Футбол"}
+    football = next(t for t in why["tags"] if t["tag"] == "Футбол")  # the sample's wrong tag on this article
+    assert football["origin"] == "editor" and football["audit"]["score"] < 0.5
+    assert football["audit"]["better"] != "Футбол"
+    assert all("audit" not in t for t in why["tags"] if t["origin"] != "editor")
     assert site.get("/api/v1/articles/nope/explain").status_code == 404
 
 

@@ -215,7 +215,7 @@ def explain(conn: Connection, article_id: str, k: int = 8) -> dict[str, Any] | N
             "rubric_given_by_editor": data["rubric_confidence"] is None and rubric is not None,
             "rubric_because": _pairs(model.explain(article, lemmas, k, vector, rubric)),
             "rubric_votes": _votes(model.parts(article, lemmas, vector), rubric),
-            "tags": [_tag_reason(article, lemmas, tag, tag_model, k) for tag in _judged_tags(data)]}
+            "tags": _tag_reasons(article, lemmas, _judged_tags(data), tag_model, k, _audited(conn, article_id))}
 
 
 def _votes(parts: dict[str, Any], rubric: str | None) -> list[dict[str, Any]]:
@@ -236,17 +236,31 @@ def _judged_tags(data: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(data["tags"] + data["editor_tags"] + [s["tag"] for s in data["suggested_tags"]]))
 
 
-def _tag_reason(article: Article, lemmas: list[str], tag: str, model: tags.TagModel | None,
-                k: int) -> dict[str, Any]:
-    origin = "editor" if tag in article.editor_tags else ("auto" if tag in article.tags else "suggested")
-    kind = article.tag_kinds.get(tag) or tags.tag_kind(tag, article)
-    reason: dict[str, Any] = {"tag": tag, "origin": origin, "kind": kind}
-    if model is not None and tag in model:
-        reason["confidence"] = round(float(model.confidences(article, lemmas)[model.index[tag]]), 4)
-        reason["because"] = _pairs(tags.explain(article, tag, model, k, lemmas))
-    else:
-        reason["because"] = _entity_reason(article, tag)
-    return reason
+def _audited(conn: Connection, article_id: str) -> dict[str, dict[str, Any]]:
+    """The stored audit's flags on one article's editor tags: {tag: {score, better}}."""
+    return {f["tag"]: {"score": f["score"], "better": f["better"]}
+            for f in get_meta(conn, "audit", []) or [] if f["article_id"] == article_id}
+
+
+def _tag_reasons(article: Article, lemmas: list[str], judged: list[str], model: tags.TagModel | None,
+                 k: int, flagged: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per tag: where it came from, its kind, the model's confidence and the words behind it, and for
+    an editor's tag the audit's flag (fit score and the tag that fits better) if the audit doubts it."""
+    probs = model.confidences(article, lemmas) if model is not None else None
+    reasons = []
+    for tag in judged:
+        origin = "editor" if tag in article.editor_tags else ("auto" if tag in article.tags else "suggested")
+        kind = article.tag_kinds.get(tag) or tags.tag_kind(tag, article)
+        reason: dict[str, Any] = {"tag": tag, "origin": origin, "kind": kind}
+        if model is not None and probs is not None and tag in model:
+            reason["confidence"] = round(float(probs[model.index[tag]]), 4)
+            reason["because"] = _pairs(tags.explain(article, tag, model, k, lemmas))
+        else:
+            reason["because"] = _entity_reason(article, tag)
+        if origin == "editor" and tag in flagged:
+            reason["audit"] = flagged[tag]
+        reasons.append(reason)
+    return reasons
 
 
 def _entity_reason(article: Article, tag: str) -> list[dict[str, Any]]:
