@@ -248,14 +248,12 @@ def test_the_audit_rule_judges_a_tag_against_the_articles_other_tags() -> None:
     probs, y = _drifting_archive(400)
     weights, threshold = audit_rule(probs, y, TagOptions())
     assert weights is not None
-    judge = TagModel.__new__(TagModel)
-    judge.audit_weights = weights
     quiet = np.full(30, 1e-3)
     quiet[[0, 1, 2]] = [0.03, 0.025, 0.03]  # an article every tag of which fits weakly: none is suspect
-    assert (judge.audit_scores(quiet, [0, 1, 2]) >= threshold).all()
+    assert (tags.audit_fit(weights, quiet, [0, 1, 2]) >= threshold).all()
     loud = np.full(30, 1e-3)
     loud[[0, 1, 2]] = [0.8, 0.85, 0.03]  # the same weak fit next to two strong ones: that tag is flagged
-    scores = judge.audit_scores(loud, [0, 1, 2])
+    scores = tags.audit_fit(weights, loud, [0, 1, 2])
     assert scores[2] < threshold <= scores[:2].min()
 
 

@@ -109,9 +109,7 @@ class TagModel:
         A logistic rule over `audit_features`, fitted when the model was trained; a model without
         one (too few tagged articles) uses the confidences themselves.
         """
-        if self.audit_weights is None or not len(given):
-            return probs[list(given)]
-        return expit(audit_features(probs, given) @ self.audit_weights[:-1] + self.audit_weights[-1])
+        return audit_fit(self.audit_weights, probs, given)
 
     def scores(self, bag: Sequence[str]) -> np.ndarray:
         """Decision scores of every tag for one bag of terms."""
@@ -306,6 +304,13 @@ def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: floa
 AUDIT_FEATURES = ("log confidence", "below the median of the article's other tags", "below its best other tag",
                   "below the article's most confident tag")
 _EPS = 1e-6
+
+
+def audit_fit(weights: np.ndarray | None, probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
+    """Fit scores of the given tags by the audit rule ``weights`` (`audit_features`, then a bias); None: confidences."""
+    if weights is None or not len(given):
+        return probs[list(given)]
+    return expit(audit_features(probs, given) @ weights[:-1] + weights[-1])
 
 
 def audit_features(probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
