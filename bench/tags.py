@@ -39,6 +39,7 @@ from newsdesk.rubrics import TrainOptions  # noqa: E402
 DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
 OUT = ROOT / "docs" / "bench" / "tags.md"
 CRAWL_RU = "newsdesk_tgc2019_ru"  # our labels of the contest crawl's Russian pages (rubric_corpus source name)
+OUTLETS_RU = {"newsdesk_tengri_ru": "Tengrinews", "newsdesk_ria_ru": "RIA", "newsdesk_rtng_ru": "RT/NG"}  # our labels
 SECOND_READING = ROOT / "bench" / "labels" / "rubrics_second_reading.tsv"
 
 
@@ -93,7 +94,8 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
 
     Folded: the contest's markup v0, its not-news titles, our labels of the Russian and English crawl
     pages and of Kazakh articles; every model also learns from the rest of the default corpora.  The 40
-    Toloka items are scored by a model of all the other labels.  With dense vectors, each model also
+    Toloka items are scored by a model of all the other labels.  Our labels of the Russian-language
+    outlets (`OUTLETS_RU`) are scored by a second CV in which only they are folded.  With dense vectors, each model also
     has the dense head (learnt from the `HEAD_SOURCES` items of its training folds), and the sets are
     scored again with it under keys ending in ``+head``.
     """
@@ -110,7 +112,7 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
     fold_of = {id(a): rng.randrange(folds) for a in folded}
     options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS, folds=1)
     vectors = rubric_vectors([a for a in base + crawl + en_kk if a.source in HEAD_SOURCES] + v0 + gold, cache)
-    keys = ("gold_training_40", "markup_v0_cv", "en", "kk", "crawl_ru")
+    keys = ("gold_training_40", "markup_v0_cv", "en", "kk", "crawl_ru", *(f"outlet {n}" for n in OUTLETS_RU.values()))
     out: dict[str, tuple[list, list]] = {k + suffix: ([], []) for k in keys for suffix in ("", "+head")}
     title_pairs: list[tuple[bool, bool]] = []
     for fold in range(folds):
@@ -125,6 +127,18 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
         print(f"  rubric fold {fold + 1}/{folds} done", file=sys.stderr)
     model = rubrics.train(base + folded, options, vectors=vectors)  # all labels but the 40
     _score(model, gold, out, "gold_training_40", vectors)
+    outlets = [a for a in base if a.source in OUTLETS_RU]  # a second CV: only these folded, the rest trains
+    outlet_fold = {id(a): rng.randrange(folds) for a in outlets}
+    for fold in range(folds):
+        held = [a for a in outlets if outlet_fold[id(a)] == fold]
+        out_of_fold = {id(a) for a in held}
+        model = rubrics.train([a for a in base if id(a) not in out_of_fold] + folded, options, vectors=vectors)
+        for source, name in OUTLETS_RU.items():
+            _score(model, [a for a in held if a.source == source], out, f"outlet {name}", vectors)
+        print(f"  outlet fold {fold + 1}/{folds} done", file=sys.stderr)
+    for suffix in ("", "+head"):
+        parts = [out.get(f"outlet {name}{suffix}", ([], [])) for name in OUTLETS_RU.values()]
+        out["outlets_ru" + suffix] = ([t for p in parts for t in p[0]], [x for p in parts for x in p[1]])
     return {k: v for k, v in out.items() if v[0]}, title_pairs
 
 
@@ -170,7 +184,9 @@ def rubric_report(folds: int, cache: Path | None = None) -> str:
              "markup_v0_cv": f"contest markup v0, {folds}-fold CV",
              "crawl_ru": f"Russian crawl pages (contest's Nov 2019 crawl), our labels, {folds}-fold CV",
              "en": f"English crawl pages, our labels, {folds}-fold CV",
-             "kk": f"Kazakh Kazinform articles, our labels, {folds}-fold CV"}
+             "kk": f"Kazakh Kazinform articles, our labels, {folds}-fold CV",
+             "outlets_ru": f"Russian-language outlets' news (Tengrinews, RIA, RT/NG), our labels, {folds}-fold CV",
+             **{f"outlet {n}": f"– of which {n}" for n in OUTLETS_RU.values()}}
     for key, name in names.items():
         sets[name] = folded[key]
         if key + "+head" in folded:

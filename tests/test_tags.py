@@ -262,3 +262,41 @@ def test_a_small_archive_audits_by_confidence_alone(model: TagModel) -> None:
     probe = article("Полиция задержала мошенников", "Полицейские нашли их.", ["Полиция", "Футбол"])
     probs = model.confidences(probe)
     assert tags.fit_scores(probe, model)["Футбол"] == pytest.approx(probs[model.index["Футбол"]], abs=1e-4)
+
+
+NUCLEAR = [("Казахстан построит АЭС у озера Балхаш", "Атомная станция и реактор: Росатом выиграл тендер."),
+           ("Референдум об АЭС прошёл в Казахстане", "Граждане поддержали строительство атомной станции."),
+           ("Место для второй АЭС выбрано", "Атомная станция появится в Жамбылской области.")]
+
+
+@pytest.fixture
+def store(archive):  # conftest's archive (real SQLite / PostgreSQL), named apart from archive() above
+    return archive
+
+
+def test_editor_tags_teach_the_archives_model(store) -> None:
+    from newsdesk.editorial import train_tags
+    from newsdesk.ingest import ingest
+    from newsdesk.stages.tagging import load_tag_model
+    from newsdesk.store import editing
+
+    ingest(store, [dataclasses.replace(a, id=f"t-{i}") for i, a in enumerate(archive())])
+    train_tags(store)
+
+    def stored_model() -> TagModel:
+        with store.engine.connect() as conn:
+            found = load_tag_model(conn)
+        assert found is not None
+        return found
+
+    assert "АЭС" not in stored_model()
+    for i, (title, lead) in enumerate(NUCLEAR):
+        editing.create_article(store, {"id": f"aes-{i}", "title": title, "lead": lead, "tags": ["АЭС"]})
+    model = stored_model()
+    assert "АЭС" in model and model.meta["editor_updates"] == 3
+    probe = article("Строительство атомной станции начнётся в 2027 году", "Реактор для АЭС.")
+    assert model.suggest(probe)[0].tag == "АЭС"
+    editing.update_article(store, "aes-0", {"title": "Казахстан построит АЭС у Балхаша"})  # tags unchanged
+    assert stored_model().meta["editor_updates"] == 3
+    editing.update_article(store, "aes-0", {"tags": ["АЭС", "Росатом"]})
+    assert "Росатом" in stored_model()

@@ -3,12 +3,14 @@ suggested below), and the feed-card order of the article's tags."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import Connection
 
 from newsdesk import tags
 from newsdesk.records import HEADLINE, Article, TagScore
 from newsdesk.stages.lemmas import LemmaCache
-from newsdesk.store.modelstore import load_model
+from newsdesk.store.modelstore import load_model, save_model
 
 MODEL = "tags"
 SUGGEST = 5  # tags the model is asked for
@@ -17,6 +19,19 @@ SUGGEST = 5  # tags the model is asked for
 def load_tag_model(conn: Connection) -> tags.TagModel | None:
     """The archive's tag model (trained by `newsdesk train`), or None before the first training."""
     return load_model(conn, MODEL, tags.TagModel.load)
+
+
+def learn(conn: Connection, article: Article) -> bool:
+    """Teach the archive's tag model an article its editor has just tagged (`TagModel.update`: new
+    tags are added) and keep the model; False when there is no model yet (`newsdesk train` makes it)."""
+    model = load_tag_model(conn)
+    if model is None or not article.editor_tags:
+        return False
+    model.update(article)
+    model.meta = model.meta | {"editor_updates": int(model.meta.get("editor_updates", 0)) + 1,
+                               "updated_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    save_model(conn, MODEL, model.save, model.meta)
+    return True
 
 
 LEADING_KINDS = ("topic", "story")

@@ -2,7 +2,8 @@
 
 Creates and updates go through the same path as ingestion (``article_from_dict`` validates,
 ``ingest`` enriches and stores in one transaction), so an API article is stored exactly like an
-ingested one, an update keeps the earlier revision, and nothing is ever half-written.
+ingested one, an update keeps the earlier revision, and nothing is ever half-written.  An editor's
+new or changed tags then teach the archive's tag model at once (`stages.tagging.learn`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from newsdesk import search
 from newsdesk.errors import InputError, NotFound
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
-from newsdesk.records import Origin
+from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import article_from_dict
+from newsdesk.stages import tagging
 from newsdesk.store.db import Archive
 from newsdesk.store.queries import get_article
 from newsdesk.store.writer import ARTICLES
@@ -38,7 +40,9 @@ def create_article(archive: Archive, data: dict[str, Any], pipeline: Pipeline | 
     with archive.engine.connect() as conn:
         if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.id == article.id)) is not None:
             raise Conflict(f"an article with id {article.id!r} exists; update it with PATCH", ORIGIN, "id")
-    return _store(archive, article, pipeline)
+    stored = _store(archive, article, pipeline)
+    _learn_tags(archive, article, [])
+    return stored
 
 
 def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
@@ -49,7 +53,10 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
     if current is None:
         raise NotFound(f"no article with id {article_id!r}")
     merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
-    return _store(archive, article_from_dict(merged, ORIGIN), pipeline)
+    article = article_from_dict(merged, ORIGIN)
+    stored = _store(archive, article, pipeline)
+    _learn_tags(archive, article, current["editor_tags"])
+    return stored
 
 
 def editable_fields(article: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +78,13 @@ def delete_article(archive: Archive, article_id: str) -> None:
         conn.execute(update(ARTICLES).where(ARTICLES.c.duplicate_of == article_id).values(duplicate_of=None))
         search.remove(conn, [article_id])  # out of the search index in the same transaction
     log.info("deleted article %s", article_id)
+
+
+def _learn_tags(archive: Archive, article: Article, before: list[str]) -> None:
+    if article.editor_tags and set(article.editor_tags) != set(before):
+        with archive.engine.begin() as conn:
+            if tagging.learn(conn, article):
+                log.info("tag model learnt the tags of %s", article.id)
 
 
 def _store(archive: Archive, article: Any, pipeline: Pipeline | None) -> dict[str, Any]:
