@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+import threadlangs
 from common import header
 from newsdesk import dense
 from newsdesk.dedup import DedupIndex
@@ -488,6 +489,7 @@ def main(argv: list[str] | None = None) -> None:
         ("Dense vectors? Pair-cosine AUC on the tune pool", navec_ablation(pairs, articles, corpus)),
         ("Duplicates: edited copies of real articles", bench_dedup(corpus) + ["", bench_dedup_cost(corpus)]),
         ("Arrival order", bench_order(corpus)),
+        ("Across languages: Russian ↔ Kazakh", threadlangs.report(DATA)),
     ]
     rss_before = peak_rss_mb()
     blocks, threader = bench_cost(corpus, 10_000 if args.skip_million else 1_000_000)

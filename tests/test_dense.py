@@ -77,6 +77,22 @@ def test_bundled_sample_stories_with_dense_vectors(sample: list[Article], sample
     assert scores["dense"][1] > scores["tfidf"][1]
 
 
+def test_bundled_sample_stories_across_languages(sample: list[Article], sample_vectors: dict) -> None:
+    """The sample's Russian–Kazakh pairs of one story: the cross-language link finds most, and wrongly
+    joins none but the boxer's weigh-in to the Kazakh report of his fight (the weigh-in's Russian
+    neighbours already join the fight's thread)."""
+    truth = json.loads((files("newsdesk") / "sample" / "truth.json").read_text(encoding="utf-8"))
+    story = {a: i for i, ids in enumerate(truth["stories"]) for a in ids}
+    lang = {a.id: a.lang for a in sample}
+    found = {name: rethread(sample, None, ThreadOptions(cross_threshold=threshold), None, sample_vectors)
+             for name, threshold in (("off", 2.0), ("on", ThreadOptions().cross_threshold))}
+    pairs = [(a, b) for a, b in combinations(sorted(lang), 2) if lang[a] != lang[b]]
+    expected = {(a, b) for a, b in pairs if a in story and story[a] == story.get(b)}
+    linked = {name: {(a, b) for a, b in pairs if threads[a] == threads[b]} for name, threads in found.items()}
+    assert len(linked["on"] & expected) >= 0.5 * len(expected) > len(linked["off"] & expected)
+    assert linked["on"] - expected <= {("sample-062", "sample-074")}
+
+
 def test_dense_threads_do_not_depend_on_arrival_order(sample: list[Article], sample_vectors: dict) -> None:
     frequencies = DocumentFrequencies.fit(t.title + t.body for t in map(analyse, sample))
     in_time = sorted(sample, key=lambda a: a.published_at or 0)

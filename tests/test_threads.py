@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import random
@@ -11,9 +12,11 @@ from importlib.resources import files
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from newsdesk import dense
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.similarity import DocumentFrequencies, Vectorizer, analyse
@@ -184,6 +187,52 @@ def test_restore_rebuilds_threads_without_deciding(vectorizer: Vectorizer) -> No
     for article in flood[:2]:
         threader.restore(article, "t-flood")
     assert threader.add(flood[2]) == "t-flood"
+
+
+def _unit(seed: int, near: np.ndarray | None = None, cosine: float = 1.0) -> np.ndarray:
+    """A random unit vector, or one at ``cosine`` from the unit vector ``near``."""
+    rng = np.random.default_rng(seed)
+    other = rng.normal(size=dense.DIM).astype(np.float32)
+    if near is None:
+        return other / np.linalg.norm(other)
+    other -= (other @ near) * near
+    other /= np.linalg.norm(other)
+    return (cosine * near + np.sqrt(1 - cosine**2) * other).astype(np.float32)
+
+
+def test_the_same_story_in_another_language_joins_by_dense_cosine(vectorizer: Vectorizer) -> None:
+    """Russian and Kazakh tellings share few lemmas: across languages the dense cosine links them."""
+    flood = [a for s, a in corpus() if s == "flood"]
+    kazakh = Article(id="flood-kk", title="Петропавлда бөгет бұзылды", lang="kk", source="outlet-kk",
+                     paragraphs=["Пестрое көліндегі бөгет түнде бұзылып, 380 тұрғын көшірілді."],
+                     published_at=flood[0].published_at + timedelta(hours=1))
+    other = dataclasses.replace(kazakh, id="other-kk", title="Шымкентте жаңа саябақ ашылды",
+                                paragraphs=["Саябақта 500 ағаш отырғызылды."])
+    ru = _unit(1)
+    vectors = {"flood-0": ru, "flood-kk": _unit(2, ru, 0.93), "other-kk": _unit(3, ru, 0.85)}
+    threader = _fresh(vectorizer)
+    threader.add(flood[0], None, vectors["flood-0"])
+    assert threader.add(kazakh, None, vectors["flood-kk"]) == "flood-0"
+    assert threader.add(other, None, vectors["other-kk"]) == "other-kk"
+    restored = Threader.from_state(json.loads(json.dumps(threader.to_state())))
+    assert {i.id: i.lang for i in restored._items.items.values()} == {"flood-0": "ru", "flood-kk": "kk",
+                                                                       "other-kk": "kk"}
+    late = dataclasses.replace(flood[1], published_at=flood[0].published_at + timedelta(hours=2))
+    assert len(restored._items.shelf) == 3  # the vectors are back on their languages' shelves
+    assert restored.add(late, None, _unit(4, vectors["flood-kk"], 0.95)) == "flood-0"
+    strict = _fresh(vectorizer, cross_threshold=0.95)
+    strict.add(flood[0], None, vectors["flood-0"])
+    assert strict.add(kazakh, None, vectors["flood-kk"]) == "flood-kk"
+
+
+def test_across_languages_only_within_the_window(vectorizer: Vectorizer) -> None:
+    flood = [a for s, a in corpus() if s == "flood"]
+    kazakh = Article(id="kk", title="Петропавлда бөгет бұзылды", lang="kk", paragraphs=["Бөгет бұзылды."],
+                     published_at=flood[0].published_at + timedelta(hours=73))
+    threader = _fresh(vectorizer)
+    ru = _unit(5)
+    threader.add(flood[0], None, ru)
+    assert threader.add(kazakh, None, _unit(6, ru, 0.99)) == "kk"
 
 
 def test_article_without_date_or_id_is_refused(vectorizer: Vectorizer) -> None:

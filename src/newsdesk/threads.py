@@ -10,6 +10,10 @@ joins the thread of its closest linked article, and if it links to several threa
 the one that started first.  Because a link depends only on the two articles, the threads come out the
 same whatever the arrival order, as long as the articles arrive within the window of each other.
 
+Articles in different languages (a Russian and a Kazakh telling of one event) share few lemmas, so
+across languages the link is the dense vectors' cosine alone: at least ``cross_threshold``, found on the
+`crosslingual.LanguageShelf` of active articles' vectors (calibrated in ``bench/threads.py``).
+
 An article is compared only with articles active in a time window (default 72 h) and, among those, only
 with the few that share its salient lemmas (an inverted index from salient terms to active articles),
 so the cost per article depends on how much news is active, not on the size of the archive.
@@ -32,7 +36,7 @@ import heapq
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk import dense as dense_vectors
+from newsdesk.crosslingual import LanguageShelf
 from newsdesk.errors import InputError
 from newsdesk.records import Article
 from newsdesk.similarity import (
@@ -57,7 +62,7 @@ from newsdesk.similarity import (
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 2  # 2: items carry dense vectors; a version-1 state still loads (items without them)
+STATE_VERSION = 3  # 3: items carry their language; 2: dense vectors; older states still load (items without)
 _FUTURE_SKEW = timedelta(hours=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -69,6 +74,7 @@ class ThreadOptions:
     dense: bool = True  # compare dense vectors too (when `dense.available()`)
     link_weights: tuple[float, float, float] = (6.215, 45.866, -44.517)  # logit(same) = w·(cosine, dense, 1)
     dense_threshold: float = 0.6  # with dense vectors: link when that probability reaches this
+    cross_threshold: float = 0.91  # articles in different languages: link when their dense cosine reaches this
     candidates: int = 40  # active articles scored per arrival: those sharing the most salient weight
     min_overlap: float = 0.04  # ... and at least this dot product over salient terms (a lower bound)
     item_terms: int = 120  # an active article's vector is kept truncated to its strongest terms
@@ -114,6 +120,7 @@ class _Item:
     terms: Sparse
     keys: tuple[str, ...]
     dense: np.ndarray | None = None
+    lang: str | None = None
 
 
 @dataclass(slots=True)
@@ -128,17 +135,21 @@ class _Active:
 
 
 class _ItemIndex:
-    """Active articles, an inverted index from salient terms to them, and their expiry heap."""
+    """Active articles, an inverted index from salient terms to them, their dense vectors by language and
+    their expiry heap."""
 
     def __init__(self) -> None:
         self.items: dict[str, _Item] = {}
         self.postings: dict[str, dict[str, float]] = {}  # term -> {item id: its weight}
         self.expiry: list[tuple[float, str]] = []
+        self.shelf = LanguageShelf()
 
     def add(self, item: _Item) -> None:
         self.items[item.id] = item
         for term in item.keys:
             self.postings.setdefault(term, {})[item.id] = item.terms.get(term, 0.0)
+        if item.dense is not None and item.lang:
+            self.shelf.add(item.id, item.lang, item.dense)
         heapq.heappush(self.expiry, (item.at, item.id))
 
     def expire(self, horizon: float) -> Iterable[_Item]:
@@ -150,6 +161,8 @@ class _ItemIndex:
                 yield item
 
     def _unpost(self, item: _Item) -> None:
+        if item.lang:
+            self.shelf.remove(item.id, item.lang)
         for term in item.keys:
             posting = self.postings[term]
             posting.pop(item.id, None)
@@ -168,6 +181,10 @@ class _ItemIndex:
                     hits[item_id] = get(item_id, 0.0) + weight * other
         best = heapq.nlargest(limit, hits, key=hits.__getitem__)
         return [self.items[i] for i in best if hits[i] >= least]
+
+    def across(self, dense: np.ndarray, lang: str, least: float) -> list[tuple[_Item, float]]:
+        """Active articles in other languages than ``lang`` whose dense cosine with ``dense`` is ≥ ``least``."""
+        return [(self.items[key], cosine) for key, cosine in self.shelf.closest(dense, lang, least)]
 
 
 def published(article: Article, clock: datetime | None) -> datetime:
@@ -229,13 +246,13 @@ class Threader:
             return self._attach(self._threads[original], member, {})
         vector = self.vectorizer.vector(lemmas or analyse(article))
         dense = self._dense(article, dense)
-        linked = self._linked(vector, when.timestamp(), dense)
+        linked = self._linked(vector, when.timestamp(), dense, article.lang)
         self.stats["articles"] += 1
         thread = linked[0] if linked else self._open(member)
         for other in linked[1:]:
             thread = self._merge(thread, other)
         self._attach(thread, member, vector.title)
-        self._absorb(thread, member, vector, dense)
+        self._absorb(thread, member, vector, dense, article.lang)
         return thread.id
 
     def restore(self, article: Article, thread_id: str, lemmas: TextLemmas | None = None,
@@ -247,7 +264,7 @@ class Threader:
         thread = self._threads.get(thread_id) or self._open(Member(thread_id, when))
         vector = self.vectorizer.vector(lemmas or analyse(article))
         self._attach(thread, member, vector.title)
-        self._absorb(thread, member, vector, self._dense(article, dense))
+        self._absorb(thread, member, vector, self._dense(article, dense), article.lang)
 
     def _dense(self, article: Article, given: np.ndarray | None) -> np.ndarray | None:
         if given is not None or not self.options.dense:
@@ -269,26 +286,39 @@ class Threader:
     def thread_of(self, article_id: str) -> str | None:
         return self._thread_of.get(article_id)
 
-    def _linked(self, vector: TextVector, at: float, dense: np.ndarray | None = None) -> list[_Active]:
+    def _linked(self, vector: TextVector, at: float, dense: np.ndarray | None = None,
+                lang: str | None = None) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""
-        options, best = self.options, dict[str, float]()
-        window = options.window.total_seconds()
-        w_cosine, w_dense, bias = options.link_weights
-        for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
-            if abs(item.at - at) <= window:
-                self.stats["scored"] += 1
-                similarity = cosine(vector.terms, item.terms)
-                if dense is not None and item.dense is not None:
-                    logit = w_cosine * similarity + w_dense * float(dense @ item.dense) + bias
-                    similarity = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
-                    linked = similarity >= options.dense_threshold
-                else:
-                    linked = similarity >= options.threshold
-                if linked and similarity > best.get(item.thread, 0.0):
-                    best[item.thread] = similarity
+        best = dict[str, float]()
+        for item, similarity in self._links(vector, at, dense, lang):
+            if similarity > best.get(item.thread, 0.0):
+                best[item.thread] = similarity
         threads = [self._threads[t] for t in best]
         threads.sort(key=lambda t: (-best[t.id], t.first_at, t.id))
         return threads
+
+    def _links(self, vector: TextVector, at: float, dense: np.ndarray | None,
+               lang: str | None) -> Iterator[tuple[_Item, float]]:
+        """Active articles within the window linked to the arriving one, with the strength of the link:
+        the probability of the same story (the TF-IDF cosine without dense vectors), across languages
+        the dense cosine."""
+        options, window = self.options, self.options.window.total_seconds()
+        w_cosine, w_dense, bias = options.link_weights
+        for item in self._items.candidates(vector, options.candidates, options.max_posting, options.min_overlap):
+            if abs(item.at - at) > window:
+                continue
+            self.stats["scored"] += 1
+            similarity = cosine(vector.terms, item.terms)
+            if dense is not None and item.dense is not None:
+                logit = w_cosine * similarity + w_dense * float(dense @ item.dense) + bias
+                similarity = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+                if similarity >= options.dense_threshold:
+                    yield item, similarity
+            elif similarity >= options.threshold:
+                yield item, similarity
+        if dense is not None and lang:
+            yield from ((item, c) for item, c in self._items.across(dense, lang, options.cross_threshold)
+                        if abs(item.at - at) <= window)
 
     def _open(self, member: Member) -> _Active:
         self.stats["opened"] += 1
@@ -313,10 +343,11 @@ class Threader:
                 del self._thread_of[member.article_id]
         del thread.members[:cut], thread.titles[:cut]
 
-    def _absorb(self, thread: _Active, member: Member, vector: TextVector, dense: np.ndarray | None) -> None:
+    def _absorb(self, thread: _Active, member: Member, vector: TextVector, dense: np.ndarray | None,
+                lang: str | None) -> None:
         terms = truncate(vector.terms, self.options.item_terms)
         self._items.add(_Item(member.article_id, thread.id, member.published_at.timestamp(), terms, vector.top,
-                              dense))
+                              dense, lang))
         thread.items.add(member.article_id)
         self._add_centroid(thread, vector.terms)
 
@@ -366,7 +397,8 @@ class Threader:
 
     def to_state(self) -> dict[str, Any]:
         """A JSON-able snapshot: clock, IDF counts, active threads and articles (not the options)."""
-        items = [[i.id, i.thread, i.at, i.terms, list(i.keys), _encoded(i.dense)] for i in self._items.items.values()]
+        items = [[i.id, i.thread, i.at, i.terms, list(i.keys), _encoded(i.dense), i.lang]
+                 for i in self._items.items.values()]
         return {
             "version": STATE_VERSION,
             "clock": self.clock.isoformat() if self.clock else None,
@@ -378,7 +410,7 @@ class Threader:
     @classmethod
     def from_state(cls, state: Mapping[str, Any], options: ThreadOptions | None = None,
                    vector_options: VectorOptions | None = None) -> Threader:
-        if state.get("version") not in (1, STATE_VERSION):
+        if state.get("version") not in (1, 2, STATE_VERSION):
             raise InputError(f"thread state version {state.get('version')!r}, expected {STATE_VERSION}; "
                              "rebuild it with rethread()", field="version")
         vectorizer = Vectorizer(DocumentFrequencies.from_dict(state["frequencies"]), vector_options)
@@ -388,7 +420,8 @@ class Threader:
             threader._load_thread(data)
         for item_id, thread, at, terms, keys, *rest in state["items"]:
             vector = dense_vectors.decode(rest[0]) if rest and rest[0] else None
-            threader._items.add(_Item(item_id, thread, at, dict(terms), tuple(keys), vector))
+            lang = rest[1] if len(rest) > 1 else None
+            threader._items.add(_Item(item_id, thread, at, dict(terms), tuple(keys), vector, lang))
             threader._threads[thread].items.add(item_id)
         return threader
 
