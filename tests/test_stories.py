@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
 from newsdesk.web.app import create_app
+from newsdesk.web.render import ru_count
 
 TRUTH = json.loads((Path(__file__).resolve().parents[1] / "src/newsdesk/sample/truth.json").read_text("utf-8"))
 
@@ -43,6 +44,9 @@ def test_story_page_and_json_twin(site):
     assert [c["published_at"] for c in story["timeline"]] == sorted(c["published_at"] for c in story["timeline"])
     page = site.get("/story/sample-083")
     assert page.status_code == 200 and "Сюжет" in page.text and story["title"] in page.text
+    size = ru_count(story["size"], "материал", "материала", "материалов")
+    meta = f"{size} · источников: {len(story['sources'])} · с "
+    assert meta in page.text and "</time> по <time" in page.text
     assert site.get("/story/no-such-story").status_code == 404
 
 

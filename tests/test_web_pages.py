@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.store import open_archive
 from newsdesk.web import views
-from newsdesk.web.render import ru_date
+from newsdesk.web.render import ru_count, ru_date
 from test_web_support import client_fixture, fill, learned, make_client  # noqa: F401 - fixtures
 
 
@@ -22,6 +22,13 @@ from test_web_support import client_fixture, fill, learned, make_client  # noqa:
 ])
 def test_dates_in_almaty(utc: datetime, text: str) -> None:
     assert ru_date(utc) == text
+
+
+@pytest.mark.parametrize("count, text", [(1, "1 материал"), (3, "3 материала"), (5, "5 материалов"),
+                                          (11, "11 материалов"), (21, "21 материал"), (112, "112 материалов"),
+                                          (104, "104 материала"), (0, "0 материалов")])
+def test_russian_counts(count: int, text: str) -> None:
+    assert ru_count(count, "материал", "материала", "материалов") == text
 
 
 def cards(html: str) -> list[str]:

@@ -44,6 +44,17 @@ def strip_control(value: Any) -> Any:
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
+def ru_count(count: int, one: str, few: str, many: str) -> str:
+    """«1 материал», «3 материала», «11 материалов»: the count with its Russian plural form."""
+    if count % 10 == 1 and count % 100 != 11:
+        word = one
+    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        word = few
+    else:
+        word = many
+    return f"{count} {word}"
+
+
 def paragraphs(text: str | None) -> list[str]:
     return [p for p in (text or "").split("\n\n") if p.strip()]
 
@@ -51,7 +62,8 @@ def paragraphs(text: str | None) -> list[str]:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       finalize=strip_control, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters.update(ru_date=ru_date, paragraphs=paragraphs, rubric_name=lambda r: RUBRICS.get(r, r or ""),
+    env.filters.update(ru_date=ru_date, ru_count=ru_count, paragraphs=paragraphs,
+                       rubric_name=lambda r: RUBRICS.get(r, r or ""),
                        lang_name=lambda code: LANGS.get(code, code or ""), iso=_iso)
     env.globals.update(site_name=SITE_NAME, nav_rubrics=[(r, RUBRICS[r]) for r in NAV_RUBRICS],
                        langs=LANGS, entity_types=ENTITY_TYPES)
