@@ -30,10 +30,24 @@ def names(text: str, lang: str | None = "ru", index: AcronymIndex | None = None)
         ("Министерства иностранных дел Республики Казахстан", {"Министерство иностранных дел": "ORG",
                                                               "Республика Казахстан": "LOC"}),
         ("Заявление правительства Китая", {"Правительство Китая": "ORG", "Китай": "LOC"}),
+        ("Сейсмологи не исключают афтершоков в Алматы.", {"Алматы": "LOC"}),  # a noun opening a sentence
+        ("Кремль ответил. Жители Талгара вышли на улицы.", {"Кремль": "ORG", "Талгар": "LOC"}),
     ],
 )  # fmt: skip
 def test_names_are_nominative_and_typed(nlp: None, text: str, expected: dict[str, str]) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(("text", "mention", "dropped"), [
+    ("Сейсмологи не исключают афтершоков.", entities.Mention("LOC", 0, 10, "Сейсмологи"), True),
+    ("Всё решено. Супруга промолчала.", entities.Mention("PER", 12, 19, "Супруга"), True),
+    ("Токаев прибыл в Ереван.", entities.Mention("PER", 0, 6, "Токаев"), False),  # «токаев» parses as «токай»
+    ("Минздрав сообщил о росте.", entities.Mention("ORG", 0, 8, "Минздрав"), False),
+    ("Вчера Сейсмологи выступили.", entities.Mention("LOC", 6, 16, "Сейсмологи"), False),  # not a sentence start
+])  # fmt: skip
+def test_common_noun_opening_a_sentence_is_no_name(text: str, mention: entities.Mention, dropped: bool) -> None:
+    assert text[mention.start : mention.end] == mention.text
+    assert entities._common_noun_first(text, mention) is dropped
 
 
 def test_merged_with_counts_spans_and_slugs(nlp: None) -> None:

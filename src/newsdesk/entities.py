@@ -116,11 +116,27 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
     found += _lone_acronyms(text, found, index)
-    found = _places(text, [_fix_type(m) for m in found])
+    fixed = [_fix_type(m) for m in found]
+    found = _places(text, [m for m in fixed if not _common_noun_first(text, m)])
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
     named = [_name(m, index) for m in unique]
     return sorted(named + _surnames_again(text, named), key=lambda m: m.start)
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?…»\"]\s*|\n\s*)$")
+_NAME_TAGS = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr")
+
+
+def _common_noun_first(text: str, m: Mention) -> bool:
+    """«Сейсмологи не исключают…»: a capitalised common noun opening a sentence, which natasha takes
+    for a place or a person; organisations («Минздрав», «Правительство») are left alone."""
+    if m.type == "ORG" or not m.text.isalpha() or not _SENTENCE_END.search(text[max(0, m.start - 3) : m.start]):
+        return False
+    parses = rulemma.morph().parse(m.text.lower())
+    if not parses or not parses[0].is_known or _is_surname(m.text) or _is_first_name(m.text):
+        return False
+    return not any(tag in p.tag for p in parses for tag in _NAME_TAGS)
 
 
 def _split_acronyms(found: list[Mention], text: str, index: AcronymIndex) -> list[Mention]:
