@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Connection, delete, select, update
 
-from newsdesk import dense, tags
-from newsdesk.records import ARTICLE, Article
+from newsdesk import dense, rubrics, tags
+from newsdesk.records import ARTICLE, RUBRICS, Article
 from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage
 from newsdesk.stages.threading import KEY as THREAD_KEY
@@ -129,6 +130,46 @@ def _restored(articles: list[Article], vectors: dict[str, np.ndarray]) -> Thread
         if article.thread_id:
             threader.restore(article, article.thread_id, dense=vectors.get(article.id or ""))
     return threader
+
+
+def train_own_rubrics(archive: Archive, data: Path | None = None,
+                      progress: Progress | None = None) -> rubrics.RubricModel:
+    """Learn the outlet's rubrics from the archive's articles whose rubric an editor gave (with the labelled
+    sets in ``data`` when given), keep the model in the archive (the rubric stage uses it from then on),
+    and re-classify the articles whose rubric the engine chose."""
+    from newsdesk.rubric_training import train_outlet
+
+    with archive.engine.connect() as conn:
+        labelled = [a for a in stored_articles(conn) if a.rubric in RUBRICS and a.rubric_confidence is None]
+        vectors = stored_vectors(conn, labelled) if dense.available() else {}
+    known = {dense.fingerprint(a): vectors[a.id] for a in labelled if a.id in vectors}
+    model = train_outlet(labelled, data, known)
+    with archive.engine.begin() as conn:
+        save_model(conn, RUBRIC_MODEL, model.save, model.meta)
+    reclassify(archive, model, progress)
+    return model
+
+
+def reclassify(archive: Archive, model: rubrics.RubricModel, progress: Progress | None = None) -> int:
+    """Give every article whose rubric the engine chose (not an editor) the rubric ``model`` gives it,
+    reading the dense vectors the archive keeps (an article without one is left to the SVM)."""
+    with archive.engine.connect() as conn:
+        ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.rubric_confidence.is_not(None))
+                                .order_by(ARTICLES.c.id)))
+    lemmas, done = LemmaCache(), 0
+    for start in range(0, len(ids), PAGE):
+        with archive.engine.begin() as conn:
+            batch = [to_record(d) for d in article_dicts(conn, ids[start:start + PAGE])]
+            vectors = stored_vectors(conn, batch) if model.head is not None else {}
+            for article in batch:
+                rubric, confidence = rubrics.predict(article, lemmas.of(article), model, vectors.get(article.id or ""))
+                conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id)
+                             .values(rubric=rubric, rubric_confidence=round(float(confidence), 4)))
+        lemmas.clear()
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
 
 
 def train_rubrics(data: Path, out: Path) -> dict:

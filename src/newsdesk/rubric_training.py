@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import features, rubric_corpus
+from . import dense, features, rubric_corpus
 from .errors import InputError
 from .features import TermSpace
 from .records import Article
@@ -79,8 +79,6 @@ def _dense_head(articles: Sequence[Article], labels: tuple[str, ...], vectors: M
                 options: TrainOptions) -> DenseHead | None:
     """Logistic regression of the rubric on the dense vectors of the ``articles`` that have one."""
     from sklearn.linear_model import LogisticRegression
-
-    from . import dense
 
     rows = [(a, vectors[key]) for a in articles if (key := dense.fingerprint(a)) in vectors]
     if len(labels) < 3 or {a.rubric for a, _ in rows} != set(labels):
@@ -170,11 +168,40 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
                  vectors=vectors)
 
 
-def head_vectors(articles: Sequence[Article]) -> dict[str, np.ndarray]:
-    """``{dense.fingerprint: vector}`` of the `HEAD_SOURCES` articles; empty when dense vectors are off."""
-    from . import dense
+OUTLET = "outlet"  # the source name an archive's own labelled articles train under
+OUTLET_WEIGHT = 3.0  # as much as our labels of the contest's own pages
+MIN_OUTLET_ARTICLES = 20
 
+
+def train_outlet(articles: Sequence[Article], data: Path | None = None,
+                 vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
+    """A rubric model of the outlet's own labels: the ``articles`` whose rubric its editors gave (one of
+    `RUBRICS`), weighted like our own labels, plus the labelled sets in ``data`` (../shared/data) when
+    given, so rubrics the outlet rarely uses are still known.  ``vectors`` (``{dense.fingerprint: vector}``)
+    bring the outlet's dense vectors (the archive keeps them); the head embeds what is missing."""
+    own = [dataclasses.replace(a, source=OUTLET) for a in articles if a.rubric in RUBRICS]
+    if len(own) < MIN_OUTLET_ARTICLES or len({a.rubric for a in own}) < 2:
+        raise InputError(f"{len(own)} articles with an editor's rubric of {len({a.rubric for a in own})} "
+                         f"rubric(s): learning the outlet's rubrics needs {MIN_OUTLET_ARTICLES} or more, of at "
+                         f"least two rubrics ({', '.join(RUBRICS)})", field="rubric")
+    found = rubric_corpus.corpora(Path(data), tuple(rubric_corpus.READERS)) if data else {}
+    shared = [a for corpus in found.values() for a in corpus]
+    langs = DEFAULT_LANGS if data else tuple(sorted({a.lang or "ru" for a in own}))
+    options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS | {OUTLET: OUTLET_WEIGHT}, langs=langs)
+    known = dict(vectors or {})
+    if dense.available():
+        missing = [a for a in own if dense.fingerprint(a) not in known]
+        known |= head_vectors(missing, sources=(OUTLET,)) | head_vectors(shared)
+    meta = {"outlet": {"articles": len(own), "rubrics": dict(Counter(a.rubric for a in own))},
+            "corpora": [{"name": name, "files": rubric_corpus.FILES[name], "articles": len(found[name])}
+                        for name in found],
+            "dense_head_sources": [OUTLET, *HEAD_SOURCES] if known and data else [OUTLET] if known else []}
+    return train(own + shared, options, meta=meta, vectors=known)
+
+
+def head_vectors(articles: Sequence[Article], sources: Sequence[str] = HEAD_SOURCES) -> dict[str, np.ndarray]:
+    """``{dense.fingerprint: vector}`` of the articles from ``sources``; empty when dense vectors are off."""
     if not dense.available():
         return {}
-    chosen = [a for a in articles if a.source in HEAD_SOURCES]
+    chosen = [a for a in articles if a.source in sources]
     return {dense.fingerprint(a): v for a, v in zip(chosen, dense.embed_many(chosen), strict=True) if v is not None}

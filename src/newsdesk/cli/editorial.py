@@ -22,12 +22,19 @@ def train_cmd(
                                  "~6,100 labelled texts first (about ten minutes)."),
     rubric_out: Path = typer.Option(None, "--rubric-out", help="Where the rebuilt rubric model goes "
                                     "(default: the package's shipped model)."),
+    own_rubrics: bool = typer.Option(False, "--own-rubrics", help="Also learn the outlet's rubrics from the "
+                                     "archive's articles whose rubric an editor gave (with the labelled sets of "
+                                     "--rubrics when given, instead of rebuilding the shipped model), keep that "
+                                     "model in the archive for new articles and re-classify the engine's rubrics."),
 ) -> None:
     """Learn the outlet's tags from the archive's editor tags, re-tag every article, refresh the audit."""
     from newsdesk import editorial
 
     obj: Context = ctx.obj
-    if rubrics is not None:
+    if own_rubrics:
+        own = editorial.train_own_rubrics(obj.archive(), rubrics)
+        err.print(f"rubric model of the archive: {json.dumps(own.meta, ensure_ascii=False)[:300]}", markup=False)
+    elif rubrics is not None:
         from newsdesk.rubrics import DEFAULT_PATH
 
         meta = editorial.train_rubrics(rubrics, rubric_out or DEFAULT_PATH)

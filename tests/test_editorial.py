@@ -1,0 +1,84 @@
+"""Editors' work over a whole archive (newsdesk.editorial): the outlet's own rubric model."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+from newsdesk.editorial import train_own_rubrics
+from newsdesk.errors import InputError
+from newsdesk.ingest import ingest
+from newsdesk.pipeline import Pipeline
+from newsdesk.records import Article
+from newsdesk.sources.fields import article_from_dict
+from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.stages.rubric import RubricStage
+from newsdesk.store.modelstore import model_info
+from newsdesk.store.writer import ARTICLES
+
+# Articles whose rubric the engine chose (a confidence is stored), wrongly: the outlet's model fixes them.
+ENGINE_CHOSEN = [
+    {"id": "engine-box", "title": "Казахстанский боксёр нокаутировал соперника и защитил титул чемпиона мира",
+     "lead": "Бой прошёл в Астане, поединок завершился в пятом раунде.", "rubric": "economy"},
+    {"id": "engine-tax", "title": "Налог на добавленную стоимость вырастет с 12 до 16 процентов",
+     "lead": "Минфин объяснил, как изменятся ставки для бизнеса и бюджет.", "rubric": "sports"},
+]
+
+
+def _sample() -> list[dict]:
+    rows = (files("newsdesk") / "sample" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(r) for r in rows]
+
+
+def _store(archive, rows: list[dict]) -> None:
+    ingest(archive, [article_from_dict(r) for r in rows], Pipeline([]))
+
+
+def _rubrics(archive) -> dict[str, tuple[str, float | None]]:
+    with archive.engine.connect() as conn:
+        rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.rubric, ARTICLES.c.rubric_confidence))
+        return {r.id: (r.rubric, r.rubric_confidence) for r in rows}
+
+
+def test_the_archives_editor_rubrics_train_its_own_model(archive) -> None:
+    sample = _sample()
+    engine = {"rubric_confidence": 0.4, "nlp_version": "1", "published_at": "2026-11-24T10:00:00+05:00"}
+    _store(archive, sample + [r | engine for r in ENGINE_CHOSEN])  # as an exported archive brings them back
+    model = train_own_rubrics(archive)
+    assert model.meta["outlet"]["articles"] == len(sample) and model.meta["corpora"] == []
+    assert model.meta["outlet"]["rubrics"]["sports"] == sum(r["rubric"] == "sports" for r in sample)
+    after = _rubrics(archive)
+    assert after["engine-box"][0] == "sports" and after["engine-tax"][0] == "economy"
+    assert after["engine-box"][1] is not None
+    assert all(after[r["id"]] == (r["rubric"], None) for r in sample)  # the editors' rubrics stay theirs
+    with archive.engine.connect() as conn:
+        assert model_info(conn, "rubrics")["meta"]["outlet"]["articles"] == len(sample)
+        stage = RubricStage(LemmaCache())
+        stage.load(conn)  # new articles are classified by the archive's model from now on
+    assert stage.model is not None and stage.model.meta["outlet"] == model.meta["outlet"]
+    arriving = Article(id="new", title="«Кайрат» обыграл «Тобол» в финале Кубка", lang="ru",
+                       paragraphs=["Футболисты забили два мяча во втором тайме."])
+    stage(arriving)
+    assert arriving.rubric == "sports" and arriving.rubric_confidence is not None
+
+
+def test_too_few_editor_rubrics_is_a_clear_error(archive) -> None:
+    _store(archive, _sample()[:10])
+    with pytest.raises(InputError, match="10 articles with an editor's rubric.*needs 20 or more"):
+        train_own_rubrics(archive)
+
+
+def test_cli_trains_the_archives_rubrics(tmp_path) -> None:
+    source = tmp_path / "labelled.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _sample()), encoding="utf-8")
+    db = str(tmp_path / "outlet.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "train", "--own-rubrics"])
+    assert result.exit_code == 0, result.output
+    assert "rubric model of the archive" in result.output and '"articles": 105' in result.output
