@@ -179,23 +179,29 @@ def train_outlet(articles: Sequence[Article], data: Path | None = None,
     `RUBRICS`), weighted like our own labels, plus the labelled sets in ``data`` (../shared/data) when
     given, so rubrics the outlet rarely uses are still known.  ``vectors`` (``{dense.fingerprint: vector}``)
     bring the outlet's dense vectors (the archive keeps them); the head embeds what is missing."""
+    found = rubric_corpus.corpora(Path(data), tuple(rubric_corpus.READERS)) if data else {}
+    return fit_outlet(articles, found, vectors)
+
+
+def fit_outlet(articles: Sequence[Article], found: Mapping[str, Sequence[Article]],
+               vectors: Mapping[str, np.ndarray] | None = None) -> RubricModel:
+    """`train_outlet` over labelled sets already read (``{corpus name: articles}``)."""
     own = [dataclasses.replace(a, source=OUTLET) for a in articles if a.rubric in RUBRICS]
     if len(own) < MIN_OUTLET_ARTICLES or len({a.rubric for a in own}) < 2:
         raise InputError(f"{len(own)} articles with an editor's rubric of {len({a.rubric for a in own})} "
                          f"rubric(s): learning the outlet's rubrics needs {MIN_OUTLET_ARTICLES} or more, of at "
                          f"least two rubrics ({', '.join(RUBRICS)})", field="rubric")
-    found = rubric_corpus.corpora(Path(data), tuple(rubric_corpus.READERS)) if data else {}
     shared = [a for corpus in found.values() for a in corpus]
-    langs = DEFAULT_LANGS if data else tuple(sorted({a.lang or "ru" for a in own}))
+    langs = DEFAULT_LANGS if shared else tuple(sorted({a.lang or "ru" for a in own}))
     options = TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS | {OUTLET: OUTLET_WEIGHT}, langs=langs)
     known = dict(vectors or {})
     if dense.available():
-        missing = [a for a in own if dense.fingerprint(a) not in known]
-        known |= head_vectors(missing, sources=(OUTLET,)) | head_vectors(shared)
+        missing = [a for a in own + shared if dense.fingerprint(a) not in known]
+        known |= head_vectors(missing, sources=(OUTLET, *HEAD_SOURCES))
     meta = {"outlet": {"articles": len(own), "rubrics": dict(Counter(a.rubric for a in own))},
             "corpora": [{"name": name, "files": rubric_corpus.FILES[name], "articles": len(found[name])}
                         for name in found],
-            "dense_head_sources": [OUTLET, *HEAD_SOURCES] if known and data else [OUTLET] if known else []}
+            "dense_head_sources": [OUTLET, *HEAD_SOURCES] if known and shared else [OUTLET] if known else []}
     return train(own + shared, options, meta=meta, vectors=known)
 
 
