@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, delete, select, update
 
 from newsdesk import dense, rubrics, tags
 from newsdesk.records import ARTICLE, RUBRICS, Article
@@ -45,9 +45,10 @@ class Flag:
     title: str = ""
 
 
-def stored_articles(conn: Connection, since: datetime | None = None, kind: str | None = ARTICLE) -> Iterator[Article]:
-    """Stored articles as records, oldest first (a page of ids at a time)."""
-    query = select(ARTICLES.c.id).order_by(ARTICLES.c.published_at, ARTICLES.c.id)
+def stored_articles(conn: Connection, since: datetime | None = None, kind: str | None = ARTICLE,
+                    where: tuple[ColumnElement[bool], ...] = ()) -> Iterator[Article]:
+    """Stored articles as records, oldest first (a page of ids at a time), those matching ``where``."""
+    query = select(ARTICLES.c.id).where(*where).order_by(ARTICLES.c.published_at, ARTICLES.c.id)
     if since is not None:
         query = query.where(ARTICLES.c.published_at >= since)
     if kind is not None:
@@ -140,7 +141,8 @@ def train_own_rubrics(archive: Archive, data: Path | None = None,
     from newsdesk.rubric_training import train_outlet
 
     with archive.engine.connect() as conn:
-        labelled = [a for a in stored_articles(conn) if a.rubric in RUBRICS and a.rubric_confidence is None]
+        editors = (ARTICLES.c.rubric.in_(RUBRICS), ARTICLES.c.rubric_confidence.is_(None))
+        labelled = list(stored_articles(conn, where=editors))
         vectors = stored_vectors(conn, labelled) if dense.available() else {}
     known = {dense.fingerprint(a): vectors[a.id] for a in labelled if a.id in vectors}
     model = train_outlet(labelled, data, known)
