@@ -154,7 +154,7 @@ def train_default(data: Path, names: Sequence[str] = tuple(rubric_corpus.READERS
     """The default model from the labelled sets in ``data`` (the ``../shared/data`` folder).
 
     With dense vectors available, a dense head learns from the hand-labelled sets (`HEAD_SOURCES`; ~6,100
-    texts, about ten minutes of encoder); ``vectors`` may bring their vectors.
+    texts, ~25 minutes of one encoder thread); ``vectors`` may bring their vectors.
     """
     options = options or TrainOptions(source_weights=DEFAULT_SOURCE_WEIGHTS, langs=DEFAULT_LANGS)
     found = rubric_corpus.corpora(Path(data), names)

@@ -19,7 +19,8 @@ def train_cmd(
     ctx: typer.Context,
     rubrics: Path = typer.Option(None, "--rubrics", help="Also rebuild the rubric model from the labelled sets "
                                  "in this folder (../shared/data); with dense vectors on, its dense head embeds "
-                                 "~6,100 labelled texts first (about ten minutes)."),
+                                 "~6,100 labelled texts first (~25 minutes; NEWSDESK_DENSE_THREADS=2 on an idle "
+                                 "machine halves it)."),
     rubric_out: Path = typer.Option(None, "--rubric-out", help="Where the rebuilt rubric model goes "
                                     "(default: the package's shipped model)."),
     own_rubrics: bool = typer.Option(False, "--own-rubrics", help="Also learn the outlet's rubrics from the "
