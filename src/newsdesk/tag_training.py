@@ -5,7 +5,8 @@ One logistic regression per tag (one-vs-rest, liblinear) over the lemma and enti
 thousands of tags stays a few MB.  Confidences are calibrated with Platt scaling fitted on
 out-of-fold scores (a model trained on the other folds scores each article), and the audit's
 rule and threshold are fitted on the same scores by giving each article one random other tag,
-as the benchmark does on held-out articles.
+as the benchmark does on held-out articles.  Archives of `TagOptions.rank_min_articles` or more
+tagged articles also get the ranker of the tags their texts name (`tag_ranking`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def fit_with_oof(articles: Sequence[Article], options):
     if not tags:
         raise InputError(f"no tag has {options.min_examples} or more tagged articles to learn from",
                          field="editor_tags")
-    bags = [features.article_terms(a) for a in tagged]
+    lemmas = [features.article_lemmas(a) for a in tagged]
+    bags = [features.terms(title, body, a.entities) for a, (title, body) in zip(tagged, lemmas, strict=True)]
     space = TermSpace.fit(bags, min_df=options.min_df, max_terms=options.max_terms)
     x, y = space.matrix(bags), _targets(tagged, tags)
     weights, bias = _ovr(x, y, options)
@@ -55,6 +57,10 @@ def fit_with_oof(articles: Sequence[Article], options):
     probs = model.calibrate(oof) if oof is not None else None
     if probs is not None:
         model.audit_weights, model.audit_threshold = audit_rule(probs, y, options)
+    if probs is not None and len(tagged) >= options.rank_min_articles:
+        from .tag_ranking import Material, fit_ranker
+
+        model.lexicon, model.ranker = fit_ranker(model, Material(tagged, lemmas, x, y, bonus, probs), options)
     log.info("tag model: %d articles, %d tags, %d terms, audit threshold %.3f",
              len(tagged), len(tags), len(space), model.audit_threshold)
     return model, tagged, probs

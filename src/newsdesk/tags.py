@@ -2,6 +2,8 @@
 
 `TagModel.train` learns the outlet's own vocabulary from its editors' tags (see `tag_training`):
 one-vs-rest logistic regressions over lemmas and entity names, with Platt-calibrated confidence.
+An archive of a few hundred tagged articles also gets a ranker of the tags its texts name
+(`tag_phrases`, fitted by `tag_ranking`): every tag its editors ever used, found by lemmas.
 `suggest` returns the top tags an article does not carry yet; `apply` splits them at
 `TagModel.apply_threshold` into applied tags (``Article.auto_tags``, kept apart from the editor's)
 and suggestions (``Article.suggested_tags``).  `TagModel.update` learns from one newly tagged
@@ -28,9 +30,10 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
-from . import analyze, features
+from . import analyze, features, tag_phrases
 from .features import TermSpace
 from .records import Article, TagScore
+from .tag_phrases import Lexicon, Ranker
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,9 @@ class TagOptions:
     audit_rule_articles: int = 200  # fewer tagged articles: the audit judges a tag by its confidence alone
     learning_rate: float = 4.0  # of `TagModel.update` (term vectors have unit length)
     name_weight: float = 2.0  # score bonus for a tag whose own words are in the article
+    rank_min_articles: int = 200  # from this many tagged articles, tags named in the text are ranked too
+    rank_c: float = 0.1  # inverse regularisation of that ranker
+    recent_window: int = 200  # the ranker's "recent" counts: over this many latest tagged articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,8 @@ class TagModel:
     meta: dict = field(default_factory=dict)
     name_weight: float = 0.0  # added to a tag's score when the article contains the tag's words
     audit_weights: np.ndarray | None = None  # of `audit_features` and a bias; None: the fit is the confidence
+    lexicon: Lexicon | None = None  # every tag of the archive, for `ranker` (None: no ranker)
+    ranker: Ranker | None = None  # ranks the tags an article's text names (`tag_phrases`)
     index: dict[str, int] = field(default_factory=dict)
     names: NameMatcher = field(init=False)
 
@@ -122,11 +130,22 @@ class TagModel:
 
     def suggest(self, article: Article, k: int = 5, lemmas: Sequence[str] | None = None,
                 min_confidence: float = 0.02) -> list[TagScore]:
-        """The ``k`` most confident tags the article's editor has not given, best first."""
-        probs = self.confidences(article, lemmas)
+        """The ``k`` most confident tags the article's editor has not given, best first.
+
+        With a ranker, the tags of the archive the text names are ranked by it (and may be tags
+        too rare to have a classifier); the classifiers' other tags keep their own confidence.
+        """
+        title, body = features.article_lemmas(article, lemmas)
+        probs = self.calibrate(self.scores(features.terms(title, body, article.entities)))
         given = set(article.editor_tags)
-        order = [j for j in np.argsort(-probs) if self.tags[j] not in given][:k]
-        return [TagScore(self.tags[j], round(float(probs[j]), 4)) for j in order if probs[j] >= min_confidence]
+        if self.ranker is None or self.lexicon is None:
+            ranked = [(self.tags[j], float(probs[j])) for j in np.argsort(-probs)[:k + len(given)]]
+        else:
+            given |= {self.lexicon.forms[j] for j in self.lexicon.entries(given)}
+            found = self.lexicon.find(title, body)
+            ranked = tag_phrases.rank(self.lexicon, self.ranker, found, probs, self.tags, k + len(given))
+        top = [(tag, p) for tag, p in ranked if tag not in given][:k]
+        return [TagScore(tag, round(p, 4)) for tag, p in top if p >= min_confidence]
 
     def explain(self, article: Article, tag: str, k: int = 10,
                 lemmas: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -150,10 +169,16 @@ class TagModel:
         others are untouched.  A tag never seen before is added and starts from this article, and
         words new to the vocabulary are added with the IDF of a word seen once.
         """
+        known = len(self.tags)
         for tag in article.editor_tags:
             if tag not in self.index:
                 self._add_tag(tag)
-        bag = features.article_terms(article, lemmas)
+        title, body = features.article_lemmas(article, lemmas)
+        if self.lexicon is not None:
+            tagged = self.lexicon.add(article.editor_tags)
+            self.lexicon.link(self.tags, known)
+            self.lexicon.count(tagged, self.lexicon.find(title, body).positions)
+        bag = features.terms(title, body, article.entities)
         if self.space.add(bag, self.articles + 1):
             self.weights.resize((len(self.space), len(self.tags)))
         idx, values = self.space.vector(bag)
@@ -187,11 +212,14 @@ class TagModel:
         arrays: dict[str, Any] = self.space.to_arrays("space_") | {
             "w_data": w.data, "w_indices": w.indices, "w_indptr": w.indptr,
             "bias": self.bias, "platt": self.platt, "counts": self.counts}
+        if self.lexicon is not None and self.ranker is not None:
+            arrays |= self.lexicon.to_arrays("lex_") | self.ranker.to_arrays("rank_")
         np.savez_compressed(path, **arrays)
         head = {"tags": self.tags, "articles": self.articles, "apply_threshold": self.apply_threshold,
                 "audit_threshold": self.audit_threshold, "learning_rate": self.learning_rate, "meta": self.meta,
                 "name_weight": self.name_weight,
-                "audit_weights": None if self.audit_weights is None else self.audit_weights.tolist()}
+                "audit_weights": None if self.audit_weights is None else self.audit_weights.tolist(),
+                "lexicon": self.lexicon.head() if self.lexicon is not None and self.ranker is not None else None}
         path.with_suffix(".json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -203,10 +231,12 @@ class TagModel:
             shape = (len(space), len(head["tags"]))
             weights = sparse.csr_matrix((a["w_data"], a["w_indices"], a["w_indptr"]), shape=shape)
             bias, platt, counts = a["bias"], a["platt"], a["counts"]
+            lexicon = Lexicon.from_arrays(a, "lex_", head["lexicon"]) if head.get("lexicon") else None
+            ranker = Ranker.from_arrays(a, "rank_") if lexicon is not None else None
         audit_weights = head.get("audit_weights")
         return cls(space, head["tags"], weights, bias, platt, counts, head["articles"], head["apply_threshold"],
                    head["audit_threshold"], head["learning_rate"], head["meta"], head.get("name_weight", 0.0),
-                   None if audit_weights is None else np.array(audit_weights))
+                   None if audit_weights is None else np.array(audit_weights), lexicon, ranker)
 
 
 class NameMatcher:
