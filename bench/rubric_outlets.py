@@ -29,18 +29,15 @@ from newsdesk import dense, rubric_corpus, rubrics
 from newsdesk.records import Article
 from newsdesk.rubric_training import DEFAULT_LANGS, DEFAULT_SOURCE_WEIGHTS, HEAD_SOURCES, fit_outlet
 from newsdesk.rubrics import TrainOptions
-from tags import DATA, binary, macro_f1, rubric_vectors
+from tags import DATA, rubric_row, rubric_vectors
 
 OUTLETS = {"newsdesk_tengri_ru": "Tengrinews", "newsdesk_ria_ru": "RIA"}
 _EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _row(name: str, model: rubrics.RubricModel, newer: Sequence[Article], vectors: dict) -> str:
-    truth = [a.rubric for a in newer]
     pred = [model.predict(a, vector=vectors.get(dense.fingerprint(a)))[0] for a in newer]
-    accuracy = sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth)
-    precision, recall = binary([t == "not_news" for t in truth], [p == "not_news" for p in pred])
-    return f"| {name} | {len(newer)} | {accuracy:.3f} | {macro_f1(truth, pred):.3f} | {precision:.3f} | {recall:.3f} |"
+    return rubric_row(name, [a.rubric or "" for a in newer], pred)
 
 
 def outlet_rows(source: str, found: dict[str, list[Article]], vectors: dict) -> list[str]:

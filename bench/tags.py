@@ -169,6 +169,13 @@ def _score(model: rubrics.RubricModel, articles: list[Article], out: dict[str, t
             out[key + "+head"][1].append(model.predict(a, vector=vectors.get(dense.fingerprint(a)))[0])
 
 
+def rubric_row(name: str, truth: list[str], pred: list[str]) -> str:
+    """``| name | items | accuracy | macro-F1 | not-news precision | not-news recall |``"""
+    p, r = binary([t == "not_news" for t in truth], [x == "not_news" for x in pred])
+    acc = sum(t == x for t, x in zip(truth, pred, strict=True)) / len(truth)
+    return f"| {name} | {len(truth)} | {acc:.3f} | {macro_f1(truth, pred):.3f} | {p:.3f} | {r:.3f} |"
+
+
 def rubric_report(folds: int, cache: Path | None = None) -> str:
     lines = ["### Rubrics (8 classes) and not-news", "",
              "| evaluation set | items | accuracy | macro-F1 | not-news precision | not-news recall |",
@@ -191,10 +198,7 @@ def rubric_report(folds: int, cache: Path | None = None) -> str:
         sets[name] = folded[key]
         if key + "+head" in folded:
             sets[f"{name}, **with the dense head**"] = folded[key + "+head"]
-    for name, (truth, pred) in sets.items():
-        p, r = binary([t == "not_news" for t in truth], [x == "not_news" for x in pred])
-        acc = sum(t == x for t, x in zip(truth, pred, strict=True)) / len(truth)
-        lines.append(f"| {name} | {len(truth)} | {acc:.3f} | {macro_f1(truth, pred):.3f} | {p:.3f} | {r:.3f} |")
+    lines += [rubric_row(name, truth, pred) for name, (truth, pred) in sets.items()]
     p, r = binary(*map(list, zip(*title_pairs, strict=True)))
     lines.append(f"| news/not-news titles ({len(title_pairs)}, {folds}-fold CV; horoscope/weather → other) "
                  f"| {len(title_pairs)} | – | – | {p:.3f} | {r:.3f} |")
