@@ -457,7 +457,11 @@ NOTES = """\
   false link on real pairs that cannot be one story (Tengrinews 2024 × Kazinform 2025–26), on SIB-200's
   different-document pairs and on the bundled sample's different-story pairs; recall is shown on SIB-200's
   translations and the sample's stories. The contest pools above are all Russian, so their figures do not
-  move. The threading cost table's stream is Russian only; the shelf's query cost is given separately.
+  move. The shelf's query cost is given in its section; the cost table's stream marks a third Kazakh.
+  The shelf scores with `np.einsum`, not `matrix @ vector`: 2,048 × 384 float32 rows timed 2,000 times
+  (2026-12-07, commit 7675d85–bc14bd3, this machine) gave, idle, BLAS 28 µs wall / 55 µs CPU against
+  einsum 121 / 172 µs; with one other job on the second core, BLAS 4.5 ms mean wall, p99 24 ms, 2.3 ms CPU
+  (its threads spin) against einsum 0.45 ms / 0.15 ms CPU. The bounded cost was kept.
 - **Tune pool caveat.** 385 of its pairs are lenta.ru headline pairs (titles only) whose negatives are
   mostly `related` / `related_causal` follow-ups of the same event — pairs a news product usually threads
   together — so they are reported but left out of the threshold choice.
