@@ -52,6 +52,15 @@ def test_vectors_are_unit_length_and_tell_stories_apart() -> None:
     assert np.allclose(dense.decode(dense.encode(a)), a, atol=1e-3)
 
 
+def test_encoder_threads_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    assert dense.threads() == 1
+    monkeypatch.setenv(dense.THREADS_ENV, "2")
+    assert dense.threads() == 2
+    monkeypatch.setenv(dense.THREADS_ENV, "two")
+    assert dense.threads() == 1 and "NEWSDESK_DENSE_THREADS='two'" in caplog.text
+
+
 def test_off_by_environment_and_for_empty_articles(monkeypatch: pytest.MonkeyPatch) -> None:
     assert dense.embed(_article("e", "", "")) is None
     monkeypatch.setenv(dense.ENV, "0")
