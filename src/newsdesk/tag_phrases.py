@@ -59,7 +59,7 @@ class Counts:
 
     @classmethod
     def zeros(cls, size: int) -> Counts:
-        return cls(*(np.zeros(size, dtype=np.int32) for _ in range(4)), 0)
+        return cls(*(np.zeros(size, dtype=np.int32) for _ in range(4)), 0)  # type: ignore[call-arg, arg-type]
 
     def grow(self, size: int) -> None:
         for name in ("uses", "seen", "recent_uses", "recent_seen"):
@@ -176,7 +176,8 @@ class Lexicon:
 
     @classmethod
     def from_arrays(cls, arrays: Any, prefix: str, head: dict[str, Any]) -> Lexicon:
-        counts = Counts(*arrays[f"{prefix}counts"].astype(np.int32), head["articles"])
+        uses, seen, recent_uses, recent_seen = arrays[f"{prefix}counts"].astype(np.int32)
+        counts = Counts(uses, seen, recent_uses, recent_seen, head["articles"])
         keys = [tuple(str(k).split(" ")) for k in arrays[f"{prefix}keys"]]
         recent = deque((list(t), list(n)) for t, n in head["recent"])
         return cls(keys, [str(f) for f in arrays[f"{prefix}forms"]], arrays[f"{prefix}vocab"].astype(np.int64),

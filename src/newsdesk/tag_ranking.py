@@ -48,7 +48,7 @@ class Material:
 def time_order(articles: Sequence[Article]) -> list[int]:
     """Row numbers oldest first (by ``published_at`` when every article has one, else as given)."""
     if all(a.published_at for a in articles):
-        return sorted(range(len(articles)), key=lambda i: articles[i].published_at.timestamp())
+        return sorted(range(len(articles)), key=lambda i: articles[i].published_at.timestamp())  # type: ignore[union-attr]
     return list(range(len(articles)))
 
 
@@ -81,7 +81,9 @@ def _fit(lexicon: Lexicon, found: list[Found], own: list[set[int]], order: list[
         total.uses[list(own[i])] += 1
         total.seen[list(found[i].positions)] += 1
     total.articles = len(order)
-    rows, labels, sizes = [], [], []
+    rows: list[np.ndarray] = []
+    labels: list[bool] = []
+    sizes: list[int] = []
     for i in order:
         counts = Counts(total.uses, total.seen, walk.counts.recent_uses, walk.counts.recent_seen, total.articles)
         x, entries = features(lexicon, found[i], oof[i], counts, Leave(own[i], set(found[i].positions)))
@@ -129,7 +131,8 @@ def _simulate(model, data: Material, lexicon: Lexicon, order: list[int], found: 
 
 def _calibrate(ranker: Ranker, past: Lexicon, found: list[Found], probs: np.ndarray,
                own: list[set[int]]) -> tuple[float, float]:
-    scores, labels = [], []
+    scores: list[float] = []
+    labels: list[bool] = []
     for view, row, tagged in zip(found, probs, own, strict=True):
         x, entries = features(past, view, row, past.counts)
         s = ranker.scores(x)

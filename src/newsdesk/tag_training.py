@@ -151,7 +151,10 @@ def audit_rule(probs: np.ndarray, y: sparse.spmatrix, options, seed: int = 0) ->
 
     truth = y.toarray().astype(bool)
     rng = np.random.default_rng(seed)
-    rows, fits, confidences, articles = [], [], [], 0
+    rows: list[np.ndarray] = []
+    fits: list[bool] = []
+    confidences: list[float] = []
+    articles = 0
     for i in np.flatnonzero(truth.any(axis=1)):
         others = np.flatnonzero(~truth[i])
         if not len(others):
@@ -162,7 +165,7 @@ def audit_rule(probs: np.ndarray, y: sparse.spmatrix, options, seed: int = 0) ->
             rows.append(audit_features(probs[i], given))
             fits.extend(j != wrong for j in given)
             confidences.extend(probs[i, given])
-    fit = np.array(fits, dtype=bool)
+    fit: np.ndarray = np.array(fits, dtype=np.bool_)
     if articles < options.audit_rule_articles or fit.all():
         scores, weights = np.array(confidences), None
     else:

@@ -38,7 +38,7 @@ def root(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries on stderr."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage's work to stderr."),
 ) -> None:
-    settings = Settings(**({"database_url": db} if db else {}))
+    settings = Settings(database_url=db) if db else Settings()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.obj = Context(settings, quiet)

@@ -13,7 +13,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from newsdesk.errors import FormatError, InputError
 from newsdesk.records import Article, Origin
@@ -64,7 +64,7 @@ def _read_path(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
         yield from _read_zip(path, fmt, source)
     elif path.suffix.lower() == ".gz":
         with gzip.open(path, "rb") as stream:
-            yield from _guard_gzip(read_stream(stream, str(path)[:-3], fmt, source), path)
+            yield from _guard_gzip(read_stream(cast(BinaryIO, stream), str(path)[:-3], fmt, source), path)
     else:
         with path.open("rb") as stream:
             yield from read_stream(stream, str(path), fmt, source)
@@ -94,7 +94,7 @@ def _read_zip(path: Path, fmt: str, source: str | None) -> Iterator[Item]:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if not info.is_dir():
                 with archive.open(info) as stream:
-                    yield from read_stream(stream, f"{path}!{info.filename}", fmt, source)
+                    yield from read_stream(cast(BinaryIO, stream), f"{path}!{info.filename}", fmt, source)
 
 
 def read_stream(stream: BinaryIO, name: str, fmt: str = "auto", source: str | None = None,

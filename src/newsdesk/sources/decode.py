@@ -30,8 +30,9 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> str:
         if exc.start > len(sample) - 4:  # a multi-byte character cut by the sample's end
             return "utf-8"
     candidates = ["cp1251", "koi8_r"]
-    if declared and _known(declared) and _known(declared) not in ("utf-8", "ascii"):
-        candidates.insert(0, _known(declared))
+    known = _known(declared) if declared else None
+    if known and known not in ("utf-8", "ascii"):
+        candidates.insert(0, known)
     return max(candidates, key=lambda enc: _russian_score(sample, enc))
 
 

@@ -34,6 +34,7 @@ def parse_date(value: Any, origin: Origin | None = None, field: str = "published
     """ISO 8601, RFC 822, or «24 ноября 2026, 14:05»; naive times are read as Asia/Almaty."""
     if value in (None, ""):
         return None
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, (int, float)):

@@ -31,7 +31,7 @@ def save_vectors(conn: Connection, vectors: Iterable[tuple[Article, np.ndarray]]
 def stored_vectors(conn: Connection, articles: Sequence[Article]) -> dict[str, np.ndarray]:
     """``{article id: vector}`` for the articles whose stored vector still matches their text."""
     wanted = {a.id: dense.fingerprint(a) for a in articles if a.id}
-    ids, found = list(wanted), {}
+    ids, found = list(wanted), dict[str, np.ndarray]()
     for i in range(0, len(ids), _CHUNK):
         rows = conn.execute(select(VECTORS.c.article_id, VECTORS.c.text_hash, VECTORS.c.vector)
                             .where(VECTORS.c.article_id.in_(ids[i:i + _CHUNK]), VECTORS.c.model == dense.MODEL))

@@ -136,15 +136,15 @@ class Writer:
         if missing:
             insert_ignore(conn, ENTITIES, [{"slug": s, "name": wanted[s][0], "type": wanted[s][1]} for s in missing])
             for start in range(0, len(missing), CHUNK):
-                rows = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
-                                    .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
-                self._entity_ids.update((r.slug, r.id) for r in rows)
-        rows: dict[tuple[str, int], dict[str, Any]] = {}
+                found = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
+                                     .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
+                self._entity_ids.update((r.slug, r.id) for r in found)
+        rows: dict[tuple[str | None, int], dict[str, Any]] = {}
         for a in articles:
             for e in a.entities:
                 entity_id = self._entity_ids.get(e.slug or slugify(e.name))
                 if entity_id is not None:
-                    key = (a.id, entity_id)  # type: ignore[assignment]
+                    key = (a.id, entity_id)
                     if key in rows:
                         rows[key]["mentions"] += e.mentions
                     else:

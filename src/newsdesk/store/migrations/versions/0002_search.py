@@ -36,7 +36,7 @@ def upgrade() -> None:
     ]
     if is_pg:
         columns.append(sa.Column("tsv", postgresql.TSVECTOR, nullable=False))
-    op.create_table("search_docs", *columns)
+    op.create_table("search_docs", *columns)  # type: ignore[arg-type]
     op.create_index("ix_search_docs_version", "search_docs", ["version"])
     if is_pg:
         op.create_index("ix_search_docs_tsv", "search_docs", ["tsv"], postgresql_using="gin")
