@@ -31,6 +31,17 @@ def test_top_stories_rank_multi_source_threads(site):
     assert cup["sources"] >= 2 and "sample-088" in cup["articles"]  # the exact copy sits in its original's story
 
 
+def test_min_sources_filters_before_the_limit(site):
+    everything = site.get("/api/v1/threads?period=1209600&limit=100").json()["items"]
+    stories = [t["id"] for t in everything if t["sources"] >= 2]
+    assert stories and len(stories) < len(everything)  # the sample has single items and stories
+    got = site.get(f"/api/v1/threads?period=1209600&min_sources=2&limit={len(stories)}").json()["items"]
+    assert [t["id"] for t in got] == stories
+    first = site.get("/api/v1/threads?period=1209600&min_sources=2&limit=1").json()["items"]
+    assert [t["id"] for t in first] == stories[:1]
+    assert site.get("/api/v1/threads?min_sources=0").status_code == 422
+
+
 def test_threads_filters_and_bad_parameters(site):
     kk = site.get("/api/v1/threads?period=1209600&lang=kk").json()["items"]
     assert kk and all(t["articles"] for t in kk)

@@ -91,14 +91,15 @@ def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
 
 def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: str | None = None,
                 rubric: str | None = None, tag: str | None = None, limit: int = 20,
-                now: datetime | None = None) -> list[dict[str, Any]]:
+                now: datetime | None = None, min_sources: int = 1) -> list[dict[str, Any]]:
     """Threads active in ``period`` (counted back from now, or from the newest article of an older
-    archive) ranked by independent sources, growth and freshness (`threads.rank_threads`)."""
+    archive) ranked by independent sources, growth and freshness (`threads.rank_threads`); only those
+    with at least ``min_sources`` independent sources (the home page asks for 2: a story, not an item)."""
     at = reference_time(conn, now)
     members = _members(conn, at - period, at, lang, rubric, tag)
     threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
     titles = dict(conn.execute(select(THREADS.c.id, THREADS.c.title).where(THREADS.c.id.in_(list(members)))).all())
-    ranked = rank_threads(threads, at)[:limit]
+    ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
     return [{"id": r.thread.id, "title": titles.get(r.thread.id) or r.thread.members[0].title,
              "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
              "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,

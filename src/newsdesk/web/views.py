@@ -40,7 +40,7 @@ def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]
 def top_stories(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
     """Stories several outlets tell, for the home page."""
     def compute() -> list[dict[str, Any]]:
-        return [s for s in stories.top_stories(conn, limit=20) if s["sources"] > 1][:STORIES]
+        return stories.top_stories(conn, limit=STORIES, min_sources=2)
 
     return compute() if memo is None else memo.get(("stories", STORIES), compute)
 

@@ -54,9 +54,12 @@ def audit_page(request: Request, conn: Conn) -> Response:
 
 @router.get("/api/v1/threads", tags=["stories"], summary="Top stories, ranked")
 def threads_api(conn: Conn, period: Period = 3 * 86400, lang: str | None = None, rubric: str | None = None,
-                tag: Annotated[str | None, Query(description="Tag slug.")] = None, limit: Limit = 20) -> Response:
+                tag: Annotated[str | None, Query(description="Tag slug.")] = None, limit: Limit = 20,
+                min_sources: Annotated[int, Query(ge=1, le=1000, description="Only stories told by at least "
+                                                  "this many independent sources (2: no single items).")] = 1,
+                ) -> Response:
     """Stories active in the period, ranked by independent sources, growth and freshness."""
-    items = stories.top_stories(conn, timedelta(seconds=period), lang, rubric, tag, limit)
+    items = stories.top_stories(conn, timedelta(seconds=period), lang, rubric, tag, limit, min_sources=min_sources)
     return json_response({"items": items, "next_cursor": None})
 
 
