@@ -80,6 +80,19 @@ def test_known_acronyms_and_not_names(nlp: None) -> None:
     assert initials_fit("ЕАЭС", "Евразийский экономический союз") and not initials_fit("ШОС", "Министерство")
 
 
+def test_short_name_in_brackets_is_its_own_mention(nlp: None) -> None:
+    found = names("Министерство здравоохранения (Минздрав) сообщило о росте заболеваемости.")
+    assert found == {"Министерство здравоохранения": "ORG", "Минздрав": "ORG"}  # no «…(Минздрав» name
+
+
+def test_no_name_across_a_line_break(nlp: None) -> None:
+    text = "В Алматы произошёл пожар на СТО\n\nОгонь уничтожил три автомобиля."
+    found = entities.extract(text, "ru", AcronymIndex())
+    assert all("\n" not in text[s:e] for e in found for s, e in e.spans)
+    assert not any("Огонь" in e.name for e in found)
+    assert "Алматы" in {e.name for e in found}
+
+
 def test_batch(nlp: None) -> None:
     index = AcronymIndex({})
     texts = ["Форум Евразийского экономического союза (ЕАЭС) прошёл в Минске.", "Страны ЕАЭС договорились."]

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 _ACRONYM = r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9\-]{1,7}"
 _ACRONYM_WORD = re.compile(rf"(?<![\w-]){_ACRONYM}(?![\w-])")
 _PAREN_ACRONYM = re.compile(rf"\s*\(({_ACRONYM})\)")
+# a short name in brackets after an organisation's full name: «Министерство здравоохранения (Минздрав)»
+_PAREN_SHORT = re.compile(r"\s*\(([A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)?)\)")
+_PARAGRAPH = re.compile(r"[^\n]+")
 _CAPITALISED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+)?")
 _TITLE_WORDS = re.compile(r"\s+(хан|хана|хану|ханом|хане|батыр|батыра|батыру|батыром|би)\b")
 # Names natasha gets wrong, with the type they are: the presidential residence stands for the
@@ -112,7 +115,7 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
         from newsdesk import kk_entities
 
         return kk_entities.mentions(text)
-    found = [m for m in natasha_mentions(text) if m.text not in NOT_NAMES]
+    found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
     found += _lone_acronyms(text, found, index)
@@ -139,6 +142,25 @@ def _common_noun_first(text: str, m: Mention) -> bool:
     return not any(tag in p.tag for p in parses for tag in _NAME_TAGS)
 
 
+def _by_paragraph(text: str) -> list[Mention]:
+    """natasha's spans, none across a line break: a title without a full stop runs into the lead for natasha
+    («…пожар на СТО» + «Огонь уничтожил…» gave the organisation «СТО Огонь»).  The paragraphs a crossing
+    span touches are tagged again one by one (rare, so the usual cost is one call)."""
+    found = natasha_mentions(text)
+    crossing = [m for m in found if "\n" in m.text]
+    if not crossing:
+        return found
+    kept = [m for m in found if "\n" not in m.text]
+    spans = [(m.start, m.end) for m in crossing]
+    for paragraph in _PARAGRAPH.finditer(text):
+        if _overlaps(paragraph.start(), paragraph.end(), spans):
+            kept += [Mention(m.type, m.start + paragraph.start(), m.end + paragraph.start(), m.text)
+                     for m in natasha_mentions(paragraph.group())
+                     if not _overlaps(m.start + paragraph.start(), m.end + paragraph.start(),
+                                      [(k.start, k.end) for k in kept])]
+    return sorted(kept, key=lambda m: m.start)
+
+
 def _split_acronyms(found: list[Mention], text: str, index: AcronymIndex) -> list[Mention]:
     """«Шанхайской организации сотрудничества (ШОС)»: learn ШОС, keep two mentions."""
     out = []
@@ -153,9 +175,12 @@ def _split_acronyms(found: list[Mention], text: str, index: AcronymIndex) -> lis
 
 
 def _with_acronym(m: Mention, text: str) -> tuple[Mention, Mention | None]:
-    """The mention without a trailing «(ABBR)», and the acronym's own mention if there is one."""
+    """The mention without a trailing «(ABBR)» (or an organisation's «(Минздрав)»), and the bracketed
+    name's own mention if there is one."""
     inner = _PAREN_ACRONYM.search(m.text)
-    if inner and inner.end() == len(m.text):
+    if not (inner and inner.end() == len(m.text)) and m.type == "ORG":
+        inner = _PAREN_SHORT.search(m.text)
+    if inner and inner.end() == len(m.text) and inner.start():
         full = Mention(m.type, m.start, m.start + inner.start(), m.text[: inner.start()])
         return full, Mention(m.type, m.start + inner.start(1), m.start + inner.end(1), inner.group(1))
     after = _PAREN_ACRONYM.match(text, m.end)
