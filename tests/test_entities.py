@@ -105,13 +105,26 @@ def test_batch(nlp: None) -> None:
     [
         ("Президент Қасым-Жомарт Тоқаев Алматы облысында болды. Тоқаевтың сапары аяқталды.",
          {"Қасым-Жомарт Тоқаев": "PER", "Алматинская область": "LOC"}),
-        ("Ұлттық банкі мөлшерлемені өзгертпеді.", {"Ұлттық банк": "ORG"}),
-        ("Назарбаев Университетінде конференция өтті.", {"Назарбаев Университет": "ORG"}),
+        ("Ұлттық банкі мөлшерлемені өзгертпеді.", {"Ұлттық банкі": "ORG"}),
+        ("Назарбаев Университетінде конференция өтті.", {"Назарбаев Университеті": "ORG"}),
+        ("Қазақстан Республикасының Атом энергиясы жөніндегі агенттігімен келісілді.",
+         {"Қазақстан Республикасының Атом энергиясы жөніндегі агенттігі": "ORG"}),
         ("Кеше Германияда сайлау өтті, Өскеменде жаңбыр.", {"Германия": "LOC", "Усть-Каменогорск": "LOC"}),
     ],
 )  # fmt: skip
 def test_kazakh_entities(text: str, expected: dict[str, str]) -> None:
     assert names(text, "kk") == expected
+
+
+def test_kazakh_organisation_in_any_case_is_one_entity() -> None:
+    found = entities.extract("Ұлттық банк мөлшерлемені өзгертпеді. Ұлттық банкінің шешімі күтілген еді. "
+                             "Денсаулық сақтау министрлігінің мәліметінше, "
+                             "Денсаулық сақтау министрлігіне хат жолданды.",
+                             "kk", AcronymIndex())
+    by_slug = {e.slug: e for e in found if e.type == "ORG"}
+    assert by_slug["ulttyq-bank"].mentions == 2
+    assert by_slug["densaulyq-saqtau-ministrlik"].name == "Денсаулық сақтау министрлігі"
+    assert by_slug["densaulyq-saqtau-ministrlik"].mentions == 2
 
 
 def test_language_detected_when_not_given(nlp: None) -> None:

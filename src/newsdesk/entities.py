@@ -57,6 +57,7 @@ class Mention:
     end: int
     text: str
     name: str = ""  # normalised; filled by ``_name``
+    key: str = ""  # identity when it is not the name: a Kazakh organisation's stems, whatever its case
 
 
 @lru_cache(maxsize=1)
@@ -300,7 +301,7 @@ def merge(found: list[Mention]) -> list[Entity]:
         key = _merge_key(m, entities)
         entity = entities.get(key)
         if entity is None:
-            entities[key] = Entity(m.name, m.type, 1, slugify(m.name), [(m.start, m.end)])
+            entities[key] = Entity(m.name, m.type, 1, slugify(m.key or m.name), [(m.start, m.end)])
         else:
             entity.mentions += 1
             entity.spans.append((m.start, m.end))
@@ -308,7 +309,7 @@ def merge(found: list[Mention]) -> list[Entity]:
 
 
 def _merge_key(m: Mention, entities: dict[tuple[str, str], Entity]) -> tuple[str, str]:
-    key = (m.type, m.name.lower())
+    key = (m.type, (m.key or m.name).lower())
     if m.type == "PER" and " " not in m.name and key not in entities:
         for other_type, other in entities:
             if other_type == "PER" and other.split()[-1] == key[1]:

@@ -120,8 +120,36 @@ def _org_followers(text: str, end: int) -> str:
 
 
 def _mention(type_: str, text: str, start: int, end: int, words: list[str]) -> Mention:
-    name = " ".join(_recase(kazakh.stem(w), w) for w in words)
-    return Mention(type_, start, end, text[start:end], name)
+    stems = " ".join(_recase(kazakh.stem(w), w) for w in words)
+    if type_ == "ORG" and len(words) > 1:
+        # an organisation's name keeps its inner words as written (the genitive and possessive endings belong
+        # to it: «Қазақстан Республикасының Атом энергиясы жөніндегі агенттігі»); only the last word loses the
+        # case ending of this sentence («агенттігімен» → «агенттігі»).  Its identity (merge key and slug) stays
+        # the stems, so «Ұлттық банк» and «Ұлттық банкі» are one organisation.
+        name = " ".join([*words[:-1], _nominative(words[-1])])
+        return Mention(type_, start, end, text[start:end], name, stems if stems != name else "")
+    return Mention(type_, start, end, text[start:end], stems)
+
+
+_POSSESSED_CASE = re.compile(r"^(.+[іы])(ның|нің|на|не|нда|нде|нан|нен|мен|н)$")
+
+
+def _nominative(word: str) -> str:
+    """The last word of an organisation's name without its case ending: the possessive stays when there is
+    one («министрлігінде» → «министрлігі»), else the stem («Сенатқа» → «Сенат»)."""
+    if re.search(r"[іы]$", word) and kazakh.stem(word) != word.lower():
+        return word  # already the possessive nominative: «агенттігі»
+    possessed = _POSSESSED_CASE.match(word)
+    if possessed and _possessive(possessed.group(1), word):
+        return possessed.group(1)
+    return _recase(kazakh.stem(word), word)
+
+
+def _possessive(head: str, word: str) -> bool:
+    """``head`` (``word`` without a case ending) is a possessive form of the same stem: the stemmer takes
+    something off it, and gives ``word`` the same stem or does not know ``word`` («министрлігін»)."""
+    stem = kazakh.stem(head)
+    return stem != head.lower() and kazakh.stem(word) in (stem, word.lower())
 
 
 def _recase(stem: str, word: str) -> str:
