@@ -99,6 +99,18 @@ def test_explanations_name_words(site):
     assert site.get("/api/v1/articles/nope/explain").status_code == 404
 
 
+def test_explained_confidence_is_the_one_the_tag_was_given_with(site):
+    checked = 0
+    for article_id in ("sample-037", "sample-050", "sample-083", "sample-010"):
+        article = site.get(f"/api/v1/articles/{article_id}").json()
+        given = {t["tag"]: t["confidence"] for t in article["auto_tags"] + article["suggested_tags"]}
+        for reason in site.get(f"/api/v1/articles/{article_id}/explain").json()["tags"]:
+            if reason["origin"] != "editor":
+                assert reason["confidence"] == round(given[reason["tag"]], 4), reason
+                checked += 1
+    assert checked
+
+
 def test_entity_page_lists_mentions(site):
     entity = site.get("/api/v1/entities/almaty").json()
     assert entity["type"] == "LOC" and entity["articles"] >= 5 and entity["items"]

@@ -245,16 +245,21 @@ def _audited(conn: Connection, article_id: str) -> dict[str, dict[str, Any]]:
 
 def _tag_reasons(article: Article, lemmas: list[str], judged: list[str], model: tags.TagModel | None,
                  k: int, flagged: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per tag: where it came from, its kind, the model's confidence and the words behind it, and for
-    an editor's tag the audit's flag (fit score and the tag that fits better) if the audit doubts it."""
+    """Per tag: where it came from, its kind, the confidence it was applied or suggested with (the ranker's
+    for a tag the text names), the classifier's own confidence and the words behind it, and for an editor's
+    tag the audit's flag (fit score and the tag that fits better) if the audit doubts it."""
     probs = model.confidences(article, lemmas) if model is not None else None
+    decided = {t.tag: t.confidence for t in [*article.auto_tags, *article.suggested_tags]}
     reasons = []
     for tag in judged:
         origin = "editor" if tag in article.editor_tags else ("auto" if tag in article.tags else "suggested")
         kind = article.tag_kinds.get(tag) or tags.tag_kind(tag, article)
         reason: dict[str, Any] = {"tag": tag, "origin": origin, "kind": kind}
+        if tag in decided and origin != "editor":
+            reason["confidence"] = round(float(decided[tag]), 4)
         if model is not None and probs is not None and tag in model:
-            reason["confidence"] = round(float(probs[model.index[tag]]), 4)
+            reason["classifier_confidence"] = round(float(probs[model.index[tag]]), 4)
+            reason.setdefault("confidence", reason["classifier_confidence"])
             reason["because"] = _pairs(tags.explain(article, tag, model, k, lemmas))
         else:
             reason["because"] = _entity_reason(article, tag)
