@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +23,9 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
 
+from newsdesk.related import Candidate, rerank
+from newsdesk.store.meta import get_meta
+from newsdesk.store.vectors import vectors_by_id
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
 
 APPLIED = ("editor", "auto")  # tag origins that are on the article (suggested ones are not)
@@ -274,13 +279,81 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int,
     sharing its tags or entities (those sharing more first), then the latest of all; never the
     article itself and never two copies of one story (same id, ``duplicate_of``, ``thread_id`` or
     title).  ``latest(conn, filter, n)`` gives the newest ids of a filter (the site passes a cached
-    one).  The threads developer may replace this with story-aware relatedness."""
-    pools = [latest(conn, Filter(tag=slug), POOL) for slug in (article.get("tag_slugs") or [])[:4]]
+    one).  The pooled candidates are ordered by `related.rerank`: content (the stored dense vectors' cosine,
+    across languages too), tag and entity overlap and time; a tag the audit says does not fit its article
+    links nothing (a weather forecast wrongly tagged «АЭС» is not related news of the plant)."""
+    flagged = {(f["article_id"], f["tag"]) for f in get_meta(conn, "audit", []) or []}
+    tag_names = dict(zip(article.get("tag_slugs") or [], article.get("tags") or [], strict=False))
+    fitting = [slug for slug, name in tag_names.items() if (article["id"], name) not in flagged]
+    pools = [latest(conn, Filter(tag=slug), POOL) for slug in fitting[:4]]
     pools += [latest(conn, Filter(entity=e["slug"]), POOL) for e in (article.get("entities") or [])[:3]]
-    ranked = _rank(pools) + latest(conn, Filter(), limit + POOL)
+    pooled = _rank(pools)
+    ranked = _rerank(conn, article, pooled[:RERANK], flagged) + pooled[RERANK:] + latest(conn, Filter(), limit + POOL)
     rows = _distinct_stories(conn, article, ranked, limit)
     tags = applied_tags(conn, [r.id for r in rows])
     return [card(r, tags.get(r.id, [])) for r in rows]
+
+
+RERANK = 48  # pooled candidates ordered by content, overlap and time
+
+
+def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], flagged: set[tuple[str, str]]) -> list[str]:
+    if not ids:
+        return ids
+    tags = {i: frozenset(t["name"].casefold() for t in found if (i, t["name"]) not in flagged)
+            for i, found in applied_tags(conn, ids).items()}
+    e = ARTICLE_ENTITIES.c
+    entities: dict[str, set[str]] = {}
+    for r in conn.execute(select(e.article_id, ENTITIES.c.slug).join(ENTITIES, ENTITIES.c.id == e.entity_id)
+                          .where(e.article_id.in_(ids))):
+        entities.setdefault(r.article_id, set()).add(r.slug)
+    rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.published_at, ARTICLES.c.lang).where(ARTICLES.c.id.in_(ids)))
+    times, langs = {}, {}
+    for r in rows:
+        times[r.id], langs[r.id] = r.published_at, r.lang
+    vectors = vectors_by_id(conn, [article["id"], *ids])
+    own = Candidate(article["id"], frozenset(t.casefold() for t in article.get("tags") or []
+                                             if (article["id"], t) not in flagged),
+                    frozenset(x["slug"] for x in article.get("entities") or []),
+                    _as_time(article.get("published_at")), vectors.get(article["id"]), article.get("lang"))
+    return rerank(own, [Candidate(i, tags.get(i, frozenset()), frozenset(entities.get(i, ())), _as_time(times.get(i)),
+                                  vectors.get(i), langs.get(i)) for i in ids],
+                  tag_weights=_specificity(conn, article.get("tags") or []))
+
+
+COUNTS_TTL = 600.0  # seconds a tag's article count is reused: specificity need not be exact, page views many
+_counts: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+def _specificity(conn: Connection, names: list[str]) -> dict[str, float]:
+    """``log(articles / articles with the tag)`` by casefolded tag name: rare tags say more.  Counts are
+    cached per archive for `COUNTS_TTL` (a common tag's count is a scan of its postings)."""
+    if not names:
+        return {}
+    archive, now = str(conn.engine.url), time.monotonic()
+    fresh = {n: hit[1] for n in [*names, ""] if (hit := _counts.get((archive, n))) and hit[0] > now}
+    missing = [n for n in names if n not in fresh]
+    if missing:
+        t = ARTICLE_TAGS.c
+        found = dict(conn.execute(select(TAGS.c.name, func.count(func.distinct(t.article_id)))
+                                  .join(ARTICLE_TAGS, t.tag_id == TAGS.c.id)
+                                  .where(TAGS.c.name.in_(missing), t.origin.in_(APPLIED)).group_by(TAGS.c.name)).all())
+        fresh.update((n, found.get(n, 0)) for n in missing)
+    if "" not in fresh:
+        fresh[""] = conn.scalar(select(func.count()).select_from(ARTICLES)) or 0
+    if len(_counts) > 10_000:
+        _counts.clear()
+    _counts.update(((archive, n), (now + COUNTS_TTL, c)) for n, c in fresh.items())
+    everything = fresh[""]
+    return {n.casefold(): math.log((everything + 1) / (fresh[n] + 1)) + 0.1 for n in names}
+
+
+def _as_time(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    return value if isinstance(value, datetime) else None
 
 
 def _rank(pools: list[list[str]]) -> list[str]:

@@ -28,6 +28,17 @@ def save_vectors(conn: Connection, vectors: Iterable[tuple[Article, np.ndarray]]
         conn.execute(VECTORS.insert(), chunk)
 
 
+def vectors_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """``{article id: vector}`` of this model, without checking the text (for ranking, where a vector one
+    edit old does no harm; an edited article is embedded again on ingest anyway)."""
+    found = dict[str, np.ndarray]()
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(select(VECTORS.c.article_id, VECTORS.c.vector)
+                            .where(VECTORS.c.article_id.in_(ids[i:i + _CHUNK]), VECTORS.c.model == dense.MODEL))
+        found.update((r.article_id, np.frombuffer(r.vector, dtype=np.float16).astype(np.float32)) for r in rows)
+    return found
+
+
 def stored_vectors(conn: Connection, articles: Sequence[Article]) -> dict[str, np.ndarray]:
     """``{article id: vector}`` for the articles whose stored vector still matches their text."""
     wanted = {a.id: dense.fingerprint(a) for a in articles if a.id}
