@@ -304,12 +304,13 @@ def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], flagged: 
             for i, found in applied_tags(conn, ids).items()}
     e = ARTICLE_ENTITIES.c
     entities: dict[str, set[str]] = {}
-    for r in conn.execute(select(e.article_id, ENTITIES.c.slug).join(ENTITIES, ENTITIES.c.id == e.entity_id)
-                          .where(e.article_id.in_(ids))):
-        entities.setdefault(r.article_id, set()).add(r.slug)
-    rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.published_at, ARTICLES.c.lang).where(ARTICLES.c.id.in_(ids)))
-    times, langs = {}, {}
-    for r in rows:
+    for mention in conn.execute(select(e.article_id, ENTITIES.c.slug).join(ENTITIES, ENTITIES.c.id == e.entity_id)
+                                .where(e.article_id.in_(ids))):
+        entities.setdefault(mention.article_id, set()).add(mention.slug)
+    times: dict[str, Any] = {}
+    langs: dict[str, str | None] = {}
+    a = ARTICLES.c
+    for r in conn.execute(select(a.id, a.published_at, a.lang).where(a.id.in_(ids))):
         times[r.id], langs[r.id] = r.published_at, r.lang
     vectors = vectors_by_id(conn, [article["id"], *ids])
     own = Candidate(article["id"], frozenset(t.casefold() for t in article.get("tags") or []
@@ -335,7 +336,7 @@ def _specificity(conn: Connection, names: list[str]) -> dict[str, float]:
     missing = [n for n in names if n not in fresh]
     if missing:
         t = ARTICLE_TAGS.c
-        found = dict(conn.execute(select(TAGS.c.name, func.count(func.distinct(t.article_id)))
+        found: dict[str, int] = dict(conn.execute(select(TAGS.c.name, func.count(func.distinct(t.article_id)))
                                   .join(ARTICLE_TAGS, t.tag_id == TAGS.c.id)
                                   .where(TAGS.c.name.in_(missing), t.origin.in_(APPLIED)).group_by(TAGS.c.name)).all())
         fresh.update((n, found.get(n, 0)) for n in missing)
