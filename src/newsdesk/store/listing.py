@@ -316,8 +316,8 @@ def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], flagged: 
     own = Candidate(article["id"], frozenset(t.casefold() for t in article.get("tags") or []
                                              if (article["id"], t) not in flagged),
                     frozenset(x["slug"] for x in article.get("entities") or []),
-                    _as_time(article.get("published_at")), vectors.get(article["id"]), article.get("lang"))
-    return rerank(own, [Candidate(i, tags.get(i, frozenset()), frozenset(entities.get(i, ())), _as_time(times.get(i)),
+                    article.get("published_at"), vectors.get(article["id"]), article.get("lang"))
+    return rerank(own, [Candidate(i, tags.get(i, frozenset()), frozenset(entities.get(i, ())), times.get(i),
                                   vectors.get(i), langs.get(i)) for i in ids],
                   tag_weights=_specificity(conn, article.get("tags") or []))
 
@@ -347,14 +347,6 @@ def _specificity(conn: Connection, names: list[str]) -> dict[str, float]:
     _counts.update(((archive, n), (now + COUNTS_TTL, c)) for n, c in fresh.items())
     everything = fresh[""]
     return {n.casefold(): math.log((everything + 1) / (fresh[n] + 1)) + 0.1 for n in names}
-
-
-def _as_time(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-    return value if isinstance(value, datetime) else None
 
 
 def _rank(pools: list[list[str]]) -> list[str]:
