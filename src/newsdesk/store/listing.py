@@ -323,7 +323,8 @@ def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], flagged: 
 
 
 COUNTS_TTL = 600.0  # seconds a tag's article count is reused: specificity need not be exact, page views many
-_counts: dict[tuple[str, str], tuple[float, int]] = {}
+_counts: dict[tuple[str, str], tuple[float, int]] = {}  # (archive url, tag name) -> (expires, articles)
+_ALL = "\0all articles"  # the key of the archive's article count
 
 
 def _specificity(conn: Connection, names: list[str]) -> dict[str, float]:
@@ -332,21 +333,22 @@ def _specificity(conn: Connection, names: list[str]) -> dict[str, float]:
     if not names:
         return {}
     archive, now = str(conn.engine.url), time.monotonic()
-    fresh = {n: hit[1] for n in [*names, ""] if (hit := _counts.get((archive, n))) and hit[0] > now}
-    missing = [n for n in names if n not in fresh]
+    known = {n: hit[1] for n in [*names, _ALL] if (hit := _counts.get((archive, n))) and hit[0] > now}
+    fetched: dict[str, int] = {}
+    missing = [n for n in names if n not in known]
     if missing:
         t = ARTICLE_TAGS.c
         found: dict[str, int] = dict(conn.execute(select(TAGS.c.name, func.count(func.distinct(t.article_id)))
                                   .join(ARTICLE_TAGS, t.tag_id == TAGS.c.id)
                                   .where(TAGS.c.name.in_(missing), t.origin.in_(APPLIED)).group_by(TAGS.c.name)).all())
-        fresh.update((n, found.get(n, 0)) for n in missing)
-    if "" not in fresh:
-        fresh[""] = conn.scalar(select(func.count()).select_from(ARTICLES)) or 0
+        fetched |= {n: int(found.get(n, 0)) for n in missing}
+    if _ALL not in known:
+        fetched[_ALL] = conn.scalar(select(func.count()).select_from(ARTICLES)) or 0
     if len(_counts) > 10_000:
         _counts.clear()
-    _counts.update(((archive, n), (now + COUNTS_TTL, c)) for n, c in fresh.items())
-    everything = fresh[""]
-    return {n.casefold(): math.log((everything + 1) / (fresh[n] + 1)) + 0.1 for n in names}
+    _counts.update(((archive, n), (now + COUNTS_TTL, c)) for n, c in fetched.items())  # expiry set once
+    counts = known | fetched
+    return {n.casefold(): math.log((counts[_ALL] + 1) / (counts[n] + 1)) + 0.1 for n in names}
 
 
 def _rank(pools: list[list[str]]) -> list[str]:
