@@ -127,6 +127,20 @@ def test_kazakh_organisation_in_any_case_is_one_entity() -> None:
     assert by_slug["densaulyq-saqtau-ministrlik"].mentions == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Компания есеп берді.", {}),  # capitalised only because it opens the sentence
+        ("Биылғы жарыстың ұтыс қоры өсті.", {}),
+        ("Сарапшылар Ұлттық банктің шешімін күтті.", {"Ұлттық банк": "ORG"}),  # the opener is not in the name
+        ("Облыстық сот үкім шығарды.", {"Облыстық сот": "ORG"}),  # an adjective of a name does open it
+        ("Компания туралы айтты. Ол Компания басшысы.", {"Компания": "ORG"}),  # capitalised inside a sentence too
+    ],
+)  # fmt: skip
+def test_kazakh_sentence_openers_are_no_organisations(text: str, expected: dict[str, str]) -> None:
+    assert {n: t for n, t in names(text, "kk").items() if t == "ORG"} == expected
+
+
 def test_language_detected_when_not_given(nlp: None) -> None:
     assert names("Аким Алматы Ерболат Досаев встретился с жителями.", None)["Ерболат Досаев"] == "PER"
     assert names("Президент Қасым-Жомарт Тоқаев Алматыда болды.", None) == {

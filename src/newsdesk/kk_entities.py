@@ -37,6 +37,7 @@ KNOWN = {
     "үкімет": ("Үкімет", "ORG"), "мәжіліс": ("Мәжіліс", "ORG"), "сенат": ("Сенат", "ORG"),
     "парламент": ("Парламент", "ORG"), "ақорда": ("Ақорда", "ORG"), "еуроодақ": ("Еуроодақ", "ORG"),
 }  # fmt: skip
+_CAPITAL = re.compile(rf"(?<![\w-])[{_UPPER}][{_LOWER}]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[«\"(—–-]\s*)$")
 _SURNAME = re.compile(r"(ов|ев|ин|ова|ева|ина|ұлы|қызы|улы|кызы)$")
 ORG_WORDS = frozenset(
@@ -53,8 +54,9 @@ def mentions(text: str) -> list[Mention]:
     found = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
     found += _acronyms(text, found)
     masked = _mask(text, found)
+    inner_capitals = _inner_capitals(text)
     for run in _RUN.finditer(masked):
-        m = _known(run) or _typed(text, run)
+        m = _known(run) or _typed(text, run, inner_capitals)
         if m:
             found.append(m)
     return sorted(found, key=lambda m: m.start)
@@ -84,15 +86,24 @@ def _mask(text: str, found: list[Mention]) -> str:
     return "".join(chars)
 
 
-def _typed(text: str, run: re.Match[str]) -> Mention | None:
+def _typed(text: str, run: re.Match[str], inner_capitals: frozenset[str] = frozenset()) -> Mention | None:
     words, start, end = run.group().split(), run.start(), run.end()
     sentence_start = bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
     followers = _org_followers(text, end)
-    if followers:  # «Ұлттық банкі», «Еуразиялық экономикалық одақ»
-        return _mention("ORG", text, start, start + len(run.group()) + len(followers), words + followers.split())
+    # a lone word opening a sentence may be capitalised for that alone: «Биылғы жарыстың ұтыс қоры»,
+    # «Компания …» are no names, unless the text capitalises the word inside a sentence too
+    lone_opener = sentence_start and len(words) == 1 and not _name_like(words[0], inner_capitals)
+    if lone_opener and followers and _ADJECTIVE.search(words[0]):
+        lone_opener = False  # «Ұлттық банкі», «Облыстық сот»: an adjective of a name, not a sentence's opener
+    # and an opener before a name is no part of it: «Сарапшылар Ұлттық банктің …»
+    opener = sentence_start and len(words) > 1 and not _name_like(words[0], inner_capitals)
+    org_start = text.index(words[1], start + len(words[0])) if opener else start
+    org_words = words[1:] if opener else words
+    if followers and not lone_opener:  # «Ұлттық банкі», «Еуразиялық экономикалық одақ»
+        return _mention("ORG", text, org_start, end + len(followers), org_words + followers.split())
     stems = [kazakh.stem(w) for w in words]
-    if stems[-1] in ORG_WORDS:
-        return _mention("ORG", text, start, end, words)
+    if stems[-1] in ORG_WORDS and not lone_opener:
+        return _mention("ORG", text, org_start, end, org_words)
     surname = [i for i, s in enumerate(stems) if _SURNAME.search(s)]
     if surname:  # the surname and the first name before it: «Президент Қасым-Жомарт Тоқаев»
         first = max(0, surname[-1] - 1)
@@ -105,6 +116,26 @@ def _typed(text: str, run: re.Match[str]) -> Mention | None:
         first = len(words) - 2 if len(words) > 1 and stems[-2] in _DIRECTIONS else len(words) - 1
         return _mention("LOC", text, text.index(words[first], start), end, words[first:])
     return None
+
+
+_ADJECTIVE = re.compile(r"(тық|тік|лық|лік|дық|дік)$")
+
+
+def _name_like(word: str, inner_capitals: frozenset[str]) -> bool:
+    """A capitalised word that may be a name even where it opens a sentence: capitalised inside a sentence
+    elsewhere in the text, a surname, a country («…стан», «…ия») or a place of the gazetteer."""
+    stem = kazakh.stem(word)
+    if stem in inner_capitals:
+        return True
+    if stem in ORG_WORDS:  # «Компания», «Академия»: the words organisations are named with
+        return False
+    return bool(_SURNAME.search(stem) or re.search(r"(стан|ия)$", stem) or gazetteer.find(word, "kk"))
+
+
+def _inner_capitals(text: str) -> frozenset[str]:
+    """Stems of the words ``text`` capitalises inside a sentence (names, not sentence openers)."""
+    return frozenset(kazakh.stem(m.group()) for m in _CAPITAL.finditer(text)
+                     if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]))
 
 
 def _org_followers(text: str, end: int) -> str:
