@@ -82,3 +82,46 @@ def test_cli_trains_the_archives_rubrics(tmp_path) -> None:
     result = runner.invoke(app, ["--db", db, "train", "--own-rubrics"])
     assert result.exit_code == 0, result.output
     assert "rubric model of the archive" in result.output and '"articles": 105' in result.output
+
+
+# An archive analysed by an older version: its learned entities (restored with nlp_version) carry the
+# mistakes of then — a title run into its lead, a bracket left open, a Kazakh sentence opener as a company.
+OLD_ANALYSIS = [
+    {"id": "old-fire", "title": "В Алматы произошёл пожар на СТО", "lead": "Огонь уничтожил три автомобиля.",
+     "lang": "ru", "rubric": "society", "editor_tags": ["Пожар"],
+     "entities": [{"name": "СТО Огонь", "type": "ORG", "mentions": 1}, {"name": "Алматы", "type": "LOC"}]},
+    {"id": "old-health", "title": "Министерство здравоохранения (Минздрав) сообщило о росте заболеваемости",
+     "lead": "Министерство здравоохранения (Минздрав) призвало привиться.", "lang": "ru",
+     "rubric_confidence": 0.4, "rubric": "sports",
+     "entities": [{"name": "Министерство здравоохранения (Минздрав", "type": "ORG", "mentions": 2}]},
+    {"id": "old-kk", "title": "Компания есеп берді", "lead": "Компания жылдық табысын жариялады.", "lang": "kk",
+     "entities": [{"name": "Компания", "type": "ORG", "mentions": 2}]},
+]
+
+
+def test_reanalyse_gives_old_articles_todays_entities_and_keeps_editors_choices(tmp_path) -> None:
+    source = tmp_path / "old.jsonl"
+    old = {"nlp_version": "1", "published_at": "2026-11-24T10:00:00+05:00"}
+    source.write_text("\n".join(json.dumps(r | old, ensure_ascii=False) for r in OLD_ANALYSIS), encoding="utf-8")
+    db = str(tmp_path / "old.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", str(source)]).exit_code == 0
+
+    def entity_names(article_id: str) -> tuple[set[str], dict]:
+        out = tmp_path / "export.jsonl"
+        assert runner.invoke(app, ["--db", db, "-q", "export", "-o", str(out)]).exit_code == 0
+        row = next(r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r["id"] == article_id)
+        return {e["name"] for e in row["entities"]}, row
+
+    assert "СТО Огонь" in entity_names("old-fire")[0]  # stored as the old version found it
+    result = runner.invoke(app, ["--db", db, "reanalyse"])
+    assert result.exit_code == 0, result.output
+    assert "reanalysed 3 articles" in result.output
+    fire, fire_row = entity_names("old-fire")
+    assert "СТО Огонь" not in fire and "Алматы" in fire
+    assert fire_row["editor_tags"] == ["Пожар"] and fire_row["rubric"] == "society"  # the editor's stay
+    health, health_row = entity_names("old-health")
+    assert health >= {"Министерство здравоохранения", "Минздрав"}
+    assert not any("(" in name for name in health)
+    assert health_row["rubric"] != "sports"  # the engine's old rubric is chosen again
+    assert "Компания" not in entity_names("old-kk")[0]

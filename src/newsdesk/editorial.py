@@ -1,5 +1,6 @@
 """What editors run over a whole archive: train the outlet's tag model, re-tag, audit editor tags,
-rebuild story threads for a period.  The CLI verbs ``train``, ``audit`` and ``rethread`` call these."""
+rebuild story threads for a period, re-analyse entities after an upgrade.  The CLI verbs ``train``,
+``audit``, ``rethread`` and ``reanalyse`` call these."""
 
 from __future__ import annotations
 
@@ -15,17 +16,18 @@ from sqlalchemy import ColumnElement, Connection, delete, select, update
 from newsdesk import dense, rubrics, tags
 from newsdesk.records import ARTICLE, RUBRICS, Article
 from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.stages.people import EntityStage
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
-from newsdesk.stages.tagging import TagStage
+from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import THREADS, save_threads
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
-from newsdesk.store.modelstore import save_model
+from newsdesk.store.modelstore import load_model, save_model
 from newsdesk.store.queries import article_dicts, to_record
 from newsdesk.store.vectors import save_vectors, stored_vectors
-from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES, Writer
+from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, Writer
 from newsdesk.threads import Threader, rethread
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,35 @@ def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | No
         done += len(batch)
         if progress:
             progress(done)
+    return done
+
+
+def reanalyse(archive: Archive, progress: Progress | None = None) -> int:
+    """Give every stored record the entities today's rules find, then re-run what reads them: the rubric
+    the engine chose (`reclassify`, with the archive's rubric model or the shipped one) and the tags
+    (`retag`, with the archive's tag model).  Editors' tags and rubrics stay theirs; threads, copies and
+    the search index are left alone (``rethread`` and ``reindex`` rebuild those).  Returns the count."""
+    stage, writer, done = EntityStage(), Writer(), 0
+    with archive.engine.connect() as conn:
+        stage.load(conn)
+        ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.id)))
+        rubric_model = load_model(conn, RUBRIC_MODEL, rubrics.RubricModel.load) or rubrics.default_model()
+        tag_model = load_tag_model(conn)
+    for start in range(0, len(ids), PAGE):
+        with archive.engine.begin() as conn:
+            batch = [to_record(d) for d in article_dicts(conn, ids[start:start + PAGE])]
+            for article in batch:
+                article.entities = []
+                stage(article)
+            conn.execute(delete(ARTICLE_ENTITIES).where(ARTICLE_ENTITIES.c.article_id.in_([a.id for a in batch])))
+            writer.write_entities(conn, batch)
+            stage.save(conn, batch)
+        done += len(batch)
+        if progress:
+            progress(done)
+    reclassify(archive, rubric_model)
+    retag(archive, tag_model)
+    log.info("reanalysed %d articles", done)
     return done
 
 

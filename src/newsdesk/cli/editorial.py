@@ -1,4 +1,4 @@
-"""``train``, ``audit`` and ``rethread``: editors' work over the whole archive."""
+"""``train``, ``audit``, ``rethread`` and ``reanalyse``: editors' work over the whole archive."""
 
 from __future__ import annotations
 
@@ -84,3 +84,17 @@ def rethread_cmd(
     count = editorial.rethread_since(ctx.obj.archive(), start)  # type: ignore[arg-type]
     if not ctx.obj.quiet:
         err.print(f"rethreaded {count} articles published since {start:%Y-%m-%d %H:%M %Z}", markup=False)
+
+
+@app.command("reanalyse")
+@guarded
+def reanalyse_cmd(ctx: typer.Context) -> None:
+    """Find every stored article's people, organisations and places again with this version's rules, then
+    re-run the rubric and tags that read them (editors' choices stay); for archives analysed by an older
+    version."""
+    from newsdesk import editorial
+
+    obj: Context = ctx.obj
+    count = editorial.reanalyse(obj.archive())
+    if not obj.quiet:
+        err.print(f"reanalysed {count} articles (entities, the engine's rubrics, tags)", markup=False)
