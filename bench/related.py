@@ -62,7 +62,7 @@ def main() -> None:
             rows = []
             for name in ("pool hits, then recency (before)", "rerank (now)"):
                 if name.startswith("pool"):
-                    rerank, listing._rerank = listing._rerank, lambda conn, article, ids, flagged: ids
+                    rerank, listing._rerank = listing._rerank, lambda conn, article, ids, applied, flagged: ids
                 took, only, items = measure(conn, articles, flagged)
                 if name.startswith("pool"):
                     listing._rerank = rerank

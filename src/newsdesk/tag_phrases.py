@@ -59,7 +59,10 @@ class Counts:
 
     @classmethod
     def zeros(cls, size: int) -> Counts:
-        return cls(*(np.zeros(size, dtype=np.int32) for _ in range(4)), 0)  # type: ignore[call-arg, arg-type]
+        def zeros() -> np.ndarray:
+            return np.zeros(size, dtype=np.int32)
+
+        return cls(zeros(), zeros(), zeros(), zeros(), 0)
 
     def grow(self, size: int) -> None:
         for name in ("uses", "seen", "recent_uses", "recent_seen"):

@@ -288,20 +288,26 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int,
     pools = [latest(conn, Filter(tag=slug), POOL) for slug in fitting[:4]]
     pools += [latest(conn, Filter(entity=e["slug"]), POOL) for e in (article.get("entities") or [])[:3]]
     pooled = _rank(pools)
-    ranked = _rerank(conn, article, pooled[:RERANK], flagged) + pooled[RERANK:] + latest(conn, Filter(), limit + POOL)
+    candidates = pooled[:RERANK]
+    tags = applied_tags(conn, candidates) if candidates else {}  # read once: the rerank's and the cards'
+    ranked = _rerank(conn, article, candidates, tags, flagged) + pooled[RERANK:] + latest(conn, Filter(), limit + POOL)
     rows = _distinct_stories(conn, article, ranked, limit)
-    tags = applied_tags(conn, [r.id for r in rows])
+    read = set(candidates)
+    unread = [r.id for r in rows if r.id not in read]
+    tags |= applied_tags(conn, unread) if unread else {}
     return [card(r, tags.get(r.id, [])) for r in rows]
 
 
 RERANK = 48  # pooled candidates ordered by content, overlap and time
 
 
-def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], flagged: set[tuple[str, str]]) -> list[str]:
+def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], applied: dict[str, list[dict[str, str]]],
+            flagged: set[tuple[str, str]]) -> list[str]:
+    """``ids`` in `related.rerank`'s order; ``applied`` holds their final tags (`applied_tags`)."""
     if not ids:
         return ids
     tags = {i: frozenset(t["name"].casefold() for t in found if (i, t["name"]) not in flagged)
-            for i, found in applied_tags(conn, ids).items()}
+            for i, found in applied.items()}
     e = ARTICLE_ENTITIES.c
     entities: dict[str, set[str]] = {}
     for mention in conn.execute(select(e.article_id, ENTITIES.c.slug).join(ENTITIES, ENTITIES.c.id == e.entity_id)
