@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from newsdesk.errors import InputError, NotFound
@@ -44,41 +45,46 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or wants_json(request)
 
 
-def respond(request: Request, status: int, message: str, field: str | None = None,
-            headers: Mapping[str, str] | None = None) -> Response:
+async def respond(request: Request, status: int, message: str, field: str | None = None,
+                  headers: Mapping[str, str] | None = None) -> Response:
+    """The error as JSON for the API, else as a page; a 404 page suggests articles from the archive.
+
+    The suggestions are read in a worker thread: the handlers run on the event loop, and a pool
+    checkout there would stall the loop while every connection is held by handlers that need it."""
     if is_api(request):
         return json_response(error_body(status, message, field), status, dict(headers or {}))
     context = {"status": status, "message": MESSAGES.get(status, message), "detail": message}
-    context.update(request.app.state.error_context(request) if status == 404 else {})
+    if status == 404:
+        context.update(await run_in_threadpool(request.app.state.error_context, request))
     return render(request, "error.html", context, status)
 
 
 async def on_http(request: Request, exc: HTTPException) -> Response:
-    return respond(request, exc.status_code, str(exc.detail), getattr(exc, "field", None), exc.headers)
+    return await respond(request, exc.status_code, str(exc.detail), getattr(exc, "field", None), exc.headers)
 
 
 async def on_validation(request: Request, exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
     field = ".".join(str(p) for p in first["loc"][1:]) or None
-    return respond(request, 422, f"{field or 'request'}: {first['msg']}", field)
+    return await respond(request, 422, f"{field or 'request'}: {first['msg']}", field)
 
 
 async def on_input(request: Request, exc: InputError) -> Response:
     status = 409 if isinstance(exc, Conflict) else 422
-    return respond(request, status, exc.reason, exc.field)
+    return await respond(request, status, exc.reason, exc.field)
 
 
 async def on_not_found(request: Request, exc: Exception) -> Response:
-    return respond(request, 404, str(exc))
+    return await respond(request, 404, str(exc))
 
 
 async def on_cursor(request: Request, exc: Exception) -> Response:
-    return respond(request, 422, str(exc), "cursor")
+    return await respond(request, 422, str(exc), "cursor")
 
 
 async def on_crash(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path)
-    return respond(request, 500, "internal error")
+    return await respond(request, 500, "internal error")
 
 
 def install(app: FastAPI) -> None:

@@ -16,7 +16,7 @@ from newsdesk.store import editing, listing
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import article_dicts, get_article
 from newsdesk.web.errors import ApiError
-from newsdesk.web.routes.deps import Conn, Writer, archive
+from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer, archive
 from newsdesk.web.schemas import (
     ArticleIn,
     ArticleList,
@@ -35,7 +35,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
     413: {"model": ErrorOut, "description": "Body over NEWSDESK_MAX_WRITE_BYTES"},
 }
-router = APIRouter(prefix="/api/v1", tags=["articles"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["articles"], responses=ERRORS, route_class=ReleasingRoute)
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
 CursorQ = Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page.")]
 

@@ -12,9 +12,9 @@ from newsdesk.store import listing
 from newsdesk.store.listing import Filter
 from newsdesk.web import feedxml
 from newsdesk.web.render import SITE_NAME
-from newsdesk.web.routes.deps import Conn
+from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReleasingRoute)
 SIZE = 50
 TYPES = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
 

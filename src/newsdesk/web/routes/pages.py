@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from newsdesk.web import views
 from newsdesk.web.render import render
-from newsdesk.web.routes.deps import Conn
+from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ReleasingRoute)
 After = Annotated[str | None, Query(max_length=400, description="Cursor of the page to show.")]
 
 

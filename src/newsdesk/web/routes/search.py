@@ -19,9 +19,9 @@ from newsdesk.search.fastindex import for_settings
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
 from newsdesk.web.render import render
-from newsdesk.web.routes.deps import Conn
+from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
-router = APIRouter()
+router = APIRouter(route_class=ReleasingRoute)
 Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match.')]
 Tag = Annotated[str | None, Query(description="Tag name or slug.")]
 Since = Annotated[datetime | None, Query(description="Published at or after (ISO 8601; no zone = Asia/Almaty).")]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsdesk.store.sources import SourceExists, add_source, list_sources, remove_source, source_health
 from newsdesk.web.errors import ApiError
 from newsdesk.web.render import render
-from newsdesk.web.routes.deps import Conn, Writer
+from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer
 from newsdesk.web.schemas import ErrorOut
 
 API = "/api/v1/sources"
@@ -29,7 +29,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
     422: {"model": ErrorOut, "description": "Invalid input; `error.field` names the field"},
 }
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=ReleasingRoute)
 
 
 class SourceIn(BaseModel):

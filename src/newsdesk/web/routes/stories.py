@@ -16,9 +16,9 @@ from newsdesk.store import listing, stories
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.web.render import json_response, render
-from newsdesk.web.routes.deps import Conn
+from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
-router = APIRouter()
+router = APIRouter(route_class=ReleasingRoute)
 Period = Annotated[int, Query(ge=60, le=90 * 86400, description="Seconds counted back from now "
                               "(or from the newest article of an older archive).")]
 Limit = Annotated[int, Query(ge=1, le=100, description="At most this many items.")]
