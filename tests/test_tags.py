@@ -300,3 +300,8 @@ def test_editor_tags_teach_the_archives_model(store) -> None:
     assert stored_model().meta["editor_updates"] == 3
     editing.update_article(store, "aes-0", {"tags": ["АЭС", "Росатом"]})
     assert "Росатом" in stored_model()
+
+
+def test_a_place_is_one_tag_in_both_languages() -> None:
+    found = tags.place_tags(article("Балқаш көлінде балық аулауға тыйым салынды", lang="kk"))
+    assert ("Балхаш", "place") in {(t.tag, t.kind) for t in found}  # stored in Russian, shown in Kazakh

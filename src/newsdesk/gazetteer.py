@@ -111,3 +111,55 @@ def _adjacent(text: str, window: list) -> bool:
 def match(text: str, lang: str | None = None) -> list[Place]:
     """The places ``text`` mentions, each once, in order of first mention (for place tags)."""
     return list(dict.fromkeys(m.place for m in find(text, lang)))
+
+
+# --- one tag per place -----------------------------------------------------------------------------
+# A place is tagged in its article's language («Балқаш» on a Kazakh article, «Балхаш» on a Russian
+# one) but is one tag: stored under the Russian name and slug, shown in Kazakh on Kazakh articles.
+
+@lru_cache(maxsize=1)
+def _kazakh_names() -> dict[str, Place]:
+    """Casefolded Kazakh name → place, for the places whose Kazakh name differs from the Russian."""
+    return {p.kk.casefold(): p for p in load_places() if p.kk and p.kk.casefold() != p.ru.casefold()}
+
+
+@lru_cache(maxsize=1)
+def _russian_names() -> dict[str, Place]:
+    return {p.ru.casefold(): p for p in load_places()}
+
+
+def canonical_tag(name: str) -> str:
+    """The name a tag is stored under: a place's Kazakh name becomes its Russian one."""
+    place = _kazakh_names().get(name.strip().casefold())
+    return place.ru if place is not None else name
+
+
+def tag_label(name: str, lang: str | None) -> str:
+    """How a stored tag reads on an article in ``lang``: a place in Kazakh on Kazakh articles."""
+    if lang != "kk":
+        return name
+    place = _russian_names().get(name.casefold())
+    return place.kk if place is not None and place.kk else name
+
+
+def kazakh_label(name: str) -> str | None:
+    """A place tag's Kazakh name when it differs from the stored (Russian) one, else None."""
+    place = _russian_names().get(name.casefold())
+    return place.kk if place is not None and place.kk and place.kk.casefold() != name.casefold() else None
+
+
+@lru_cache(maxsize=1)
+def moved_slugs() -> dict[str, str]:
+    """Slug of a place's Kazakh name → slug of its tag (the Russian name's), where they differ."""
+    from newsdesk.slug import slugify
+
+    pairs = ((slugify(p.kk), slugify(p.ru)) for p in load_places() if p.kk)
+    return {kk: ru for kk, ru in pairs if kk and kk != ru}
+
+
+def tag_slug(name_or_slug: str) -> str:
+    """The slug a tag filter means: by name («Балқаш», «Балхаш») or slug («balqash», «balkhash»)."""
+    from newsdesk.slug import slugify
+
+    slug = slugify(canonical_tag(name_or_slug)) or name_or_slug
+    return moved_slugs().get(slug, slug)

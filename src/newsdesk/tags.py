@@ -362,14 +362,15 @@ def audit_features(probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
 
 
 def place_tags(article: Article) -> list[TagScore]:
-    """Places of Kazakhstan the article mentions (the gazetteer), as tags of kind ``place``."""
+    """Places of Kazakhstan the article mentions (the gazetteer), as tags of kind ``place``.
+
+    A place is one tag in every language: it is named in Russian here and stored so
+    (`gazetteer.canonical_tag`); pages show it in Kazakh on Kazakh articles (`gazetteer.tag_label`)."""
     try:
         from . import gazetteer
     except ImportError:  # the gazetteer is optional: no place tags without it
         return []
-    kazakh = article.lang == "kk"
-    return [TagScore(place.kk if kazakh else place.ru, 1.0, "place")
-            for place in gazetteer.match(article.text, article.lang)]
+    return [TagScore(place.ru, 1.0, "place") for place in gazetteer.match(article.text, article.lang)]
 
 
 ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}

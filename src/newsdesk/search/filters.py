@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.sql.elements import BindParameter
 
-from newsdesk.slug import slugify
+from newsdesk import gazetteer
 from newsdesk.store.types import UTCDateTime
 
 
@@ -51,7 +51,7 @@ def condition(filters: Filters) -> Condition:
             params[f"f_{name}"] = value
     if filters.tag:
         parts.append(TAG_SQL)
-        params["f_tag"] = slugify(filters.tag) or filters.tag
+        params["f_tag"] = gazetteer.tag_slug(filters.tag)
     for name, op in (("since", ">="), ("until", "<")):
         if (moment := getattr(filters, name)) is not None:
             parts.append(f"a.published_at {op} :f_{name}")

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
 
+from newsdesk import gazetteer
 from newsdesk.related import Candidate, rerank
 from newsdesk.store.meta import get_meta
 from newsdesk.store.vectors import vectors_by_id
@@ -178,6 +179,8 @@ def cards(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def card(row: Any, tags: list[dict[str, str]]) -> dict[str, Any]:
+    if row.lang == "kk":  # a place reads in Kazakh on a Kazakh article's card
+        tags = [{**t, "name": gazetteer.tag_label(t["name"], "kk")} for t in tags]
     return {
         "id": row.id, "kind": row.kind, "title": row.title, "lead": row.lead, "url": row.url,
         "source": row.source, "published_at": row.published_at, "lang": row.lang, "rubric": row.rubric,

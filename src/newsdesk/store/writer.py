@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newsdesk import gazetteer
 from newsdesk.records import Article
 from newsdesk.slug import slugify
 from newsdesk.store.models import (
@@ -111,11 +112,14 @@ class Writer:
         insert_ignore(conn, ARTICLE_TAGS, rows)
 
     def tag_ids(self, conn: Connection, kinds: dict[str, str]) -> dict[str, int]:
-        """Ids of tags by name, creating the missing ones (name → kind); names sharing a slug share a tag."""
-        slugs = {name: slugify(name) or "tag" for name in kinds}
-        missing = {slug: name for name, slug in slugs.items() if slug not in self._tag_ids}
+        """Ids of tags by name, creating the missing ones (name → kind); names sharing a slug share a
+        tag, and so do a place's Russian and Kazakh names (stored under the Russian one)."""
+        canonical = {name: gazetteer.canonical_tag(name) for name in kinds}
+        slugs = {name: slugify(canonical[name]) or "tag" for name in kinds}
+        missing = {slug: canonical[name] for name, slug in slugs.items() if slug not in self._tag_ids}
         if missing:
-            insert_ignore(conn, TAGS, [{"slug": s, "name": n, "kind": kinds[n]} for s, n in missing.items()])
+            kind_of = {canonical[name]: kind for name, kind in kinds.items()}
+            insert_ignore(conn, TAGS, [{"slug": s, "name": n, "kind": kind_of[n]} for s, n in missing.items()])
             wanted = list(missing)
             for start in range(0, len(wanted), CHUNK):
                 rows = conn.execute(select(TAGS.c.slug, TAGS.c.id).where(TAGS.c.slug.in_(wanted[start:start + CHUNK])))

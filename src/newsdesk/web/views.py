@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection
 
+from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.store import listing, stories
 from newsdesk.store.listing import Filter, decode_cursor
@@ -67,7 +68,7 @@ def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict
     if found is None:
         raise NotFound(f"no article with id {article_id!r}")
     found["page_url"] = listing.page_url(article_id)
-    tags = [{"name": n, "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
+    tags = [{"name": gazetteer.tag_label(n, found.get("lang")), "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
             for n, s in zip(found["tags"], found["tag_slugs"], strict=True)]
     return {"title": found["title"], "article": found, "tag_links": tags,
             "entity_groups": _entity_groups(found["entities"]),
@@ -91,7 +92,15 @@ def tag_page(conn: Connection, slug: str, size: int, after: str | None) -> dict[
     if tag is None:
         raise NotFound(f"no tag {slug!r}")
     feeds = {"rss": f"/tag/{quote(slug)}/feed.xml", "atom": f"/tag/{quote(slug)}/atom.xml"}
-    return {"title": tag["name"], "tag": tag, "feeds": feeds, **feed_page(conn, Filter(tag=slug), size, after)}
+    kazakh = gazetteer.kazakh_label(tag["name"])
+    title = f"{tag['name']} · {kazakh}" if kazakh else tag["name"]
+    return {"title": title, "tag": tag, "feeds": feeds, **feed_page(conn, Filter(tag=slug), size, after)}
+
+
+def moved_tag(slug: str) -> str | None:
+    """The slug a place's tag lives under when ``slug`` is its Kazakh name's (older archives had
+    one tag per language: «/tag/balqash» is now «/tag/balkhash»)."""
+    return gazetteer.moved_slugs().get(slug)
 
 
 def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store import editing, listing
@@ -57,6 +58,7 @@ def list_articles(
     since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
     until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
 ) -> dict[str, Any]:
+    tag = gazetteer.moved_slugs().get(tag, tag) if tag else tag  # a place's Kazakh slug of older archives
     flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until),
                  copies=True)
     ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.errors import NotFound
 from newsdesk.store import listing
 from newsdesk.store.listing import Filter
-from newsdesk.web import feedxml
+from newsdesk.web import feedxml, views
 from newsdesk.web.render import SITE_NAME
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
@@ -56,9 +56,13 @@ def _tag_channel(request: Request, conn: Conn, slug: str, name: str) -> feedxml.
 
 @router.get("/tag/{slug}/feed.xml")
 def tag_rss(request: Request, conn: Conn, slug: str) -> Response:
+    if (moved := views.moved_tag(slug)) is not None:  # a place's Kazakh-named tag of older archives
+        return RedirectResponse(f"/tag/{quote(moved)}/feed.xml", status_code=301)
     return _feed(request, conn, Filter(tag=slug), _tag_channel(request, conn, slug, "feed.xml"), "rss")
 
 
 @router.get("/tag/{slug}/atom.xml")
 def tag_atom(request: Request, conn: Conn, slug: str) -> Response:
+    if (moved := views.moved_tag(slug)) is not None:
+        return RedirectResponse(f"/tag/{quote(moved)}/atom.xml", status_code=301)
     return _feed(request, conn, Filter(tag=slug), _tag_channel(request, conn, slug, "atom.xml"), "atom")

@@ -4,9 +4,10 @@ language and the tag index."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.web import views
 from newsdesk.web.render import render
@@ -37,6 +38,10 @@ def tags(request: Request, conn: Conn) -> Response:
 
 @router.get("/tag/{slug}")
 def tag(request: Request, conn: Conn, slug: str, after: After = None) -> Response:
+    moved = views.moved_tag(slug)
+    if moved is not None:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/tag/{quote(moved)}{query}", status_code=301)
     return render(request, "list.html", views.tag_page(conn, slug, _size(request), after))
 
 
