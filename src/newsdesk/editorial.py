@@ -94,11 +94,13 @@ def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | No
     return done
 
 
-def reanalyse(archive: Archive, progress: Progress | None = None) -> int:
+def reanalyse(archive: Archive, progress: Callable[[str, int, int | None], None] | None = None) -> int:
     """Give every stored record the entities today's rules find, then re-run what reads them: the rubric
     the engine chose (`reclassify`, with the archive's rubric model or the shipped one) and the tags
     (`retag`, with the archive's tag model).  Editors' tags and rubrics stay theirs; threads, copies and
-    the search index are left alone (``rethread`` and ``reindex`` rebuild those).  Returns the count."""
+    the search index are left alone (``rethread`` and ``reindex`` rebuild those).  ``progress(step, done,
+    total)`` hears of each step («entities», «rubrics», «tags»; the rubrics' total is not known ahead).
+    Returns the count."""
     stage, writer, done = EntityStage(), Writer(), 0
     with archive.engine.connect() as conn:
         stage.load(conn)
@@ -116,9 +118,10 @@ def reanalyse(archive: Archive, progress: Progress | None = None) -> int:
             stage.save(conn, batch)
         done += len(batch)
         if progress:
-            progress(done)
-    reclassify(archive, rubric_model)
-    retag(archive, tag_model)
+            progress("entities", done, len(ids))
+    tell = progress or (lambda _step, _done, _total: None)
+    reclassify(archive, rubric_model, progress=lambda n: tell("rubrics", n, None))  # only the engine's rubrics
+    retag(archive, tag_model, progress=lambda n: tell("tags", n, len(ids)))
     log.info("reanalysed %d articles", done)
     return done
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from newsdesk.cli.app import Context, app, err, fail, guarded
 from newsdesk.errors import InputError
@@ -95,6 +97,18 @@ def reanalyse_cmd(ctx: typer.Context) -> None:
     from newsdesk import editorial
 
     obj: Context = ctx.obj
-    count = editorial.reanalyse(obj.archive())
+    if obj.quiet or not sys.stderr.isatty():
+        count = editorial.reanalyse(obj.archive())
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def tick(step: str, done: int, total: int | None) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done)
+
+            count = editorial.reanalyse(obj.archive(), progress=tick)
     if not obj.quiet:
         err.print(f"reanalysed {count} articles (entities, the engine's rubrics, tags)", markup=False)
