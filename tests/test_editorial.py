@@ -125,3 +125,20 @@ def test_reanalyse_gives_old_articles_todays_entities_and_keeps_editors_choices(
     assert not any("(" in name for name in health)
     assert health_row["rubric"] != "sports"  # the engine's old rubric is chosen again
     assert "Компания" not in entity_names("old-kk")[0]
+
+
+def test_reanalyse_reports_each_step(tmp_path) -> None:
+    from newsdesk import editorial
+    from newsdesk.store import open_archive
+
+    source = tmp_path / "old.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in OLD_ANALYSIS), encoding="utf-8")
+    db = str(tmp_path / "old.db")
+    assert CliRunner().invoke(app, ["--db", db, "ingest", str(source)]).exit_code == 0
+    heard: list[tuple[str, int, int | None]] = []
+    archive = open_archive(db)
+    assert editorial.reanalyse(archive, progress=lambda *step: heard.append(step)) == len(OLD_ANALYSIS)
+    archive.dispose()
+    assert heard[0][0] == "entities" and heard[-1] == ("tags", len(OLD_ANALYSIS), len(OLD_ANALYSIS))
+    assert ("entities", len(OLD_ANALYSIS), len(OLD_ANALYSIS)) in heard
+    assert any(step == "rubrics" and total is None for step, _, total in heard)
