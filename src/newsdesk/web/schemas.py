@@ -80,6 +80,8 @@ class ArticleOut(BaseModel):
     rubric_confidence: float | None
     section: str | None
     tags: list[str] = Field(description="Final tags, primary first.")
+    tag_labels: list[str] = Field(default_factory=list, description="The final tags as the article's page names "
+                                  "them: a place in Kazakh on a Kazakh article («Балқаш» for the tag «Балхаш»).")
     tag_slugs: list[str]
     tag_kinds: dict[str, str]
     editor_tags: list[str]

@@ -46,7 +46,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def with_page_url(article: dict[str, Any]) -> dict[str, Any]:
-    return {**article, "page_url": listing.page_url(article["id"])}
+    labels = [gazetteer.tag_label(name, article.get("lang")) for name in article.get("tags") or []]
+    return {**article, "page_url": listing.page_url(article["id"]), "tag_labels": labels}
 
 
 @router.get("/articles", response_model=ArticleList, summary="List articles, newest first")
