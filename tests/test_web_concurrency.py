@@ -35,3 +35,16 @@ def test_more_readers_than_connections(tmp_path: Path) -> None:
         got = list(pool.map(lambda i: (wanted[i % len(wanted)][0], client.get(wanted[i % len(wanted)][0]).status_code),
                             range(READERS * 5)))
     assert [(path, status) for path, status in got if status != paths[path]] == []
+
+
+def test_malloc_arenas_are_capped_unless_told_otherwise(monkeypatch) -> None:  # noqa: ANN001
+    from newsdesk.web.app import limit_malloc_arenas
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    monkeypatch.delenv("NEWSDESK_MALLOC_ARENAS", raising=False)
+    assert limit_malloc_arenas() is True  # this machine's glibc
+    monkeypatch.setenv("NEWSDESK_MALLOC_ARENAS", "0")
+    assert limit_malloc_arenas() is False
+    monkeypatch.setenv("NEWSDESK_MALLOC_ARENAS", "2")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # the operator's own setting wins
+    assert limit_malloc_arenas() is False
