@@ -212,7 +212,8 @@ def report(rows: list[dict[str, object]], args: argparse.Namespace, command: str
         "(2,000 random article ids, the 200 most used tags); wrk shares the 2 cores with the server",
         "- warm-up before each measured run: every path requested twice per worker, then 2 s of wrk",
         f"- machine load (1-min load average) before / after: {args.load_before:.1f} / {os.getloadavg()[0]:.1f} "
-        "(other developers' jobs share the machine)",
+        "(both include this benchmark's own wrk and server while they run or wind down; other developers' jobs "
+        "may share the machine)",
         "- page cache: on = as served (responses kept until the archive changes), off = every request computed",
         "- memory: VmRSS / VmHWM of the uvicorn process plus its workers, summed, after each run", "",
         "| workers | page cache | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | RSS MB | peak RSS MB |",
