@@ -22,6 +22,7 @@ from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import THREADS, save_threads
+from newsdesk.store.audit import AUDIT_KEY, save_audit
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
@@ -31,7 +32,6 @@ from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, Writ
 from newsdesk.threads import Threader, rethread
 
 log = logging.getLogger(__name__)
-AUDIT_KEY = "audit"
 PAGE = 500
 Progress = Callable[[int], None]
 
@@ -69,7 +69,7 @@ def train_tags(archive: Archive, progress: Progress | None = None) -> tuple[tags
     flags = [Flag(a.id or "", f.tag, f.score, f.better, a.title) for a, f in found]
     with archive.engine.begin() as conn:
         save_model(conn, TAG_MODEL, model.save, model.meta)
-        set_meta(conn, AUDIT_KEY, [asdict(f) for f in flags])
+        save_audit(conn, [asdict(f) for f in flags])
     retag(archive, model, progress)
     log.info("tag model: %d tags from %d articles; %d editor tags flagged", len(model.tags), len(articles), len(flags))
     return model, flags

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, func, or_, select
 
 from newsdesk import gazetteer
 from newsdesk.related import Candidate, rerank
-from newsdesk.store.meta import get_meta
+from newsdesk.store.audit import stored_audit
 from newsdesk.store.vectors import vectors_by_id
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
 
@@ -285,7 +285,7 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int,
     one).  The pooled candidates are ordered by `related.rerank`: content (the stored dense vectors' cosine,
     across languages too), tag and entity overlap and time; a tag the audit says does not fit its article
     links nothing (a weather forecast wrongly tagged «АЭС» is not related news of the plant)."""
-    flagged = {(f["article_id"], f["tag"]) for f in get_meta(conn, "audit", []) or []}
+    flagged = stored_audit(conn).pairs
     tag_names = dict(zip(article.get("tag_slugs") or [], article.get("tags") or [], strict=False))
     fitting = [slug for slug, name in tag_names.items() if (article["id"], name) not in flagged]
     pools = [latest(conn, Filter(tag=slug), POOL) for slug in fitting[:4]]
@@ -305,7 +305,7 @@ RERANK = 48  # pooled candidates ordered by content, overlap and time
 
 
 def _rerank(conn: Connection, article: dict[str, Any], ids: list[str], applied: dict[str, list[dict[str, str]]],
-            flagged: set[tuple[str, str]]) -> list[str]:
+            flagged: frozenset[tuple[str, str]]) -> list[str]:
     """``ids`` in `related.rerank`'s order; ``applied`` holds their final tags (`applied_tags`)."""
     if not ids:
         return ids

@@ -15,7 +15,7 @@ from newsdesk.records import Article
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import load_tag_model
 from newsdesk.store import listing
-from newsdesk.store.meta import get_meta
+from newsdesk.store.audit import stored_audit
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.modelstore import load_model
 from newsdesk.store.queries import get_article, to_record
@@ -194,8 +194,7 @@ def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
 
 def audit(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:
     """The stored tag audit (`newsdesk train` / `newsdesk audit --fresh` refresh it), worst first."""
-    flags = get_meta(conn, "audit", []) or []
-    items = [{**f, "page_url": listing.page_url(f["article_id"])} for f in flags]
+    items = [{**f, "page_url": listing.page_url(f["article_id"])} for f in stored_audit(conn).flags]
     return items[:limit] if limit else items
 
 
@@ -239,8 +238,8 @@ def _judged_tags(data: dict[str, Any]) -> list[str]:
 
 def _audited(conn: Connection, article_id: str) -> dict[str, dict[str, Any]]:
     """The stored audit's flags on one article's editor tags: {tag: {score, better}}."""
-    return {f["tag"]: {"score": f["score"], "better": f["better"]}
-            for f in get_meta(conn, "audit", []) or [] if f["article_id"] == article_id}
+    flags = stored_audit(conn).by_article.get(article_id, {})
+    return {tag: {"score": f["score"], "better": f["better"]} for tag, f in flags.items()}
 
 
 def _tag_reasons(article: Article, lemmas: list[str], judged: list[str], model: tags.TagModel | None,
