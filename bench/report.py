@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["ingest", "web", "language", "search", "tags", "rubric_outlets", "threads", "rethread", "related", "watch",
-         "tgnews"]
+ORDER = ["ingest", "web", "language", "search", "tags", "rubric_outlets", "threads", "titles", "rethread", "related",
+         "watch", "tgnews"]
 TITLES = {
     "ingest": "Ingestion (issue 2)", "web": "Site and API (issue 3)", "language": "Language, entities (issue 4)",
     "search": "Search (issue 4)", "tags": "Rubrics and tags (issue 5)",
     "rubric_outlets": "Rubrics of an outlet's own archive (issue 5)", "threads": "Duplicates and threads (issue 6)",
+    "titles": "Headlines as copies (issue 6)",
     "rethread": "Rethreading with stored vectors (issue 6)", "related": "«Ещё новости» (issue 6)",
     "watch": "Live sources (issue 7)", "tgnews": "Telegram contest protocol (issue 8)",
 }

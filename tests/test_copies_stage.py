@@ -76,3 +76,15 @@ def test_short_titles_are_not_linked(tmp_path: Path) -> None:
     put(archive, headline("w1", "Погода на завтра"), headline("w2", "Погода на завтра", "Dala News"))
     assert originals(archive) == {"w1": None, "w2": None}
     archive.dispose()
+
+
+def test_a_reused_title_links_the_headline_to_the_newest_article(tmp_path: Path) -> None:
+    live = "Паводки в Казахстане: что известно к этому часу"
+    days = [{"id": f"floods-{d}", "title": live, "source": "Tengrinews", "lang": "ru",
+             "published_at": f"2024-04-{d}T09:00:00+05:00", "text": f"Сводка за {d} апреля: вода в Уральске."}
+            for d in (12, 13)]
+    archive = open_archive(str(tmp_path / "e.db"))
+    put(archive, days[1], days[0])  # the newer edition first
+    put(archive, headline("now", live, "Tengrinews"))
+    assert originals(archive)["now"] == "floods-13"
+    archive.dispose()

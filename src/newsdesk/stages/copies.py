@@ -9,6 +9,7 @@ arrives first: an article arriving after its headlines takes them as its copies.
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -34,7 +35,7 @@ class TitleIndex:
     """Title → the article that carries it, and titles seen only on headlines so far."""
 
     def __init__(self) -> None:
-        self.articles: OrderedDict[str, str] = OrderedDict()  # title -> original article id
+        self.articles: OrderedDict[str, tuple[str, str]] = OrderedDict()  # title -> (original id, published)
         self.headlines: OrderedDict[str, list[str]] = OrderedDict()  # title -> headline ids, first = original
         self.changes: dict[str, str] = {}  # stored headline id -> the article it turned out to copy
 
@@ -43,19 +44,25 @@ class TitleIndex:
         if key is None:
             return None
         if key in self.articles:
-            return self.articles[key]
+            return self.articles[key][0]
         ids = self.headlines.setdefault(key, [])
         if article_id not in ids:
             ids.append(article_id)
         self._trim()
         return ids[0] if ids[0] != article_id else None
 
-    def add_article(self, original: str, title: str) -> None:
+    def add_article(self, original: str, title: str, published: str = "") -> None:
+        """An article (or its original) carries ``title``; of several, the newest is what a headline
+        copies: outlets reuse titles of series and live updates («Паводки в Казахстане: что известно к
+        этому часу» every day), and a headline list shows the latest edition."""
         key = title_key(title)
         if key is None:
             return
-        self.articles.setdefault(key, original)
-        self.changes.update((h, self.articles[key]) for h in self.headlines.pop(key, []))
+        known = self.articles.get(key)
+        if known is None or published >= known[1]:
+            self.articles[key] = (original, published)
+            self.articles.move_to_end(key)
+        self.changes.update((h, self.articles[key][0]) for h in self.headlines.pop(key, []))
         self._trim()
 
     def _trim(self) -> None:
@@ -64,12 +71,12 @@ class TitleIndex:
                 table.popitem(last=False)
 
     def to_state(self) -> dict[str, Any]:
-        return {"articles": list(self.articles.items()), "headlines": list(self.headlines.items())}
+        return {"articles": [[k, *v] for k, v in self.articles.items()], "headlines": list(self.headlines.items())}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> TitleIndex:
         index = cls()
-        index.articles.update((k, v) for k, v in state.get("articles", []))
+        index.articles.update((k, (i, p)) for k, i, p in state.get("articles", []))
         index.headlines.update((k, list(v)) for k, v in state.get("headlines", []))
         return index
 
@@ -96,7 +103,8 @@ class DedupStage:
         if self.index is not None:
             article.duplicate_of = self.index.add(article)
         if self.titles is not None and article.id:
-            self.titles.add_article(article.duplicate_of or article.id, article.title)
+            published = article.published_at.astimezone(UTC).isoformat() if article.published_at else ""
+            self.titles.add_article(article.duplicate_of or article.id, article.title, published)
 
     def save(self, conn: Connection, articles: list[Article]) -> None:
         if self.index is not None:
