@@ -167,3 +167,18 @@ def test_head_is_get_without_a_body(client: TestClient, path: str) -> None:
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == got.headers["content-length"]
     assert head.headers["content-type"] == got.headers["content-type"]
+
+
+META = re.compile(r'<p class="meta">(.*?)</p>', re.S)
+
+
+@pytest.mark.parametrize("path", ["/", "/article/quake-tengri", "/tag/almaty", "/search?q=землетрясение"])
+def test_meta_lines_leave_their_separators_to_the_stylesheet(client: TestClient, path: str) -> None:
+    """``.meta > * + *::before`` draws «·» between a meta line's elements; a literal «·» beside
+    elements would show twice («RSS · · Atom»)."""
+    html = client.get(path).text
+    lines = META.findall(html)
+    assert lines, path
+    for line in lines:
+        if re.search(r"<(a|span|time)\b", line):
+            assert "·" not in re.sub(r"<[^>]*>", "", line), line
