@@ -109,3 +109,11 @@ def test_surnames_in_kaznerd_collapse(shared_data: Path) -> None:
     ]
     assert len(pairs) > 20
     assert sum(stem(tok) == gold for tok, gold in pairs) / len(pairs) > 0.95
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("АҚШ-тың", "ақш"), ("БАӘ-ге", "баә"), ("ҚР-да", "қр"), ("БҰҰ-ның", "бұұ"), ("ЕО-мен", "ео"),
+    ("алма-атада", "алма-ата"), ("ой-пікір", "ой-пікір"), ("сол-ақ", "сол-ақ"),
+])
+def test_endings_after_an_abbreviation_go(word: str, expected: str) -> None:
+    assert stem(word) == expected

@@ -198,13 +198,23 @@ def _repair(stem_: str) -> str:
     return stem_[:-1] + _RESTORE_VOICING[last] if last in _RESTORE_VOICING else stem_
 
 
+# A case or plural ending written after a hyphen, as Kazakh does after abbreviations: «АҚШ-тың», «БАӘ-ге».
+_ENDING_AFTER_HYPHEN = re.compile(
+    r"(н|т|д)?(ың|ің)|(ғ|г|қ|к|н)?(а|е)|(н|т|д)?(ы|і)|(н|т|д)?(а|е)(н|ғы|гі)?|(д|т|н)а(н)|(д|т|н)е(н)"
+    r"|(м|б|п)(ен)|(л|д|т)(ар|ер)\w*|(д|т|н)?(ағы|егі)|(с)(ы|і)"
+)
+ABBREVIATION_MAX = 6  # letters of a head that may be an abbreviation
+
+
 def _stem_hyphenated(word: str) -> str:
-    """«алма-атада» → «алма-ата», «2017-нші» → «2017», «covid-19-ға» → «covid-19»."""
+    """«алма-атада» → «алма-ата», «2017-нші» → «2017», «covid-19-ға» → «covid-19», «ақш-тың» → «ақш»."""
     head, _, tail = word.rpartition("-")
     if not head:
         return word
     if head[-1].isdigit() or head[-1].isascii():
         return head if re.fullmatch(r"[а-яәғқңөұүһі]+", tail) else word
+    if "-" not in head and len(head) <= ABBREVIATION_MAX and _ENDING_AFTER_HYPHEN.fullmatch(tail):
+        return head
     return head + "-" + stem(tail) if len(tail) >= 4 else word
 
 
