@@ -264,6 +264,14 @@ def _governing_bodies(text: str, found: list[Mention]) -> list[Mention]:
 
 
 def _name(m: Mention, index: AcronymIndex) -> Mention:
+    named = _named(m, index)
+    if named.type != "LOC" or not named.name:
+        return named
+    # one name per country or world city in both languages: «Киргизия» → «Кыргызстан», «РФ» → «Россия»
+    return Mention(named.type, named.start, named.end, named.text, gazetteer.world_name(named.name), named.key)
+
+
+def _named(m: Mention, index: AcronymIndex) -> Mention:
     if m.name:
         return m
     known = index.lookup(m.text) if _ACRONYM_WORD.fullmatch(m.text) else None

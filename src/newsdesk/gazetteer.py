@@ -64,10 +64,42 @@ def by_slug(slug: str) -> Place | None:
 
 
 @lru_cache(maxsize=1)
-def _index() -> dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]]:
+def load_world() -> tuple[Place, ...]:
+    """Places beyond Kazakhstan's towns (``data/world.tsv``): countries, world regions and cities, rivers
+    and seas, each with its Russian (canonical) and Kazakh name.  For entities, not place tags."""
+    from newsdesk.slug import slugify
+
+    raw = resources.files("newsdesk").joinpath("data/world.tsv").read_text(encoding="utf-8")
+    lines = [line for line in raw.splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t")
+    return tuple(_place({**row, "slug": slugify(row["ru"]), "parent": ""}) for row in rows)
+
+
+@lru_cache(maxsize=1)
+def _world_russian() -> dict[str, str]:
+    """Casefolded Russian name or alias → the canonical Russian name («Белоруссия» → «Беларусь»)."""
+    return {_fold(name): p.ru for p in load_world() for name in (p.ru, *p.aliases)}
+
+
+def _fold(name: str) -> str:
+    return name.casefold().replace("ё", "е")
+
+
+def world_name(name: str) -> str:
+    """The canonical Russian name of a world place named ``name`` (Russian), else ``name`` itself."""
+    return _world_russian().get(_fold(name), name)
+
+
+def find_world(text: str, lang: str | None = None) -> list[PlaceMention]:
+    """Every mention of a `load_world` place in ``text`` («Ресейге», «Құрама Штаттарда»), like `find`."""
+    return find(text, lang, world=True)
+
+
+@lru_cache(maxsize=2)
+def _index(world: bool = False) -> dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]]:
     """Lemma sequence → (place, which of its words must be capitalised)."""
     index: dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]] = {}
-    for place in load_places():
+    for place in load_world() if world else load_places():
         for name in place.names:
             for lang in ("ru", "kk"):
                 toks = analyze.tokens(name, lang)
@@ -77,10 +109,11 @@ def _index() -> dict[tuple[str, ...], tuple[Place, tuple[bool, ...]]]:
     return index
 
 
-def find(text: str, lang: str | None = None) -> list[PlaceMention]:
-    """Every mention of a gazetteer place in ``text``, longest name first, with offsets."""
+def find(text: str, lang: str | None = None, world: bool = False) -> list[PlaceMention]:
+    """Every mention of a gazetteer place in ``text`` (with ``world``: of `load_world`), longest name
+    first, with offsets."""
     toks = analyze.tokens(text, lang)
-    index, found, i = _index(), [], 0
+    index, found, i = _index(world), [], 0
     while i < len(toks):
         size = _longest_match(text, toks, i, index)
         if size:
