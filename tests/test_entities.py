@@ -179,3 +179,21 @@ def test_kazakh_world_places_and_abbreviations_with_endings() -> None:
     assert {k: found.get(k) for k in places} == dict.fromkeys(places, "LOC")
     assert names("Қазақстан Республикасының Ұлттық банкі мәлімдеді.", "kk") == {
         "Қазақстан Республикасының Ұлттық банкі": "ORG"}  # a country inside an organisation's name stays there
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Бүгін журналист Гүлжан Көленқызы жиынға қатысты.", "Гүлжан Көленқызы"),  # «-қызы»: the father's name
+    ("Әкім орынбасары Бірлік Берікұлы мәлімдеді.", "Бірлік Берікұлы"),
+    ("Жиында Олжас Керейхан сөз сөйледі.", "Олжас Керейхан"),  # two capitalised words inside a sentence
+])
+def test_kazakh_people_by_patronymic_or_two_names(text: str, person: str) -> None:
+    assert names(text, "kk").get(person) == "PER"
+
+
+@pytest.mark.parametrize("text", [
+    "Мектепте Тұңғыш Президент күні аталып өтті.",  # a title, not a name
+    "Ұлы дала елі туралы кітап шықты.",  # «Ұлы» is «great» here
+    "Конституция қабылданды.",  # a word in «-ия» opening a sentence is no country
+])
+def test_kazakh_titles_and_common_words_are_no_people_or_places(text: str) -> None:
+    assert not {name for name, kind in names(text, "kk").items() if kind in ("PER", "LOC")}

@@ -127,7 +127,8 @@ def _typed(text: str, run: re.Match[str], inner_capitals: frozenset[str] = froze
     stems = [kazakh.stem(w) for w in words]
     if stems[-1] in ORG_WORDS and not lone_opener:
         return _mention("ORG", text, org_start, end, org_words)
-    surname = [i for i, s in enumerate(stems) if _SURNAME.search(s)]
+    surname = [i for i, (w, s) in enumerate(zip(words, stems, strict=True))
+               if _SURNAME.search(s) or _PATRONYMIC.search(w)]
     if surname:  # the surname and the first name before it: «Президент Қасым-Жомарт Тоқаев»
         first = max(0, surname[-1] - 1)
         start = text.index(words[first], start)
@@ -135,24 +136,42 @@ def _typed(text: str, run: re.Match[str], inner_capitals: frozenset[str] = froze
         return _mention("PER", text, start, end, words[first : surname[-1] + 1])
     if sentence_start and len(words) == 1:
         return None
-    if re.search(r"(стан|ия)$", stems[-1]):  # the country, with a direction word before it
+    if re.search(r"стан$", stems[-1]):  # the country, with a direction word before it
         first = len(words) - 2 if len(words) > 1 and stems[-2] in _DIRECTIONS else len(words) - 1
         return _mention("LOC", text, text.index(words[first], start), end, words[first:])
+    names, name_stems = (words[1:], stems[1:]) if opener else (words, stems)
+    if len(names) == 2 and (opener or not sentence_start) and _two_names(names, name_stems):
+        # «Олжас Керейхан»: a first name and a surname (after a sentence's opener: «Жиында Олжас Керейхан»)
+        return _mention("PER", text, text.index(names[0], start), end, names)
     return None
 
 
 _ADJECTIVE = re.compile(r"(тық|тік|лық|лік|дық|дік)$")
+# capitalised words of titles and institutions, not of people's names: «Тұңғыш Президент», «Ата Заң»
+NOT_NAME_WORDS = frozenset(("президент", "тұңғыш", "елбасы", "ата", "заң", "республика", "ұлы", "отан", "қазақ",
+                            "ұлттық", "мемлекет", "әкімшілік", "министр", "премьер", "жас", "халық", "жібек",
+                            "кубогы", "кубок", "лига", "пресс", "форум", "еңбек", "ер", "әлем", "чемпионат"))
+
+
+def _two_names(words: list[str], stems: list[str]) -> bool:
+    """Two capitalised Cyrillic words inside a sentence that no rule above typed: a first name and a surname,
+    unless one is a word of titles, institutions or places."""
+    return not any(s in ORG_WORDS or s in LOC_WORDS or s in NOT_NAME_WORDS or s in KNOWN or w.isascii()
+                   or _ADJECTIVE.search(s) or gazetteer.find_world(w, "kk") for w, s in zip(words, stems, strict=True))
+# «Берікұлы», «Көленқызына»: a surname made of the father's name (the stemmer takes its «-ы» for a possessive)
+# (not «Ұлы дала» «great», nor the adjectives «қарулы», «санаулы»)
+_PATRONYMIC = re.compile(r"^\w{3,}(ұлы|қызы)(на|ның|мен|нан|нда|ны|не|нің|нен|нде|н)?$", re.IGNORECASE)
 
 
 def _name_like(word: str, inner_capitals: frozenset[str]) -> bool:
     """A capitalised word that may be a name even where it opens a sentence: capitalised inside a sentence
-    elsewhere in the text, a surname, a country («…стан», «…ия») or a place of the gazetteer."""
+    elsewhere in the text, a surname, a country («…стан») or a place of the gazetteer."""
     stem = kazakh.stem(word)
     if stem in inner_capitals:
         return True
     if stem in ORG_WORDS:  # «Компания», «Академия»: the words organisations are named with
         return False
-    return bool(_SURNAME.search(stem) or re.search(r"(стан|ия)$", stem) or gazetteer.find(word, "kk"))
+    return bool(_SURNAME.search(stem) or re.search(r"стан$", stem) or gazetteer.find(word, "kk"))
 
 
 def _inner_capitals(text: str) -> frozenset[str]:
@@ -174,7 +193,7 @@ def _org_followers(text: str, end: int) -> str:
 
 
 def _mention(type_: str, text: str, start: int, end: int, words: list[str]) -> Mention:
-    stems = " ".join(_recase(kazakh.stem(w), w) for w in words)
+    stems = " ".join(_patronymic(w) or _recase(kazakh.stem(w), w) for w in words)
     if type_ == "ORG" and len(words) > 1:
         # an organisation's name keeps its inner words as written (the genitive and possessive endings belong
         # to it: «Қазақстан Республикасының Атом энергиясы жөніндегі агенттігі»); only the last word loses the
@@ -204,6 +223,12 @@ def _possessive(head: str, word: str) -> bool:
     something off it, and gives ``word`` the same stem or does not know ``word`` («министрлігін»)."""
     stem = kazakh.stem(head)
     return stem != head.lower() and kazakh.stem(word) in (stem, word.lower())
+
+
+def _patronymic(word: str) -> str | None:
+    """A surname of the father's name in the nominative, «-ұлы» kept: «Берікұлына» → «Берікұлы»."""
+    found = _PATRONYMIC.search(word)
+    return word[: found.start(2)] if found and found.group(2) else word if found else None
 
 
 def _recase(stem: str, word: str) -> str:
