@@ -197,3 +197,11 @@ def test_kazakh_people_by_patronymic_or_two_names(text: str, person: str) -> Non
 ])
 def test_kazakh_titles_and_common_words_are_no_people_or_places(text: str) -> None:
     assert not {name for name, kind in names(text, "kk").items() if kind in ("PER", "LOC")}
+
+
+def test_latin_script_kazakh_gives_the_same_entities_with_its_own_offsets() -> None:
+    text = "Memleket basshysy Qasym-Jomart Toqaev AQSh-qa saparmen bardy. Reseı men Qytaı kelisti."
+    found = entities.mentions(text, "kk")
+    assert [(m.type, text[m.start:m.end], m.name) for m in found] == [
+        ("PER", "Qasym-Jomart Toqaev", "Қасым-Жомарт Тоқаев"), ("LOC", "AQSh-qa", "США"),
+        ("LOC", "Reseı", "Россия"), ("LOC", "Qytaı", "Китай")]

@@ -1,22 +1,25 @@
-"""Entities in Kazakh text without a Kazakh NER model: our gazetteer and capitalised words.
+"""Entities in Kazakh text without a Kazakh NER model: our gazetteers and capitalised words.
 
-* Places: the gazetteer (``gazetteer.find``), with its canonical Russian names.
+* Places: the gazetteer (``gazetteer.find``) and the world table (``gazetteer.find_world``: countries,
+  world cities, rivers and seas), with their canonical Russian names.
 * A run of capitalised words (one or more; the first word of a sentence only when the next word
   is capitalised too) is typed by its shape:
   - a person: a word ending like a surname (-ов/-ев/-ин/-ова/-ева/-ина, -ұлы/-қызы, -тегі…),
-    e.g. «Қасым-Жомарт Тоқаев», «Әлихан Смайылов»;
+    e.g. «Қасым-Жомарт Тоқаев», «Әлихан Смайылов», or two capitalised words inside a sentence;
   - an organisation: the run ends in an organisation word (университеті, министрлігі, банкі,
     партиясы, қоры, компаниясы, агенттігі, комитеті, мәжілісі…), e.g. «Ұлттық банкі»;
-  - a place: a country-like ending (-стан, -ия) or облысы/ауданы after it.
+  - a place: a country-like ending (-стан) or облысы/ауданы after it.
   Anything else is left out: a guess of the wrong type costs more than a miss.
 Names are the words' stems, capitalised as in the text: «Тоқаевтың» → «Тоқаев».
+Text in the 2021 Latin alphabet («Qasym-Jomart Toqaev») is read through a Cyrillic transliteration;
+offsets stay those of the original text, names are Cyrillic (one entity in both scripts).
 """
 
 from __future__ import annotations
 
 import re
 
-from newsdesk import gazetteer, kazakh
+from newsdesk import gazetteer, kazakh, lang
 from newsdesk.entities import Mention
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -49,6 +52,8 @@ LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "кө
 
 
 def mentions(text: str) -> list[Mention]:
+    if lang.detect_script(text) == "Latn":
+        return _from_latin(text)
     found = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
     found += _acronyms(text, found)
     masked = _mask(text, found)
@@ -59,6 +64,37 @@ def mentions(text: str) -> list[Mention]:
         if m:
             runs.append(m)
     return sorted(_with_world(found, runs, _world(text, found)), key=lambda m: m.start)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _from_latin(text: str) -> list[Mention]:
+    """Mentions in Latin-script Kazakh: found in a word-by-word Cyrillic copy, mapped back to ``text``."""
+    pieces, spans, pos, out = [], [], 0, 0  # spans: (copy start, copy end, text start, text end) per word
+    for word in _LETTERS.finditer(text):
+        pieces.append(text[pos : word.start()])
+        out += word.start() - pos
+        cyrillic = _cyrillic(word.group())
+        pieces.append(cyrillic)
+        spans.append((out, out + len(cyrillic), word.start(), word.end()))
+        out, pos = out + len(cyrillic), word.end()
+    pieces.append(text[pos:])
+    found = []
+    for m in mentions("".join(pieces)):
+        inside = [s for s in spans if s[0] < m.end and m.start < s[1]]
+        if inside:
+            start, end = inside[0][2], inside[-1][3]
+            found.append(Mention(m.type, start, end, text[start:end], m.name, m.key))
+    return found
+
+
+def _cyrillic(word: str) -> str:
+    """One Latin-script word in Cyrillic, capitalised as written: «Toqaev» → «Тоқаев», «AQSh» → «АҚШ»."""
+    converted = kazakh.latin_to_cyrillic(word)
+    if sum(ch.isupper() for ch in word) >= 2 and not re.search(r"[a-zá-ý]{2}", word):  # AQSh, QR, BUU
+        return converted.upper()
+    return converted[:1].upper() + converted[1:] if word[:1].isupper() else converted
 
 
 def _world(text: str, places: list[Mention]) -> list[Mention]:
