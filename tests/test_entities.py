@@ -205,3 +205,8 @@ def test_latin_script_kazakh_gives_the_same_entities_with_its_own_offsets() -> N
     assert [(m.type, text[m.start:m.end], m.name) for m in found] == [
         ("PER", "Qasym-Jomart Toqaev", "Қасым-Жомарт Тоқаев"), ("LOC", "AQSh-qa", "США"),
         ("LOC", "Reseı", "Россия"), ("LOC", "Qytaı", "Китай")]
+
+
+def test_a_kazakh_person_is_cut_off_the_organisation_after_it() -> None:
+    assert names("Мемлекет басшысы Қасым-Жомарт Тоқаев Бас прокуратураға барды.", "kk") == {
+        "Қасым-Жомарт Тоқаев": "PER", "Бас прокуратура": "ORG"}

@@ -18,6 +18,7 @@ offsets stay those of the original text, names are Cyrillic (one entity in both 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from newsdesk import gazetteer, kazakh, lang
 from newsdesk.entities import Mention
@@ -59,11 +60,26 @@ def mentions(text: str) -> list[Mention]:
     masked = _mask(text, found)
     inner_capitals = _inner_capitals(text)
     runs = []
-    for run in _RUN.finditer(masked):
+    for run in _people_apart(masked):
         m = _known(run) or _typed(text, run, inner_capitals)
         if m:
             runs.append(m)
     return sorted(_with_world(found, runs, _world(text, found)), key=lambda m: m.start)
+
+
+def _people_apart(masked: str) -> Iterator[re.Match[str]]:
+    """Runs of capitalised words, a person's name cut off what follows it: «Қасым-Жомарт Тоқаев Бас
+    прокуратураға» is a person, then an organisation, not one organisation."""
+    for run in _RUN.finditer(masked):
+        words = list(re.finditer(r"\S+", run.group()))
+        cut = next((i for i, w in enumerate(words[1:-1], 1)
+                    if _SURNAME.search(kazakh.stem(w.group())) or _PATRONYMIC.search(w.group())), None)
+        if cut is None:
+            yield run
+            continue
+        head = _RUN.match(masked, run.start(), run.start() + words[cut].end())
+        tail = _RUN.match(masked, run.start() + words[cut + 1].start(), run.end())
+        yield from (m for m in (head, tail) if m is not None)
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
