@@ -26,3 +26,10 @@ def test_the_audit_is_read_once_per_version(db_url: str) -> None:
     with archive.engine.connect() as conn:
         assert stored_audit(conn).pairs == {("a3", "Бокс")}  # a new audit is seen at once
     archive.dispose()
+
+
+def test_a_small_archive_gets_a_caution() -> None:
+    from newsdesk.store.audit import small_archive_note
+
+    assert "198 tagged articles" in (small_archive_note(198, 200) or "")
+    assert small_archive_note(200, 200) is None

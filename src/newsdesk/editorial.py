@@ -22,7 +22,7 @@ from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import THREADS, save_threads
-from newsdesk.store.audit import AUDIT_KEY, save_audit
+from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
@@ -124,6 +124,12 @@ def reanalyse(archive: Archive, progress: Callable[[str, int, int | None], None]
     retag(archive, tag_model, progress=lambda n: tell("tags", n, len(ids)))
     log.info("reanalysed %d articles", done)
     return done
+
+
+def editor_tagged(archive: Archive) -> int:
+    """How many articles carry editor tags: what the audit learns from."""
+    with archive.engine.connect() as conn:
+        return editor_tagged_count(conn)
 
 
 def audit_flags(archive: Archive, recompute: bool = False) -> list[Flag]:

@@ -58,8 +58,14 @@ def audit_cmd(
 ) -> None:
     """Editor tags that do not fit their article, worst first, with the tag that fits better."""
     from newsdesk import editorial
+    from newsdesk.store.audit import small_archive_note
+    from newsdesk.tags import TagOptions
 
     flags = editorial.audit_flags(ctx.obj.archive(), recompute=fresh)
+    tagged = editorial.editor_tagged(ctx.obj.archive()) if flags else 0
+    note = small_archive_note(tagged, TagOptions().audit_rule_articles) if flags else None
+    if note and not ctx.obj.quiet:
+        err.print(f"note: {note}", markup=False)
     for flag in flags[:limit or None]:
         if as_json:
             typer.echo(json.dumps({"article_id": flag.article_id, "tag": flag.tag, "score": flag.score,

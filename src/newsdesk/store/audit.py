@@ -13,9 +13,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from newsdesk.store.meta import get_meta, set_meta
+from newsdesk.store.writer import ARTICLE_TAGS
 
 AUDIT_KEY = "audit"
 VERSION_KEY = "audit_version"
@@ -58,3 +59,18 @@ def stored_audit(conn: Connection) -> StoredAudit:
             _cache.clear()
         _cache[url] = (version, now + UNVERSIONED_TTL, audit)
     return audit
+
+
+def editor_tagged_count(conn: Connection) -> int:
+    """Articles carrying editor tags: what the audit learns from."""
+    t = ARTICLE_TAGS.c
+    return int(conn.scalar(select(func.count(func.distinct(t.article_id))).where(t.origin == "editor")) or 0)
+
+
+def small_archive_note(tagged: int, rule_articles: int) -> str | None:
+    """A caution for an audit learnt from fewer than ``rule_articles`` tagged articles
+    (`TagOptions.audit_rule_articles`), which judges a tag by its confidence alone."""
+    if tagged >= rule_articles:
+        return None
+    return (f"the audit learnt from {tagged} tagged articles (fewer than {rule_articles}): it judges each tag by "
+            "its confidence alone, so a tag used on few articles is flagged more often than it deserves")

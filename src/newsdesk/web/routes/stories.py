@@ -13,8 +13,10 @@ from fastapi.responses import Response
 
 from newsdesk.errors import NotFound
 from newsdesk.store import listing, stories
+from newsdesk.store.audit import editor_tagged_count
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
+from newsdesk.tags import TagOptions
 from newsdesk.web.render import json_response, render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
@@ -49,7 +51,11 @@ def entity_page(request: Request, conn: Conn, slug: str, after: After = None) ->
 
 @router.get("/audit", include_in_schema=False)
 def audit_page(request: Request, conn: Conn) -> Response:
-    return render(request, "audit.html", {"title": "Проверка тегов", "flags": stories.audit(conn)})
+    flags = stories.audit(conn)
+    tagged = editor_tagged_count(conn) if flags else 0
+    small = flags and tagged < TagOptions().audit_rule_articles
+    return render(request, "audit.html", {"title": "Проверка тегов", "flags": flags, "tagged": tagged,
+                                          "small_archive": small, "rule_articles": TagOptions().audit_rule_articles})
 
 
 @router.get("/api/v1/threads", tags=["stories"], summary="Top stories, ranked")
