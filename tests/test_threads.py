@@ -350,3 +350,22 @@ def test_title_of_a_stored_thread(vectorizer: Vectorizer) -> None:
         threader.add(article)
     assert thread_title(flood, vectorizer) == threader.thread("flood-0").title  # type: ignore[union-attr]
     assert thread_title([], vectorizer) == ""
+
+
+QUAKE_KK = Article(id="q-kk", title="Алматыда жер сілкінісі сезілді", paragraphs=["Жер сілкінісі 5 балл болды."],
+                   published_at=T0, source="El Habar", lang="kk")
+QUAKE_RU = [Article(id=f"q-ru{i}", title=title, paragraphs=["Толчки магнитудой 5 ощутили жители Алматы."],
+                    published_at=T0 + timedelta(hours=i + 1), source=source, lang="ru")
+            for i, (title, source) in enumerate([("В Алматы ощутили землетрясение", "Dala News"),
+                                                 ("Землетрясение ощутили в Алматы", "Almaty Today")])]
+
+
+@pytest.mark.parametrize("members, title", [
+    ([QUAKE_KK, *QUAKE_RU], "ru"),  # two Russian tellings and one Kazakh: a Russian title
+    ([QUAKE_KK, QUAKE_RU[0]], "ru"),  # one each: Russian, the site's own language
+    ([QUAKE_KK, dataclasses.replace(QUAKE_KK, id="q-kk2", title="Алматы тұрғындары жер сілкінісін сезді"),
+      QUAKE_RU[0]], "kk"),  # mostly Kazakh: a Kazakh title
+])
+def test_a_story_is_titled_in_its_main_language(vectorizer: Vectorizer, members: list[Article], title: str) -> None:
+    chosen = thread_title(members, vectorizer)
+    assert next(a.lang for a in members if a.title == chosen) == title

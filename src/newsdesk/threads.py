@@ -90,6 +90,7 @@ class Member:
     source: str | None = None
     title: str = ""
     duplicate_of: str | None = None
+    lang: str = ""  # "" when unknown (states saved before members kept it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +427,8 @@ class Threader:
         return threader
 
     def _load_thread(self, data: Mapping[str, Any]) -> None:
-        members = [Member(m[0], datetime.fromisoformat(m[1]), m[2], m[3], m[4]) for m in data["members"]]
+        members = [Member(m[0], datetime.fromisoformat(m[1]), m[2], m[3], m[4], m[5] if len(m) > 5 else "")
+                   for m in data["members"]]
         thread = self._open(Member(data["id"], members[0].published_at))
         for member, title in zip(members, data["titles"], strict=True):
             self._attach(thread, member, title)
@@ -438,21 +440,29 @@ def _encoded(vector: np.ndarray | None) -> str | None:
 
 
 def _dump_thread(thread: _Active) -> dict[str, Any]:
-    members = [[m.article_id, m.published_at.isoformat(), m.source, m.title, m.duplicate_of]
+    members = [[m.article_id, m.published_at.isoformat(), m.source, m.title, m.duplicate_of, m.lang]
                for m in thread.members]
     return {"id": thread.id, "centroid": thread.centroid, "members": members, "titles": thread.titles}
 
 
 def _member(article: Article, when: datetime) -> Member:
-    return Member(article_id(article), when, article.source, article.title, article.duplicate_of)
+    return Member(article_id(article), when, article.source, article.title, article.duplicate_of, article.lang or "")
 
 
 def _title(thread: _Active) -> str:
-    """The headline closest to the centroid (the earliest on ties)."""
+    """The headline closest to the centroid (the earliest on ties), among the members in the thread's
+    main language: a story told twice in Russian and once in Kazakh is titled in Russian, and the
+    reverse (on a tie, Russian: the site's own language)."""
     norm = math.sqrt(sum(w * w for w in thread.centroid.values())) or 1.0
-    pairs = zip(thread.members, thread.titles, strict=True)
+    main = _main_language(thread.members)
+    pairs = [p for p in zip(thread.members, thread.titles, strict=True) if not main or p[0].lang == main]
     best = max(pairs, key=lambda p: (cosine(p[1], thread.centroid) / norm, -p[0].published_at.timestamp()))
     return best[0].title
+
+
+def _main_language(members: Iterable[Member]) -> str:
+    counts = Counter(m.lang for m in members if m.lang)
+    return max(counts, key=lambda lang: (counts[lang], lang == "ru")) if counts else ""
 
 
 def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
