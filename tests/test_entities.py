@@ -210,3 +210,8 @@ def test_latin_script_kazakh_gives_the_same_entities_with_its_own_offsets() -> N
 def test_a_kazakh_person_is_cut_off_the_organisation_after_it() -> None:
     assert names("Мемлекет басшысы Қасым-Жомарт Тоқаев Бас прокуратураға барды.", "kk") == {
         "Қасым-Жомарт Тоқаев": "PER", "Бас прокуратура": "ORG"}
+
+
+def test_latin_letters_the_transliteration_keeps_do_not_loop() -> None:
+    # letters outside the Kazakh Latin alphabet stay Latin in the Cyrillic copy: read once, not again and again
+    assert entities.mentions("Ééé Ààà üüü öÖö", "kk") == []

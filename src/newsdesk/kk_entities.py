@@ -53,8 +53,10 @@ LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "кө
 
 
 def mentions(text: str) -> list[Mention]:
-    if lang.detect_script(text) == "Latn":
-        return _from_latin(text)
+    return _from_latin(text) if lang.detect_script(text) == "Latn" else _cyrillic_mentions(text)
+
+
+def _cyrillic_mentions(text: str) -> list[Mention]:
     found = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
     found += _acronyms(text, found)
     masked = _mask(text, found)
@@ -97,7 +99,7 @@ def _from_latin(text: str) -> list[Mention]:
         out, pos = out + len(cyrillic), word.end()
     pieces.append(text[pos:])
     found = []
-    for m in mentions("".join(pieces)):
+    for m in _cyrillic_mentions("".join(pieces)):
         inside = [s for s in spans if s[0] < m.end and m.start < s[1]]
         if inside:
             start, end = inside[0][2], inside[-1][3]
