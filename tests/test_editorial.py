@@ -142,3 +142,26 @@ def test_reanalyse_reports_each_step(tmp_path) -> None:
     assert heard[0][0] == "entities" and heard[-1] == ("tags", len(OLD_ANALYSIS), len(OLD_ANALYSIS))
     assert ("entities", len(OLD_ANALYSIS), len(OLD_ANALYSIS)) in heard
     assert any(step == "rubrics" and total is None for step, _, total in heard)
+
+
+@pytest.mark.shared
+def test_a_small_archive_audit_leaves_rarely_used_tags_alone(shared_data, tmp_path) -> None:
+    """lenta.ru's feed (198 articles, its rubric as each one's tag): judged by confidence alone, the tags
+    used on three articles were flagged for being rare; they are left alone now."""
+    from collections import Counter
+
+    from newsdesk import editorial
+    from newsdesk.pipeline import Pipeline
+    from newsdesk.sources import read
+    from newsdesk.store import open_archive
+    from newsdesk.tags import AUDIT_MIN_USES
+
+    archive = open_archive(str(tmp_path / "lenta.db"))
+    feed = shared_data / "ru_rss_feeds/publisher_feeds/lenta.ru_rss_2022-12-03.xml"
+    items = [i for i in read(str(feed)) if not isinstance(i, InputError)]
+    ingest(archive, items, Pipeline(stages=[]))
+    uses = Counter(tag for item in items for tag in set(item.editor_tags))
+    _, flags = editorial.train_tags(archive)
+    archive.dispose()
+    assert flags and min(uses[f.tag] for f in flags) >= AUDIT_MIN_USES
+    assert any(n < AUDIT_MIN_USES for n in uses.values())  # the feed has such tags

@@ -317,11 +317,16 @@ def audit_archive(articles: Sequence[Article], options: TagOptions | None = None
     return model, sorted(found, key=lambda pair: pair[1].score)
 
 
+AUDIT_MIN_USES = 5  # judged by confidence alone (a small archive), a tag on fewer articles is rare, not wrong
+
+
 def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: float | None) -> list[AuditFlag]:
     threshold = model.audit_threshold if threshold is None else threshold
     given = set(article.editor_tags)
     best = next((j for j in np.argsort(-probs) if model.tags[j] not in given), None)
     known = [tag for tag in dict.fromkeys(article.editor_tags) if tag in model]
+    if model.audit_weights is None:  # confidence alone: a tag the model saw on a handful of articles is low for that
+        known = [tag for tag in known if model.counts[model.index[tag]] >= AUDIT_MIN_USES]
     fits = model.audit_scores(probs, [model.index[tag] for tag in known])
     flags = []
     for tag, fit in zip(known, fits, strict=True):
