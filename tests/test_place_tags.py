@@ -57,6 +57,7 @@ def test_one_tag_page_each_article_in_its_own_language(tmp_path: Path) -> None:
         assert (moved.status_code, moved.headers["location"]) == (301, "/tag/balkhash?after=x")
         feed = client.get("/tag/balqash/feed.xml", follow_redirects=False)
         assert feed.headers["location"] == "/tag/balkhash/feed.xml"
+        assert "<title>Балхаш · Балқаш — " in client.get("/tag/balkhash/feed.xml").text
         listed = client.get("/api/v1/articles", params={"tag": "balqash"}).json()["items"]
         assert {a["id"]: a["tag_labels"] for a in listed} == {"lake-ru": ["Балхаш"], "lake-kk": ["Балқаш"]}
         assert all(a["tags"] == ["Балхаш"] for a in listed)  # the stored name

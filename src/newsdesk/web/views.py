@@ -92,9 +92,14 @@ def tag_page(conn: Connection, slug: str, size: int, after: str | None) -> dict[
     if tag is None:
         raise NotFound(f"no tag {slug!r}")
     feeds = {"rss": f"/tag/{quote(slug)}/feed.xml", "atom": f"/tag/{quote(slug)}/atom.xml"}
-    kazakh = gazetteer.kazakh_label(tag["name"])
-    title = f"{tag['name']} · {kazakh}" if kazakh else tag["name"]
-    return {"title": title, "tag": tag, "feeds": feeds, **feed_page(conn, Filter(tag=slug), size, after)}
+    page = feed_page(conn, Filter(tag=slug), size, after)
+    return {"title": tag_title(tag["name"]), "tag": tag, "feeds": feeds, **page}
+
+
+def tag_title(name: str) -> str:
+    """A tag as its page and feeds title it: a place in both languages, «Балхаш · Балқаш»."""
+    kazakh = gazetteer.kazakh_label(name)
+    return f"{name} · {kazakh}" if kazakh else name
 
 
 def moved_tag(slug: str) -> str | None:

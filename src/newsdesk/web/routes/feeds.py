@@ -50,8 +50,8 @@ def _tag_channel(request: Request, conn: Conn, slug: str, name: str) -> feedxml.
     if tag is None:
         raise NotFound(f"no tag {slug!r}")
     base, path = _base(request), f"/tag/{quote(slug)}"
-    return feedxml.Channel(f"{tag['name']} — {SITE_NAME}", base + path, f"{base}{path}/{name}",
-                           f"Новости по теме «{tag['name']}»")
+    title = views.tag_title(tag["name"])
+    return feedxml.Channel(f"{title} — {SITE_NAME}", base + path, f"{base}{path}/{name}", f"Новости по теме «{title}»")
 
 
 @router.get("/tag/{slug}/feed.xml")
