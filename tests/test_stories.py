@@ -45,6 +45,9 @@ def test_min_sources_filters_before_the_limit(site):
 def test_threads_filters_and_bad_parameters(site):
     kk = site.get("/api/v1/threads?period=1209600&lang=kk").json()["items"]
     assert kk and all(t["articles"] for t in kk)
+    for story in kk:  # a Kazakh list of stories reads Kazakh titles
+        members = [site.get(f"/api/v1/articles/{i}").json() for i in story["articles"]]
+        assert story["title"] in {a["title"] for a in members if a["lang"] == "kk"}
     assert site.get("/api/v1/threads?period=5").status_code == 422
     assert site.get("/api/v1/threads?tag=no-such-tag").json()["items"] == []
 

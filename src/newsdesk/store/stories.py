@@ -100,11 +100,20 @@ def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: s
     threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
     titles = dict(conn.execute(select(THREADS.c.id, THREADS.c.title).where(THREADS.c.id.in_(list(members)))).all())
     ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
-    return [{"id": r.thread.id, "title": titles.get(r.thread.id) or r.thread.members[0].title,
+    return [{"id": r.thread.id, "title": _story_title(r.thread, titles.get(r.thread.id), lang),
              "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
              "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,
              "last_published": r.thread.last_at, "articles": [m.article_id for m in r.thread.members]}
             for r in ranked]
+
+
+def _story_title(thread: Thread, stored: str | None, lang: str | None) -> str:
+    """The thread's stored title; asked for one language, the title of a member in it (the stored one when it
+    is, else the earliest): a Kazakh list of stories reads Kazakh titles."""
+    own = [m.title for m in thread.members if m.lang == lang] if lang else []
+    if own:
+        return stored if stored in own else own[0]
+    return stored or thread.members[0].title
 
 
 def _members(conn: Connection, since: datetime, until: datetime, lang: str | None, rubric: str | None,
@@ -119,12 +128,13 @@ def _members(conn: Connection, since: datetime, until: datetime, lang: str | Non
         tagged = (select(ARTICLE_TAGS.c.article_id).join(TAGS, TAGS.c.id == ARTICLE_TAGS.c.tag_id)
                   .where(TAGS.c.slug == tag, ARTICLE_TAGS.c.origin.in_(("editor", "auto"))))
         active = active.where(a.id.in_(tagged))
-    rows = conn.execute(select(a.id, a.thread_id, a.published_at, a.source, a.title, a.duplicate_of)
+    rows = conn.execute(select(a.id, a.thread_id, a.published_at, a.source, a.title, a.duplicate_of, a.lang)
                         .where(a.thread_id.in_(active.distinct()), a.published_at.is_not(None))
                         .order_by(a.published_at, a.id))
     found: dict[str, list[Member]] = {}
     for r in rows:
-        found.setdefault(r.thread_id, []).append(Member(r.id, r.published_at, r.source, r.title, r.duplicate_of))
+        found.setdefault(r.thread_id, []).append(Member(r.id, r.published_at, r.source, r.title, r.duplicate_of,
+                                                        r.lang or ""))
     return found
 
 
