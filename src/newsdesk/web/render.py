@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from newsdesk import gazetteer
+
 ALMATY = ZoneInfo("Asia/Almaty")
 TEMPLATES = Path(__file__).with_name("templates")
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
@@ -64,7 +66,7 @@ def environment() -> Environment:
                       finalize=strip_control, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(ru_date=ru_date, ru_count=ru_count, paragraphs=paragraphs,
                        rubric_name=lambda r: RUBRICS.get(r, r or ""),
-                       lang_name=lambda code: LANGS.get(code, code or ""), iso=_iso)
+                       lang_name=lambda code: LANGS.get(code, code or ""), iso=_iso, tag_label=gazetteer.tag_label)
     env.globals.update(site_name=SITE_NAME, nav_rubrics=[(r, RUBRICS[r]) for r in NAV_RUBRICS],
                        langs=LANGS, entity_types=ENTITY_TYPES)
     return env
