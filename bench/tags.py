@@ -363,10 +363,35 @@ def sample_audit_report() -> str:
             f"- wrong tags among the {len(wrong)} worst flags: {len(wrong & top)}/{len(wrong)}\n")
 
 
+def small_archive_audit_report() -> str:
+    """A small archive whose tags are its rubrics (lenta.ru's feed, 198 articles, one tag each, all of them
+    right): how many tags the audit flags by confidence alone, with and without leaving alone the tags used
+    on fewer than `tags.AUDIT_MIN_USES` articles."""
+    from newsdesk.sources import read
+
+    feed = DATA / "ru_rss_feeds/publisher_feeds/lenta.ru_rss_2022-12-03.xml"
+    items = list({i.id: i for i in read(str(feed)) if isinstance(i, Article) and i.editor_tags}.values())
+    uses = Counter(t for i in items for t in set(i.editor_tags))
+    rows = []
+    for name, floor in (("every tag judged (before)", 0), (f"tags on {tags.AUDIT_MIN_USES}+ articles (now)", None)):
+        saved = tags.AUDIT_MIN_USES
+        tags.AUDIT_MIN_USES = saved if floor is None else floor
+        try:
+            _, found = tags.audit_archive(items)
+        finally:
+            tags.AUDIT_MIN_USES = saved
+        counts = sorted(uses[f.tag] for _, f in found)
+        rows.append(f"| {name} | {len(found)} | {', '.join(map(str, counts)) or '—'} |")
+    return ("### Tag audit on a small archive whose tags are right (lenta.ru feed, 2022-12-03)\n\n"
+            f"{len(items)} articles, {len(uses)} tags (the outlet's own rubrics), one per article.\n\n"
+            "| audit | flags | uses of each flagged tag |\n|---|---|---|\n" + "\n".join(rows) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rubric folds, RIA and Tengrinews only")
-    parser.add_argument("--only", choices=["rubrics", "tags"], help="run one half")
+    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit"], help="run one half (or the small "
+                        "archive's audit alone)")
     parser.add_argument("--archives", default="ria,tengrinews,rt,ng",
                         help="tagged archives to split (rt trains ~1,200 tags: the slow one)")
     parser.add_argument("--vectors", type=Path, help="file to keep the labelled items' dense vectors in (dev only)")
@@ -376,9 +401,11 @@ def main() -> None:
     sections = []
     if args.only != "tags":
         sections += [lambda: rubric_report(3 if args.quick else 5, args.vectors), timing_report]
-    if args.only != "rubrics":
+    if args.only == "small-audit":
+        sections = [small_archive_audit_report]
+    elif args.only != "rubrics":
         archives = ["ria", "tengrinews"] if args.quick else args.archives.split(",")
-        sections += [lambda: tag_report(archives), sample_audit_report]
+        sections += [lambda: tag_report(archives), sample_audit_report, small_archive_audit_report]
     for section in sections:
         parts.append(section())
         print(parts[-1], flush=True)
