@@ -42,9 +42,10 @@ def test_malloc_arenas_are_capped_unless_told_otherwise(monkeypatch) -> None:  #
 
     monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
     monkeypatch.delenv("NEWSDESK_MALLOC_ARENAS", raising=False)
-    assert limit_malloc_arenas() is True  # this machine's glibc
+    assert Settings().malloc_arenas == 2
+    assert limit_malloc_arenas(2) is True  # this machine's glibc
+    assert limit_malloc_arenas(0) is False  # NEWSDESK_MALLOC_ARENAS=0: glibc's default
     monkeypatch.setenv("NEWSDESK_MALLOC_ARENAS", "0")
-    assert limit_malloc_arenas() is False
-    monkeypatch.setenv("NEWSDESK_MALLOC_ARENAS", "2")
+    assert Settings().malloc_arenas == 0
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # the operator's own setting wins
-    assert limit_malloc_arenas() is False
+    assert limit_malloc_arenas(2) is False

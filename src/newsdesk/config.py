@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         None, description="Directory of the tantivy index (default: '<archive file>.search' beside a SQLite archive, "
         "./newsdesk-search with PostgreSQL); it can be deleted at any time and is rebuilt from the database."
     )
+    malloc_arenas: int = Field(
+        2, description="glibc malloc arenas per server process (0: glibc's default, 8 per core; an explicit "
+        "MALLOC_ARENA_MAX wins). Two keep the request threads' freed memory together: ~90 MB less with two workers."
+    )
 
     def url(self) -> str:
         """The SQLAlchemy URL; a bare path means a SQLite file."""

@@ -55,7 +55,7 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     """The site and the API over the archive at ``settings.database_url``.  ``extra_routers`` are
     included before the built-in ones; ``page_cache_bytes=0`` turns the response cache off."""
     settings.check()
-    limit_malloc_arenas()
+    limit_malloc_arenas(settings.malloc_arenas)
     app = FastAPI(title="newsdesk API", version=__version__, description=DESCRIPTION, lifespan=_lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
@@ -77,19 +77,16 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     return app
 
 
-MALLOC_ARENAS = 2  # glibc's default is 8 per core; NEWSDESK_MALLOC_ARENAS=0 leaves it
 M_ARENA_MAX = -8  # mallopt's parameter, from glibc's malloc.h
 
 
-def limit_malloc_arenas(arenas: int | None = None) -> bool:
+def limit_malloc_arenas(arenas: int) -> bool:
     """Cap glibc's malloc arenas for this process (as ``MALLOC_ARENA_MAX`` would); True when set.
 
     The server answers from a pool of 40 threads, and glibc gives busy threads arenas of their own,
     which keep freed memory apart.  In `bench/web.py` (two workers, page cache off) two arenas cut the
     resident memory from 497–542 MB to 405–457 MB at the same throughput.  Called before the
-    server's threads start; an explicit ``MALLOC_ARENA_MAX`` in the environment wins."""
-    if arenas is None:
-        arenas = int(os.environ.get("NEWSDESK_MALLOC_ARENAS", MALLOC_ARENAS))
+    server's threads start (``NEWSDESK_MALLOC_ARENAS``); an explicit ``MALLOC_ARENA_MAX`` wins."""
     if arenas <= 0 or "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
         return False
     try:
