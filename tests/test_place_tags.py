@@ -55,6 +55,7 @@ def test_one_tag_page_each_article_in_its_own_language(tmp_path: Path) -> None:
         assert "Теги редактора:</span> Балқаш</p>" in kazakh_page  # the editor sees the tag as typed
         assert ">Балхаш</a>" in client.get("/article/lake-ru").text
         assert ">Қарағанды облысы</a>" in client.get("/tag/karagandinskaya-oblast").text  # the Kazakh card's label
+        assert 'href="/tag/balkhash">Балхаш · Балқаш <small>2</small>' in client.get("/tags").text
         moved = client.get("/tag/balqash?after=x", follow_redirects=False)
         assert (moved.status_code, moved.headers["location"]) == (301, "/tag/balkhash?after=x")
         feed = client.get("/tag/balqash/feed.xml", follow_redirects=False)

@@ -129,7 +129,8 @@ def lang_page(conn: Connection, lang: str, size: int, after: str | None) -> dict
 
 
 def tags(conn: Connection, limit: int = 500) -> dict[str, Any]:
-    items = [{**t, "page_url": f"/tag/{quote(t['slug'])}"} for t in listing.tags_with_counts(conn, limit)]
+    items = [{**t, "page_url": f"/tag/{quote(t['slug'])}", "label": tag_title(t["name"])}
+             for t in listing.tags_with_counts(conn, limit)]  # a place under both its names: «Балхаш · Балқаш»
     return {"title": "Все темы", "tags": items}
 
 
