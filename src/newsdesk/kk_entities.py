@@ -135,8 +135,11 @@ def _with_world(places: list[Mention], runs: list[Mention], world: list[Mention]
                for m in runs):
             continue
         kept.append(w)
-    overlaps = lambda m: any(m.start < w.end and w.start < m.end for w in kept)  # noqa: E731
-    return [m for m in places if not overlaps(m)] + [m for m in runs if not overlaps(m)] + kept
+    return [m for m in places + runs if not _overlaps_any(m, kept)] + kept
+
+
+def _overlaps_any(m: Mention, others: list[Mention]) -> bool:
+    return any(m.start < o.end and o.start < m.end for o in others)
 
 
 def _acronyms(text: str, found: list[Mention]) -> list[Mention]:

@@ -16,6 +16,7 @@ from newsdesk.sources.fields import ALMATY
 from newsdesk.store import editing, listing
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import article_dicts, get_article
+from newsdesk.web import views
 from newsdesk.web.errors import ApiError
 from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer, archive
 from newsdesk.web.schemas import (
@@ -59,7 +60,7 @@ def list_articles(
     since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
     until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
 ) -> dict[str, Any]:
-    tag = gazetteer.moved_slugs().get(tag, tag) if tag else tag  # a place's Kazakh slug of older archives
+    tag = (views.moved_tag(tag) or tag) if tag else tag  # a place's Kazakh slug of older archives
     flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until),
                  copies=True)
     ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)
