@@ -44,7 +44,9 @@ def test_min_sources_filters_before_the_limit(site):
 
 def test_threads_filters_and_bad_parameters(site):
     kk = site.get("/api/v1/threads?period=1209600&lang=kk").json()["items"]
-    assert kk and all(t["articles"] for t in kk)
+    assert kk and all(t["articles"] and t["lang"] == "kk" for t in kk)
+    every = site.get("/api/v1/threads?period=1209600&limit=100").json()["items"]
+    assert {t["lang"] for t in every} == {"ru", "kk"}  # each story's main language
     for story in kk:  # a Kazakh list of stories reads Kazakh titles
         members = [site.get(f"/api/v1/articles/{i}").json() for i in story["articles"]]
         assert story["title"] in {a["title"] for a in members if a["lang"] == "kk"}
@@ -54,6 +56,7 @@ def test_threads_filters_and_bad_parameters(site):
 
 def test_story_page_and_json_twin(site):
     story = site.get("/story/sample-083?format=json").json()["story"]
+    assert story["lang"] == "ru"  # told in both languages, mostly in Russian
     assert story["size"] >= 3 and len(story["sources"]) >= 2
     assert [c["published_at"] for c in story["timeline"]] == sorted(c["published_at"] for c in story["timeline"])
     page = site.get("/story/sample-083")

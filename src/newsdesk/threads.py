@@ -454,13 +454,14 @@ def _title(thread: _Active) -> str:
     main language: a story told twice in Russian and once in Kazakh is titled in Russian, and the
     reverse (on a tie, Russian: the site's own language)."""
     norm = math.sqrt(sum(w * w for w in thread.centroid.values())) or 1.0
-    main = _main_language(thread.members)
+    main = main_language(thread.members)
     pairs = [p for p in zip(thread.members, thread.titles, strict=True) if not main or p[0].lang == main]
     best = max(pairs, key=lambda p: (cosine(p[1], thread.centroid) / norm, -p[0].published_at.timestamp()))
     return best[0].title
 
 
-def _main_language(members: Iterable[Member]) -> str:
+def main_language(members: Iterable[Member]) -> str:
+    """The language most members are in (Russian on a tie); "" when none is known."""
     counts = Counter(m.lang for m in members if m.lang)
     return max(counts, key=lambda lang: (counts[lang], lang == "ru")) if counts else ""
 

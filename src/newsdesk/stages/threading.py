@@ -17,7 +17,7 @@ from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.vectors import save_vectors
 from newsdesk.store.writer import ARTICLES
-from newsdesk.threads import Thread, Threader, rank_threads
+from newsdesk.threads import Thread, Threader, main_language, rank_threads
 
 log = logging.getLogger(__name__)
 KEY = "thread_state"
@@ -80,5 +80,5 @@ def _row(thread: Thread, ranked: Any) -> dict[str, Any]:
     sources = {m.source for m in thread.members if m.source and not m.duplicate_of}
     return {"id": thread.id, "title": thread.title, "first_published": thread.first_at,
             "last_published": thread.last_at, "size": len(thread.members), "sources": len(sources),
-            "lang": None, "rubric": None, "score": ranked.score if ranked else 0.0}
+            "lang": main_language(thread.members) or None, "rubric": None, "score": ranked.score if ranked else 0.0}
 

@@ -21,7 +21,7 @@ from newsdesk.store.modelstore import load_model
 from newsdesk.store.queries import get_article, to_record
 from newsdesk.store.vectors import stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
-from newsdesk.threads import Member, Thread, rank_threads
+from newsdesk.threads import Member, Thread, main_language, rank_threads
 
 THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
 KEY_ENTITIES = 12
@@ -51,6 +51,7 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
     entities = _key_entities(conn, ids)
     return {
         "id": thread_id, "title": row.title if row is not None else (timeline[0]["title"] if timeline else ""),
+        "lang": row.lang if row is not None else None,
         "page_url": story_url(thread_id), "size": len(ids),
         "sources": sorted({c["source"] for c in timeline if c["source"] and not c["duplicate_of"]}),
         "first_published": timeline[0]["published_at"] if timeline else None,
@@ -101,6 +102,7 @@ def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: s
     titles = dict(conn.execute(select(THREADS.c.id, THREADS.c.title).where(THREADS.c.id.in_(list(members)))).all())
     ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
     return [{"id": r.thread.id, "title": _story_title(r.thread, titles.get(r.thread.id), lang),
+             "lang": lang or main_language(r.thread.members) or None,
              "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
              "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,
              "last_published": r.thread.last_at, "articles": [m.article_id for m in r.thread.members]}
