@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def rubric_vectors(articles: list[Article], cache: Path | None) -> dict[str, np.
     return vectors
 
 
-def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple[list, list]], list]:
+def rubric_folds(folds: int, cache: Path | None = None, keep: Callable[[Article], bool] | None = None,
+                 ) -> tuple[dict[str, tuple[list, list]], list]:
     """Predictions (truth, pred) per evaluation set from `folds` models, and not-news title pairs.
 
     Folded: the contest's markup v0, its not-news titles, our labels of the Russian and English crawl
@@ -97,7 +99,8 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
     Toloka items are scored by a model of all the other labels.  Our labels of the Russian-language
     outlets (`OUTLETS_RU`) are scored by a second CV in which only they are folded.  With dense vectors, each model also
     has the dense head (learnt from the `HEAD_SOURCES` items of its training folds), and the sets are
-    scored again with it under keys ending in ``+head``.
+    scored again with it under keys ending in ``+head``.  ``keep`` (the learning curve) leaves the labels
+    it refuses out of every training set; the evaluation sets stay whole.
     """
     base = rubric_corpus.default_corpus(DATA, ["newsdesk_labels_ru", "sib200_topics", "telegram_posts",
                                                "rt_ng_sections", "ria_rubrics"])
@@ -115,8 +118,9 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
     keys = ("gold_training_40", "markup_v0_cv", "en", "kk", "crawl_ru", *(f"outlet {n}" for n in OUTLETS_RU.values()))
     out: dict[str, tuple[list, list]] = {k + suffix: ([], []) for k in keys for suffix in ("", "+head")}
     title_pairs: list[tuple[bool, bool]] = []
+    kept = keep or (lambda a: True)
     for fold in range(folds):
-        train = base + [a for a in folded if fold_of[id(a)] != fold]
+        train = [a for a in base if kept(a)] + [a for a in folded if fold_of[id(a)] != fold and kept(a)]
         model = rubrics.train(train, options, vectors=vectors)
         _score(model, [a for a in v0 if fold_of[id(a)] == fold], out, "markup_v0_cv", vectors)
         _score(model, [a for a in crawl if fold_of[id(a)] == fold], out, "crawl_ru", vectors)
@@ -125,14 +129,15 @@ def rubric_folds(folds: int, cache: Path | None = None) -> tuple[dict[str, tuple
         for a in (a for a in titles if fold_of[id(a)] == fold):
             title_pairs.append((a.rubric == "not_news", model.predict(a)[0] == "not_news"))
         print(f"  rubric fold {fold + 1}/{folds} done", file=sys.stderr)
-    model = rubrics.train(base + folded, options, vectors=vectors)  # all labels but the 40
+    model = rubrics.train([a for a in base + folded if kept(a)], options, vectors=vectors)  # all labels but the 40
     _score(model, gold, out, "gold_training_40", vectors)
     outlets = [a for a in base if a.source in OUTLETS_RU]  # a second CV: only these folded, the rest trains
     outlet_fold = {id(a): rng.randrange(folds) for a in outlets}
     for fold in range(folds):
         held = [a for a in outlets if outlet_fold[id(a)] == fold]
         out_of_fold = {id(a) for a in held}
-        model = rubrics.train([a for a in base if id(a) not in out_of_fold] + folded, options, vectors=vectors)
+        model = rubrics.train([a for a in base + folded if id(a) not in out_of_fold and kept(a)], options,
+                              vectors=vectors)
         for source, name in OUTLETS_RU.items():
             _score(model, [a for a in held if a.source == source], out, f"outlet {name}", vectors)
         print(f"  outlet fold {fold + 1}/{folds} done", file=sys.stderr)
@@ -207,6 +212,48 @@ def rubric_report(folds: int, cache: Path | None = None) -> str:
                   "(`toloka_gold.jsonl` absent), so the figures above are proxies, not the contest's test."]
     per_class = Counter(t for t in folded["markup_v0_cv"][0])
     lines += ["", f"markup v0 class counts: {dict(per_class)}", "", agreement_line()]
+    for key, name in (("crawl_ru+head", "Russian crawl pages"), ("outlets_ru+head", "Russian-language outlets")):
+        if key in folded:
+            lines += ["", *confusion(f"{name}, with the dense head", *folded[key])]
+    return "\n".join(lines) + "\n"
+
+
+def confusion(name: str, truth: list[str], pred: list[str]) -> list[str]:
+    """A confusion table (rows: our label, columns: the model's) and the commonest confusions."""
+    labels = [r for r in rubrics.RUBRICS if r in set(truth) | set(pred)]
+    pairs = Counter(zip(truth, pred, strict=True))
+    rows = [f"Confusions, {name} (rows: our label, columns: the model's; {len(truth)} items):", "",
+            "| | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+    rows += [f"| {t} | " + " | ".join(str(pairs[t, p]) for p in labels) + " |" for t in labels]
+    errors = Counter()
+    for (t, p), n in pairs.items():
+        if t != p:
+            errors[tuple(sorted((t, p)))] += n
+    common = ", ".join(f"{a} ↔ {b} {n}" for (a, b), n in errors.most_common(4))
+    return rows + ["", f"{sum(errors.values())} errors; commonest: {common}."]
+
+
+def curve_report(folds: int = 5, cache: Path | None = None, shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)) -> str:
+    """Accuracy with the dense head when training keeps a share of our crawl, and of our outlets', labels."""
+    lines = ["### Rubrics: would more of our labels help?", "",
+             "The same CVs, each training set keeping a random share of our labels of the Russian crawl pages and of",
+             "the outlets' news; every item is still scored, the other training data stay whole.", "",
+             "| share of our labels in training | crawl labels | crawl accuracy | outlet labels | outlets accuracy |",
+             "|---|---|---|---|---|"]
+    draw = random.Random(1)
+    rank: dict[str, float] = {}
+    ours = {CRAWL_RU, *OUTLETS_RU}
+
+    for share in shares:
+        found, _ = rubric_folds(folds, cache, keep=lambda a, share=share: a.source not in ours or
+                                rank.setdefault(f"{a.source}:{a.id}", draw.random()) < share)
+        row = []
+        for key in ("crawl_ru+head", "outlets_ru+head"):
+            truth, pred = found[key]
+            row += [f"~{round(len(truth) * share * (folds - 1) / folds):,}",
+                    f"{sum(t == x for t, x in zip(truth, pred, strict=True)) / len(truth):.3f}"]
+        lines.append(f"| {share:.2f} | " + " | ".join(row) + " |")
+        print(f"  curve {share:.2f} done", file=sys.stderr)
     return "\n".join(lines) + "\n"
 
 
@@ -296,6 +343,17 @@ def tag_quality(model: tags.TagModel, test: list[Article]) -> dict[str, float]:
             "applied/article": applied / n, "applied precision": applied_ok / max(1, applied)}
 
 
+def _suggest_given_lemmas(model: tags.TagModel, test: list[Article]) -> float:
+    """CPU ms per article of `suggest` given the text's lemmas, as the pipeline calls it (its lemma
+    stage analyses each article once for search, rubric and tags alike)."""
+    known = [(Article(title=a.title, lead=a.lead, paragraphs=a.paragraphs, lang=a.lang), analyze.lemmas(a.text, "ru"))
+             for a in test]
+    start = time.process_time()
+    for article, lemmas in known:
+        model.suggest(article, k=3, lemmas=lemmas)
+    return (time.process_time() - start) * 1000 / len(known)
+
+
 def audit_quality(model: tags.TagModel, test: list[Article], n: int = 1000, seed: int = 0) -> dict[str, float]:
     """Swap one known editor tag of up to ``n`` test articles for a random vocabulary tag; score flags."""
     rng = random.Random(seed)
@@ -320,8 +378,8 @@ def audit_quality(model: tags.TagModel, test: list[Article], n: int = 1000, seed
 def tag_report(names: list[str]) -> str:
     lines = ["### Tags: time split (older 80 % trains, newer 20 % tests)", "",
              "| archive | train / test articles | tags learned | P@1 | R@3 | R@3 (learned tags) | "
-             "applied/article | applied precision | train s | suggest ms/article |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "applied/article | applied precision | train s | suggest ms/article | given the lemmas |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     audits = ["", "### Tag audit: one editor tag swapped for a random vocabulary tag in test articles", "",
               "| archive | injected | in distinct articles | audit threshold | precision | recall |",
               "|---|---|---|---|---|---|"]
@@ -334,9 +392,10 @@ def tag_report(names: list[str]) -> str:
         start = time.perf_counter()
         q = tag_quality(model, archive[cut:])
         per = (time.perf_counter() - start) * 1000 / len(archive[cut:])
+        given = _suggest_given_lemmas(model, archive[cut:])
         lines.append(f"| {name} | {cut} / {len(archive) - cut} | {len(model.tags)} | {q['p@1']:.3f} | {q['r@3']:.3f} "
                      f"| {q['r@3 known']:.3f} | {q['applied/article']:.2f} | {q['applied precision']:.3f} "
-                     f"| {trained:.0f} | {per:.1f} |")
+                     f"| {trained:.0f} | {per:.1f} | {given:.2f} |")
         a = audit_quality(model, archive[cut:])
         audits.append(f"| {name} | {a['injected']} | {a['distinct articles']} | {model.audit_threshold:.3f} "
                       f"| {a['precision']:.3f} | {a['recall']:.3f} |")
@@ -390,8 +449,8 @@ def small_archive_audit_report() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rubric folds, RIA and Tengrinews only")
-    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit"], help="run one half (or the small "
-                        "archive's audit alone)")
+    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit", "curve"], help="run one half (or the "
+                        "small archive's audit, or the rubrics' learning curve, alone)")
     parser.add_argument("--archives", default="ria,tengrinews,rt,ng",
                         help="tagged archives to split (rt trains ~1,200 tags: the slow one)")
     parser.add_argument("--vectors", type=Path, help="file to keep the labelled items' dense vectors in (dev only)")
@@ -403,6 +462,8 @@ def main() -> None:
         sections += [lambda: rubric_report(3 if args.quick else 5, args.vectors), timing_report]
     if args.only == "small-audit":
         sections = [small_archive_audit_report]
+    elif args.only == "curve":
+        sections = [lambda: curve_report(5, args.vectors)]
     elif args.only != "rubrics":
         archives = ["ria", "tengrinews"] if args.quick else args.archives.split(",")
         sections += [lambda: tag_report(archives), sample_audit_report, small_archive_audit_report]
