@@ -7,6 +7,7 @@ import pytest
 
 from newsdesk import entities
 from newsdesk.acronyms import AcronymIndex, initials_fit
+from newsdesk.surnames import PeopleIndex
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,70 @@ def test_merged_with_counts_spans_and_slugs(nlp: None) -> None:
     assert (person.name, person.type, person.mentions) == ("Касым-Жомарт Токаев", "PER", 3)
     assert person.slug == "kasym-zhomart-tokaev"
     assert [text[a:b] for a, b in person.spans] == ["Касым-Жомарт Токаев", "Токаев", "Токаеву"]
+
+
+def test_one_person_whatever_comes_first(nlp: None) -> None:
+    text = ("Бишимбаев дал показания. Суд над Куандыком Бишимбаевым продолжился: Бахытжан Байжанов выступил. "
+            "Байжанов сказал, что в день убийства Салтанат Нукеновой был рядом. Адвокат Салтанат выступила.")
+    found = {e.name: e.mentions for e in entities.extract(text, "ru", AcronymIndex()) if e.type == "PER"}
+    # the surname in the title joins the full name further on; a lone first name joins the only full name it begins
+    assert found == {"Куандык Бишимбаев": 2, "Бахытжан Байжанов": 2, "Салтанат Нукенова": 2}
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("Дело об убийстве Салтанат Нукеновой рассмотрит суд.", "Салтанат Нукенова"),  # a Kazakh first name
+    ("Выступила Салтанат Нукенова. Родные Нукеновой пришли в суд.", "Салтанат Нукенова"),  # nominative too
+    ("Ильиной вручили награду.", "Ильина"),
+    ("Встреча с Марией Петровой прошла в Астане.", "Мария Петрова"),
+    ("Встреча с Иваном Петровым прошла в Астане.", "Иван Петров"),
+])  # fmt: skip
+def test_a_womans_surname_stays_hers(nlp: None, text: str, person: str) -> None:
+    assert person in names(text)
+
+
+def test_husband_and_wife_stay_two_people(nlp: None) -> None:
+    text = "Иван Петров и его жена Мария Петрова пришли на выборы. Петровым гордятся."
+    assert {n for n, t in names(text).items() if t == "PER"} == {"Иван Петров", "Мария Петрова"}
+
+
+def test_a_surname_alone_is_the_full_name_the_archive_knows(nlp: None) -> None:
+    people = PeopleIndex()
+    before = entities.extract("Указ подписал Токаев в Астане.", "ru", AcronymIndex(), people)
+    assert "Токаев" in {e.name for e in before}  # not yet known
+    for text in ("Касым-Жомарт Токаев прибыл в Астану.", "Президент Касым-Жомарт Токаев выступил."):
+        entities.extract(text, "ru", AcronymIndex(), people)
+    after = entities.extract("Указ подписал Токаев в Астане.", "ru", AcronymIndex(), people)
+    assert {(e.name, e.slug) for e in after if e.type == "PER"} == {("Касым-Жомарт Токаев", "kasym-zhomart-tokaev")}
+    assert PeopleIndex.from_json(people.to_json()) == people
+
+
+def test_a_womans_name_the_archive_knows_stays_hers(nlp: None) -> None:
+    alone = "В суде выступила Салтанат Нукенова из Астаны."  # «Нукенова» could be a man's genitive
+    assert "Салтанат Нукенов" in names(alone)
+    people = PeopleIndex()
+    for text in ("Дело об убийстве Салтанат Нукеновой слушают в Астане.", "Родные Салтанат Нукеновой пришли в суд."):
+        entities.extract(text, "ru", AcronymIndex(), people)
+    assert "Салтанат Нукенова" in {e.name for e in entities.extract(alone, "ru", AcronymIndex(), people)}
+
+
+def test_a_surname_two_people_share_is_left_alone() -> None:
+    people = PeopleIndex()
+    for name in ("Иван Петров", "Иван Петров", "Сергей Петров"):
+        people.learn(name)
+    assert people.lookup("Петров") is None  # 2 of 3: not clear enough
+    people.learn("Иван Петров")
+    people.learn("Иван Петров")
+    assert people.lookup("петров") == "Иван Петров"  # 4 of 5
+    assert people.lookup("Сидоров") is None
+
+
+@pytest.mark.parametrize(("source", "url"), [("tengrinews.kz", None), ("Tengrinews", None),
+                                             (None, "https://www.tengrinews.kz/kazakhstan_news/1/")])
+def test_the_articles_own_outlet_is_no_entity(nlp: None, source: str | None, url: str | None) -> None:
+    text = "Аким Алматы Ерболат Досаев встретился с жителями, передает корреспондент Tengrinews.kz."
+    found = entities.not_the_outlet(entities.extract(text, "ru", AcronymIndex()), source, url)
+    assert "Tengrinews.kz" not in {e.name for e in found} and "Ерболат Досаев" in {e.name for e in found}
+    assert entities.not_the_outlet(found, None, None) == found
 
 
 def test_acronym_linked_within_and_across_texts(nlp: None) -> None:

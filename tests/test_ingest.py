@@ -160,6 +160,22 @@ def test_stage_state_survives_runs_and_outdated_state_starts_fresh(archive):
         assert get_article(conn, "a2")["duplicate_of"] == "a1"
 
 
+def test_a_surname_alone_gets_the_full_name_across_runs_and_the_outlet_is_no_entity(archive):
+    full = [art(i, f"Касым-Жомарт Токаев провёл встречу номер {i} в Акорде", url=f"https://tengrinews.kz/news/{i}/")
+            for i in (1, 2)]
+    for a in full:
+        a.paragraphs = ["Об этом сообщает корреспондент Tengrinews.kz из Астаны."]
+    ingest(archive, full, Pipeline())
+    later = art(3, "Указ подписал Токаев")
+    later.source, later.paragraphs = "Tengrinews", ["Глава государства Токаев подписал указ, передаёт Tengrinews.kz."]
+    ingest(archive, [later], Pipeline())  # a new run: the people index comes back from the archive
+    with archive.engine.connect() as conn:
+        stored = [get_article(conn, f"a{i}") for i in (1, 2, 3)]
+    for article in stored:
+        names = {e["name"] for e in article["entities"]}
+        assert "Касым-Жомарт Токаев" in names and "Tengrinews.kz" not in names and "Токаев" not in names
+
+
 def test_migrations_create_exactly_the_tables_of_the_models(archive):
     """Alembic's head and `store.models` agree (the search engines' own tables are theirs alone)."""
     from alembic.autogenerate import compare_metadata

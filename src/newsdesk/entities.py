@@ -21,13 +21,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from newsdesk import gazetteer, names, rulemma
 from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
 from newsdesk.records import Entity
 from newsdesk.slug import slugify
+from newsdesk.surnames import MIN_SEEN, PeopleIndex
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +82,60 @@ def natasha_mentions(text: str) -> list[Mention]:
     return [Mention(s.type, s.start, s.stop, s.text) for s in doc.spans]
 
 
-def extract(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = None) -> list[Entity]:
+def extract(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = None,
+            people: PeopleIndex | None = None) -> list[Entity]:
     """Entities of one text (``ru`` or ``kk``, ``None`` detects; other languages give none), merged, with mention
     counts, spans (offsets into ``text``) and slugs, most mentioned first.
 
     ``acronyms`` is the caller's ``AcronymIndex`` (persist it with ``to_json``); without one, a
-    single index shared by the whole process learns and resolves acronyms."""
-    return merge(mentions(text, lang, acronyms))
+    single index shared by the whole process learns and resolves acronyms.  With ``people`` (the
+    archive's `PeopleIndex`), a person the text names by surname alone gets the full name the archive
+    knows, and the text's full names are learnt."""
+    found = merge(mentions(text, lang, acronyms))
+    return found if people is None else known_people(found, people)
+
+
+def known_people(found: list[Entity], people: PeopleIndex) -> list[Entity]:
+    """``found`` with lone surnames given the full names ``people`` knows, and a woman's name the archive
+    knows kept hers («Салтанат Нукенов» where the text only had «Нукенова»); ``people`` learns the text's
+    own full names."""
+    lone = [e for e in found if e.type == "PER" and " " not in e.name]
+    for entity in found:
+        her = entity.name + "а"
+        if (entity.type == "PER" and " " in entity.name and entity.name.endswith(names.MASCULINE_NAMES)
+                and people.seen(her) >= MIN_SEEN and not people.seen(entity.name)):
+            entity.name, entity.slug = her, slugify(her)
+    for entity in found:
+        if entity.type == "PER":
+            people.learn(entity.name)
+    for entity in lone:
+        if name := people.lookup(entity.name):
+            entity.name, entity.slug = name, slugify(name)
+    return found
+
+
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
+
+
+def not_the_outlet(found: list[Entity], source: str | None, url: str | None) -> list[Entity]:
+    """``found`` without the organisation that is the article's own outlet («сообщает Tengrinews.kz»
+    on a tengrinews.kz article): it names who tells the story, not who is in it."""
+    own = {_outlet(text) for text in (source, url) if text} - {""}
+    if not own:
+        return found
+    own |= {name + zone for name in own for zone in _ZONES}  # «Tengrinewskz»: the dot lost
+    return [e for e in found if e.type != "ORG" or _outlet(e.name) not in own]
+
+
+def _outlet(name: str) -> str:
+    """«Tengrinews.kz», «TengriNews», «https://tengrinews.kz/…» → ``tengrinews``."""
+    host = _DOMAIN.match(name.strip())
+    text = (host.group(1) if host else name).strip().lower()
+    text = re.sub(rf"\.(?:{'|'.join(_ZONES)})$", "", text)
+    return re.sub(r"[\W_]+", "", text)
+
+
+_ZONES = ("kz", "ru", "com", "org", "net", "info", "news", "media", "қаз")
 
 
 def extract_many(
@@ -124,8 +172,29 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     found = _places(text, [m for m in fixed if not _common_noun_first(text, m)])
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
-    named = [_name(m, index) for m in unique]
+    named = _women([_name(m, index) for m in unique])
     return sorted(named + _surnames_again(text, named), key=lambda m: m.start)
+
+
+def _women(found: list[Mention]) -> list[Mention]:
+    """A surname the text gives in a woman's case («Нукеновой») is hers in its other mentions too,
+    whose case a man's name shares («Салтанат Нукенова» nominative, «дело Нукеновой» → «Нукенова»),
+    unless the text also gives it in a man's own case («Нукеновым»: two people)."""
+    women: set[str] = set()
+    men: set[str] = set()
+    for m in found:
+        if m.type != "PER":
+            continue
+        for word, named in zip(m.text.split(), m.name.split(), strict=False):
+            if names.is_feminine_surname(word):
+                women.add(named[:-1])
+            elif word == named or word.lower().endswith(names.MASCULINE_CASES):
+                men.add(named)
+    women -= men
+    if not women:
+        return found
+    return [replace(m, name=" ".join(w + "а" if w in women else w for w in m.name.split()))
+            if m.type == "PER" else m for m in found]
 
 
 _SENTENCE_END = re.compile(r"(?:^|[.!?…»\"]\s*|\n\s*)$")
@@ -301,9 +370,10 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def merge(found: list[Mention]) -> list[Entity]:
-    """One Entity per (type, name); a lone surname joins the full name it ends."""
+    """One Entity per (type, name); a lone surname joins the full name it ends, and a lone first name
+    the only full name it begins, wherever in the text the full name comes."""
     entities: dict[tuple[str, str], Entity] = {}
-    for m in found:
+    for m in sorted(found, key=lambda m: m.type != "PER" or " " not in m.name):  # full names first
         if not m.name:
             continue
         key = _merge_key(m, entities)
@@ -313,13 +383,17 @@ def merge(found: list[Mention]) -> list[Entity]:
         else:
             entity.mentions += 1
             entity.spans.append((m.start, m.end))
+    for entity in entities.values():
+        entity.spans.sort()
     return sorted(entities.values(), key=lambda e: (-e.mentions, e.spans[0][0]))
 
 
 def _merge_key(m: Mention, entities: dict[tuple[str, str], Entity]) -> tuple[str, str]:
     key = (m.type, (m.key or m.name).lower())
     if m.type == "PER" and " " not in m.name and key not in entities:
-        for other_type, other in entities:
-            if other_type == "PER" and other.split()[-1] == key[1]:
-                return other_type, other
+        full = [other for kind, other in entities if kind == "PER" and " " in other]
+        ending = [other for other in full if other.split()[-1] == key[1]]
+        beginning = [other for other in full if other.split()[0] == key[1]]
+        if ending or len(beginning) == 1:
+            return "PER", (ending or beginning)[0]
     return key

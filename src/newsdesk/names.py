@@ -39,9 +39,20 @@ def _clean(text: str) -> str:
     return text
 
 
+FEMININE_CASES = ("овой", "евой", "ёвой", "иной", "ыной")  # «Нукеновой», «Ильиной»: a woman's surname, never a man's
+MASCULINE_NAMES = ("ов", "ев", "ёв", "ин", "ын")  # a man's surname; hers adds «а»
+# «Нукеновым», «о Нукенове»: a man's
+MASCULINE_CASES = ("овым", "евым", "ёвым", "иным", "ыным", "ове", "еве", "ёве", "ине", "ыне")
+
+
 def _person(text: str) -> str:
-    female = any(_is_female_name(m.group()) for m in _WORD.finditer(text))
+    female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) for m in _WORD.finditer(text))
     return _WORD.sub(lambda m: _person_word(m.group(), female), text)
+
+
+def is_feminine_surname(word: str) -> bool:
+    """A capitalised word in a woman's surname case the man's name does not share: «Нукеновой»."""
+    return word[:1].isupper() and len(word) > 5 and word.lower().endswith(FEMININE_CASES)
 
 
 def _is_female_name(word: str) -> bool:
@@ -58,7 +69,7 @@ def _person_word(word: str, female: bool) -> str:
     if not word[:1].isupper() or word.isupper():
         return word
     lemma = rulemma.lemma(word)
-    if female and lemma.endswith(("ов", "ев", "ёв", "ин", "ын")) and low != lemma:
+    if female and lemma.endswith(MASCULINE_NAMES) and low != lemma:
         lemma += "а"  # Марины Ивановой → Марина Иванова
     return _recase(lemma, word)
 

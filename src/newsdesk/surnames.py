@@ -1,0 +1,57 @@
+"""People an archive knows by their full names, for texts that give a surname alone.
+
+News calls a person by the surname once the full name is familiar: «Токаев подписал закон». Within
+one text `entities.merge` joins a lone surname to the full name the text also gives; across texts,
+`PeopleIndex` counts the full names the archive has met per surname, and a lone surname is the full
+name it has met most, when that name is clear: seen at least `MIN_SEEN` times and in at least
+`MIN_SHARE` of the surname's full names (two people of one surname leave it alone).
+
+    index = PeopleIndex()
+    index.learn("Касым-Жомарт Токаев")      # from every text with a full name
+    index.lookup("Токаев")                 # "Касым-Жомарт Токаев" once seen twice
+
+It also keeps a woman's surname hers where a text gives it only in cases a man's shares («Салтанат
+Нукенова» reads as the genitive of «Нукенов»): see `entities.known_people`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+MIN_SEEN = 2
+MIN_SHARE = 0.75
+
+
+@dataclass
+class PeopleIndex:
+    """Surname (lower case) → {full name: texts naming it}; learnable, JSON-serialisable."""
+
+    names: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def learn(self, name: str) -> None:
+        """Count one text naming ``name`` (a full name: two words or more)."""
+        words = name.split()
+        if len(words) >= 2:
+            self.names.setdefault(words[-1].lower(), Counter())[name] += 1
+
+    def lookup(self, surname: str) -> str | None:
+        """The full name ``surname`` alone stands for, or None when the archive has no clear one."""
+        known = self.names.get(surname.lower())
+        if not known:
+            return None
+        name, seen = known.most_common(1)[0]
+        return name if seen >= MIN_SEEN and seen >= MIN_SHARE * sum(known.values()) else None
+
+    def seen(self, name: str) -> int:
+        """How many texts named the full ``name``."""
+        words = name.split()
+        return self.names.get(words[-1].lower(), Counter())[name] if len(words) >= 2 else 0
+
+    def to_json(self) -> str:
+        return json.dumps({k: dict(v) for k, v in sorted(self.names.items())}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str) -> PeopleIndex:
+        return cls({k: Counter(v) for k, v in json.loads(data).items()})
