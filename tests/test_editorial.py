@@ -6,10 +6,12 @@ import json
 from importlib.resources import files
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
+from newsdesk.config import Settings
 from newsdesk.editorial import train_own_rubrics
 from newsdesk.errors import InputError
 from newsdesk.ingest import ingest
@@ -20,6 +22,7 @@ from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.rubric import RubricStage
 from newsdesk.store.modelstore import model_info
 from newsdesk.store.writer import ARTICLES
+from newsdesk.web.app import create_app
 
 # Articles whose rubric the engine chose (a confidence is stored), wrongly: the outlet's model fixes them.
 ENGINE_CHOSEN = [
@@ -125,6 +128,9 @@ def test_reanalyse_gives_old_articles_todays_entities_and_keeps_editors_choices(
     assert not any("(" in name for name in health)
     assert health_row["rubric"] != "sports"  # the engine's old rubric is chosen again
     assert "Компания" not in entity_names("old-kk")[0]
+    with TestClient(create_app(Settings(database_url=db))) as site:  # the old names' pages are gone
+        assert site.get("/entity/sto-ogon").status_code == 404
+        assert site.get("/entity/almaty").status_code == 200
 
 
 def test_reanalyse_reports_each_step(tmp_path) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, delete, exists, select, update
 
 from newsdesk import dense, rubrics, tags
 from newsdesk.records import ARTICLE, RUBRICS, Article
@@ -28,7 +28,8 @@ from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
 from newsdesk.store.queries import article_dicts, to_record
 from newsdesk.store.vectors import save_vectors, stored_vectors
-from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, Writer
+from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, Writer
+from newsdesk.surnames import PeopleIndex
 from newsdesk.threads import Threader, rethread
 
 log = logging.getLogger(__name__)
@@ -100,11 +101,13 @@ def reanalyse(archive: Archive, progress: Callable[[str, int, int | None], None]
     (`retag`, with the archive's tag model).  Editors' tags and rubrics stay theirs; threads, copies and
     the search index are left alone (``rethread`` and ``reindex`` rebuild those).  ``progress(step, done,
     total)`` hears of each step («entities», «rubrics», «tags»; the rubrics' total is not known ahead).
-    Returns the count."""
+    Articles are read in publication order with a fresh people index, as a new ingest would read them;
+    entities no article names any more (an old rule's names) are deleted.  Returns the count."""
     stage, writer, done = EntityStage(), Writer(), 0
     with archive.engine.connect() as conn:
         stage.load(conn)
-        ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.id)))
+        stage.people = PeopleIndex()
+        ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.published_at, ARTICLES.c.id)))
         rubric_model = load_model(conn, RUBRIC_MODEL, rubrics.RubricModel.load) or rubrics.default_model()
         tag_model = load_tag_model(conn)
     for start in range(0, len(ids), PAGE):
@@ -119,6 +122,8 @@ def reanalyse(archive: Archive, progress: Callable[[str, int, int | None], None]
         done += len(batch)
         if progress:
             progress("entities", done, len(ids))
+    with archive.engine.begin() as conn:
+        conn.execute(delete(ENTITIES).where(~exists().where(ARTICLE_ENTITIES.c.entity_id == ENTITIES.c.id)))
     tell = progress or (lambda _step, _done, _total: None)
     reclassify(archive, rubric_model, progress=lambda n: tell("rubrics", n, None))  # only the engine's rubrics
     retag(archive, tag_model, progress=lambda n: tell("tags", n, len(ids)))

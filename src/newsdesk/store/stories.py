@@ -200,6 +200,8 @@ def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
         return None
     counts = conn.execute(select(func.count(), func.sum(ARTICLE_ENTITIES.c.mentions))
                           .where(ARTICLE_ENTITIES.c.entity_id == row.id)).one()
+    if not counts[0]:
+        return None  # no article names it any more: an older reading's name
     return {"name": row.name, "slug": row.slug, "type": row.type, "articles": counts[0],
             "mentions": int(counts[1] or 0), "page_url": "/entity/" + quote(row.slug)}
 
