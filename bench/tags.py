@@ -91,7 +91,7 @@ def rubric_vectors(articles: list[Article], cache: Path | None) -> dict[str, np.
 
 
 def rubric_folds(folds: int, cache: Path | None = None, keep: Callable[[Article], bool] | None = None,
-                 ) -> tuple[dict[str, tuple[list, list]], list]:
+                 shares: tuple[float, ...] = ()) -> tuple[dict[str, tuple[list, list]], list]:
     """Predictions (truth, pred) per evaluation set from `folds` models, and not-news title pairs.
 
     Folded: the contest's markup v0, its not-news titles, our labels of the Russian and English crawl
@@ -100,7 +100,8 @@ def rubric_folds(folds: int, cache: Path | None = None, keep: Callable[[Article]
     outlets (`OUTLETS_RU`) are scored by a second CV in which only they are folded.  With dense vectors, each model also
     has the dense head (learnt from the `HEAD_SOURCES` items of its training folds), and the sets are
     scored again with it under keys ending in ``+head``.  ``keep`` (the learning curve) leaves the labels
-    it refuses out of every training set; the evaluation sets stay whole.
+    it refuses out of every training set; the evaluation sets stay whole.  With ``shares``, each set is also
+    scored with the head at each of those shares of the probabilities (keys ending in ``+head@share``).
     """
     base = rubric_corpus.default_corpus(DATA, ["newsdesk_labels_ru", "sib200_topics", "telegram_posts",
                                                "rt_ng_sections", "ria_rubrics"])
@@ -122,15 +123,15 @@ def rubric_folds(folds: int, cache: Path | None = None, keep: Callable[[Article]
     for fold in range(folds):
         train = [a for a in base if kept(a)] + [a for a in folded if fold_of[id(a)] != fold and kept(a)]
         model = rubrics.train(train, options, vectors=vectors)
-        _score(model, [a for a in v0 if fold_of[id(a)] == fold], out, "markup_v0_cv", vectors)
-        _score(model, [a for a in crawl if fold_of[id(a)] == fold], out, "crawl_ru", vectors)
+        _score(model, [a for a in v0 if fold_of[id(a)] == fold], out, "markup_v0_cv", vectors, shares)
+        _score(model, [a for a in crawl if fold_of[id(a)] == fold], out, "crawl_ru", vectors, shares)
         for lang in ("en", "kk"):
-            _score(model, [a for a in en_kk if a.lang == lang and fold_of[id(a)] == fold], out, lang, vectors)
+            _score(model, [a for a in en_kk if a.lang == lang and fold_of[id(a)] == fold], out, lang, vectors, shares)
         for a in (a for a in titles if fold_of[id(a)] == fold):
             title_pairs.append((a.rubric == "not_news", model.predict(a)[0] == "not_news"))
         print(f"  rubric fold {fold + 1}/{folds} done", file=sys.stderr)
     model = rubrics.train([a for a in base + folded if kept(a)], options, vectors=vectors)  # all labels but the 40
-    _score(model, gold, out, "gold_training_40", vectors)
+    _score(model, gold, out, "gold_training_40", vectors, shares)
     outlets = [a for a in base if a.source in OUTLETS_RU]  # a second CV: only these folded, the rest trains
     outlet_fold = {id(a): rng.randrange(folds) for a in outlets}
     for fold in range(folds):
@@ -139,7 +140,7 @@ def rubric_folds(folds: int, cache: Path | None = None, keep: Callable[[Article]
         model = rubrics.train([a for a in base + folded if id(a) not in out_of_fold and kept(a)], options,
                               vectors=vectors)
         for source, name in OUTLETS_RU.items():
-            _score(model, [a for a in held if a.source == source], out, f"outlet {name}", vectors)
+            _score(model, [a for a in held if a.source == source], out, f"outlet {name}", vectors, shares)
         print(f"  outlet fold {fold + 1}/{folds} done", file=sys.stderr)
     for suffix in ("", "+head"):
         parts = [out.get(f"outlet {name}{suffix}", ([], [])) for name in OUTLETS_RU.values()]
@@ -162,16 +163,28 @@ def agreement_line() -> str:
 
 
 def _score(model: rubrics.RubricModel, articles: list[Article], out: dict[str, tuple[list, list]], key: str,
-           vectors: dict[str, np.ndarray]) -> None:
-    """Score ``articles`` into ``out[key]`` with the SVM alone, and into ``out[key + "+head"]`` with the head."""
+           vectors: dict[str, np.ndarray], shares: tuple[float, ...] = ()) -> None:
+    """Score ``articles`` into ``out[key]`` with the SVM alone, into ``out[key + "+head"]`` with the head, and
+    into ``out[f"{key}+head@{share}"]`` with the head at each of ``shares``."""
+    from dataclasses import replace
+
     from newsdesk import dense
 
+    head = model.head
     for a in articles:
         out[key][0].append(a.rubric)
         out[key][1].append(model.predict(a)[0])
-        if model.head is not None:
-            out[key + "+head"][0].append(a.rubric)
-            out[key + "+head"][1].append(model.predict(a, vector=vectors.get(dense.fingerprint(a)))[0])
+        if head is None:
+            continue
+        vector = vectors.get(dense.fingerprint(a))
+        out[key + "+head"][0].append(a.rubric)
+        out[key + "+head"][1].append(model.predict(a, vector=vector)[0])
+        for share in shares:
+            model.head = replace(head, share=share)
+            found = out.setdefault(f"{key}+head@{share}", ([], []))
+            found[0].append(a.rubric)
+            found[1].append(model.predict(a, vector=vector)[0])
+        model.head = head
 
 
 def rubric_row(name: str, truth: list[str], pred: list[str]) -> str:
@@ -254,6 +267,30 @@ def curve_report(folds: int = 5, cache: Path | None = None, shares: tuple[float,
                     f"{sum(t == x for t, x in zip(truth, pred, strict=True)) / len(truth):.3f}"]
         lines.append(f"| {share:.2f} | " + " | ".join(row) + " |")
         print(f"  curve {share:.2f} done", file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
+HEAD_SHARES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+
+
+def share_report(folds: int = 5, cache: Path | None = None, shares: tuple[float, ...] = HEAD_SHARES) -> str:
+    """Accuracy with the dense head at several shares of the mixed probabilities, one training per fold: the
+    shipped share is the one the Russian crawl's CV scores best; the other rows are reported beside it."""
+    found, _ = rubric_folds(folds, cache, shares=shares)
+    sets = {"crawl_ru": "Russian crawl CV (chooses)", "outlets_ru": "outlets' CV", "markup_v0_cv": "markup v0 CV",
+            "gold_training_40": "Toloka 40", "en": "English crawl CV"}
+    lines = ["### Rubrics: the dense head's share", "", "| share | " + " | ".join(sets.values()) + " |",
+             "|---" * (len(sets) + 1) + "|"]
+    for share in shares:
+        cells = []
+        for key in sets:
+            truth, pred = found.get(f"{key}+head@{share}", ([], []))
+            if key == "outlets_ru":  # the per-outlet keys, pooled
+                parts = [found.get(f"outlet {n}+head@{share}", ([], [])) for n in OUTLETS_RU.values()]
+                truth, pred = [t for p in parts for t in p[0]], [x for p in parts for x in p[1]]
+            cells.append(f"{sum(t == x for t, x in zip(truth, pred, strict=True)) / max(1, len(truth)):.3f}")
+        lines.append(f"| {share:.2f}{' (shipped)' if share == TrainOptions().head_share else ''} | "
+                     + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -449,8 +486,8 @@ def small_archive_audit_report() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rubric folds, RIA and Tengrinews only")
-    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit", "curve"], help="run one half (or the "
-                        "small archive's audit, or the rubrics' learning curve, alone)")
+    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit", "curve", "share"], help="run one half "
+                        "(or the small archive's audit, the rubrics' learning curve or the head's share, alone)")
     parser.add_argument("--archives", default="ria,tengrinews,rt,ng",
                         help="tagged archives to split (rt trains ~1,200 tags: the slow one)")
     parser.add_argument("--vectors", type=Path, help="file to keep the labelled items' dense vectors in (dev only)")
@@ -464,6 +501,8 @@ def main() -> None:
         sections = [small_archive_audit_report]
     elif args.only == "curve":
         sections = [lambda: curve_report(5, args.vectors)]
+    elif args.only == "share":
+        sections = [lambda: share_report(5, args.vectors)]
     elif args.only != "rubrics":
         archives = ["ria", "tengrinews"] if args.quick else args.archives.split(",")
         sections += [lambda: tag_report(archives), sample_audit_report, small_archive_audit_report]
