@@ -450,13 +450,18 @@ def _member(article: Article, when: datetime) -> Member:
 
 
 def _title(thread: _Active) -> str:
-    """The headline closest to the centroid (the earliest on ties), among the members in the thread's
-    main language: a story told twice in Russian and once in Kazakh is titled in Russian, and the
-    reverse (on a tie, Russian: the site's own language)."""
-    norm = math.sqrt(sum(w * w for w in thread.centroid.values())) or 1.0
+    """The headline most like the others (the greatest sum of title cosines; the earliest on ties), among
+    the members in the thread's main language: a story told twice in Russian and once in Kazakh is titled
+    in Russian, and the reverse (on a tie, Russian: the site's own language).  Compared with the texts'
+    centroid, a short headline that names only the story's main person («Бишимбаев задавил ребенка?») no
+    longer beats the ones that say what the story is («Что было на суде по делу Бишимбаева»)."""
     main = main_language(thread.members)
     pairs = [p for p in zip(thread.members, thread.titles, strict=True) if not main or p[0].lang == main]
-    best = max(pairs, key=lambda p: (cosine(p[1], thread.centroid) / norm, -p[0].published_at.timestamp()))
+    centre: dict[str, float] = {}
+    for _, title in pairs:
+        for term, weight in title.items():
+            centre[term] = centre.get(term, 0.0) + weight
+    best = max(pairs, key=lambda p: (cosine(p[1], centre), -p[0].published_at.timestamp()))
     return best[0].title
 
 
