@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import entities
+from newsdesk import entities, surnames
 from newsdesk.acronyms import AcronymIndex, initials_fit
 from newsdesk.surnames import PeopleIndex
 
@@ -112,6 +112,16 @@ def test_a_surname_two_people_share_is_left_alone() -> None:
     people.learn("Иван Петров")
     assert people.lookup("петров") == "Иван Петров"  # 4 of 5
     assert people.lookup("Сидоров") is None
+
+
+def test_the_people_index_keeps_the_most_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(surnames, "MAX_SURNAMES", 4)
+    people = PeopleIndex()
+    for _ in range(3):
+        people.learn("Касым-Жомарт Токаев")
+    for n in range(5):
+        people.learn(f"Имя Фамилия{n}")
+    assert len(people.names) <= 5 and people.lookup("Токаев") == "Касым-Жомарт Токаев"
 
 
 @pytest.mark.parametrize(("source", "url"), [("tengrinews.kz", None), ("Tengrinews", None),

@@ -41,7 +41,7 @@ def _clean(text: str) -> str:
 
 FEMININE_CASES = ("овой", "евой", "ёвой", "иной", "ыной")  # «Нукеновой», «Ильиной»: a woman's surname, never a man's
 MASCULINE_NAMES = ("ов", "ев", "ёв", "ин", "ын")  # a man's surname; hers adds «а»
-# «Нукеновым», «о Нукенове»: a man's
+# a man's surname in cases a woman's does not share: «Нукеновым», «о Нукенове»
 MASCULINE_CASES = ("овым", "евым", "ёвым", "иным", "ыным", "ове", "еве", "ёве", "ине", "ыне")
 
 

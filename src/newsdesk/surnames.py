@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 MIN_SEEN = 2
 MIN_SHARE = 0.75
+MAX_SURNAMES = 20_000  # kept with the archive, written with each batch: the most named surnames stay
 
 
 @dataclass
@@ -35,6 +36,13 @@ class PeopleIndex:
         words = name.split()
         if len(words) >= 2:
             self.names.setdefault(words[-1].lower(), Counter())[name] += 1
+            if len(self.names) > MAX_SURNAMES * 5 // 4:
+                self._forget()
+
+    def _forget(self) -> None:
+        """Keep the `MAX_SURNAMES` surnames most named (a rare name is rarely met again)."""
+        kept = sorted(self.names.items(), key=lambda item: -sum(item[1].values()))[:MAX_SURNAMES]
+        self.names = dict(kept)
 
     def lookup(self, surname: str) -> str | None:
         """The full name ``surname`` alone stands for, or None when the archive has no clear one."""
