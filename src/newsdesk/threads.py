@@ -461,7 +461,9 @@ def _title(thread: _Active) -> str:
     for _, title in pairs:
         for term, weight in title.items():
             centre[term] = centre.get(term, 0.0) + weight
-    best = max(pairs, key=lambda p: (cosine(p[1], centre), -p[0].published_at.timestamp()))
+    # rounded: two headlines tie exactly in theory (each is the other's only neighbour), and the sum's order
+    # (set iteration) must not decide it
+    best = max(pairs, key=lambda p: (round(cosine(p[1], centre), 9), -p[0].published_at.timestamp()))
     return best[0].title
 
 
