@@ -103,6 +103,14 @@ def test_a_womans_name_the_archive_knows_stays_hers(nlp: None) -> None:
     assert "Салтанат Нукенова" in {e.name for e in entities.extract(alone, "ru", AcronymIndex(), people)}
 
 
+def test_a_person_is_one_entity_in_both_languages(nlp: None) -> None:
+    kk = entities.extract("Мемлекет басшысы Қасым-Жомарт Тоқаев Астанада сөз сөйледі.", "kk")
+    ru = entities.extract("Президент Касым-Жомарт Токаев выступил в Астане.", "ru")
+    person = {e.slug: e.name for e in kk if e.type == "PER"}
+    assert person == {"kasym-zhomart-tokaev": "Қасым-Жомарт Тоқаев"}  # its own spelling, the Russian text's slug
+    assert {e.slug for e in ru if e.type == "PER"} == set(person)
+
+
 def test_a_surname_two_people_share_is_left_alone() -> None:
     people = PeopleIndex()
     for name in ("Иван Петров", "Иван Петров", "Сергей Петров"):

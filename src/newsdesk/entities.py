@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from newsdesk import gazetteer, names, rulemma
 from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
+from newsdesk.kazakh import russian_letters
 from newsdesk.records import Entity
 from newsdesk.slug import slugify
 from newsdesk.surnames import MIN_SEEN, PeopleIndex
@@ -163,7 +164,9 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     if lang == "kk":
         from newsdesk import kk_entities
 
-        return kk_entities.mentions(text)
+        # a person is one entity in both languages: identity (slug) in the letters Russian text uses
+        return [replace(m, key=russian_letters(m.name)) if m.type == "PER" and not m.key else m
+                for m in kk_entities.mentions(text)]
     found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)

@@ -28,6 +28,12 @@ import re
 from functools import lru_cache
 
 LATIN_LETTERS = frozenset("áǵıńóúý")  # letters of the 2021 Kazakh Latin alphabet only
+_RUSSIAN_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+
+
+def russian_letters(text: str) -> str:
+    """Kazakh's own letters as Russian text writes them: «Қасым-Жомарт Тоқаев» → «Касым-Жомарт Токаев»."""
+    return text.translate(_RUSSIAN_LETTERS)
 BACK, FRONT = frozenset("аоұы"), frozenset("әеөүі")
 VOWELS = frozenset("аоұыәеөүіиуюяёэ")
 VOICELESS = frozenset("птқкшсфхцчщбвгдғ")  # б в г д ғ are devoiced at a word's end

@@ -26,12 +26,12 @@ from sys import intern
 from typing import Any
 
 from newsdesk.analyze import lemmas
+from newsdesk.kazakh import russian_letters
 from newsdesk.lang import detect
 from newsdesk.records import Article
 
 Sparse = dict[str, float]
 
-_KAZAKH_FOLD = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 _SENTENCE = re.compile(r"(?<=[.!?…»\"])\s+|\n+")
 _CAPITAL = re.compile(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІA-Z][\w-]+")
 
@@ -57,7 +57,7 @@ def terms(text: str, lang: str | None) -> tuple[str, ...]:
 
     Interned: an archive's worth of analysed texts then shares one copy of each term.
     """
-    return tuple(intern(lemma.translate(_KAZAKH_FOLD)) for lemma in lemmas(text, lang))
+    return tuple(intern(russian_letters(lemma)) for lemma in lemmas(text, lang))
 
 
 def name_terms(article: Article, lang: str | None) -> frozenset[str]:
