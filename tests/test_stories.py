@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
+from newsdesk.records import RUBRICS
 from newsdesk.web.app import create_app
 from newsdesk.web.render import ru_count
 
@@ -47,6 +48,7 @@ def test_threads_filters_and_bad_parameters(site):
     assert kk and all(t["articles"] and t["lang"] == "kk" for t in kk)
     every = site.get("/api/v1/threads?period=1209600&limit=100").json()["items"]
     assert {t["lang"] for t in every} == {"ru", "kk"}  # each story's main language
+    assert {t["rubric"] for t in every} <= set(RUBRICS) and "society" in {t["rubric"] for t in every}
     for story in kk:  # a Kazakh list of stories reads Kazakh titles
         members = [site.get(f"/api/v1/articles/{i}").json() for i in story["articles"]]
         assert story["title"] in {a["title"] for a in members if a["lang"] == "kk"}
@@ -54,9 +56,19 @@ def test_threads_filters_and_bad_parameters(site):
     assert site.get("/api/v1/threads?tag=no-such-tag").json()["items"] == []
 
 
+def test_every_story_has_its_row_though_the_sample_spans_more_than_the_window(site):
+    every = site.get("/api/v1/threads?period=2592000&limit=100").json()["items"]
+    assert len(every) > 30
+    for story in every:  # the stored row (title, language, rubric), not a fallback
+        assert story["rubric"] in RUBRICS and story["lang"] in ("ru", "kk")
+        assert site.get(f"/api/v1/threads/{story['id']}").json()["rubric"] == story["rubric"]
+
+
 def test_story_page_and_json_twin(site):
     story = site.get("/story/sample-083?format=json").json()["story"]
     assert story["lang"] == "ru"  # told in both languages, mostly in Russian
+    rubrics = [c["rubric"] for c in story["timeline"]]
+    assert rubrics.count(story["rubric"]) == max(map(rubrics.count, rubrics))  # the rubric most of its articles have
     assert story["size"] >= 3 and len(story["sources"]) >= 2
     assert [c["published_at"] for c in story["timeline"]] == sorted(c["published_at"] for c in story["timeline"])
     page = site.get("/story/sample-083")

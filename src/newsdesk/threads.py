@@ -36,7 +36,7 @@ import heapq
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -217,6 +217,7 @@ class Threader:
         self._thread_of: dict[str, str] = {}  # article id -> thread id, for active threads
         self._changes: dict[str, str] = {}
         self.stats: Counter[str] = Counter()  # articles, scored (cosines computed), opened, merged, expired
+        self.on_expiry: Callable[[Thread], None] | None = None  # hears of each thread leaving the window
 
     def __len__(self) -> int:
         return len(self._threads)
@@ -387,6 +388,8 @@ class Threader:
 
     def _drop(self, thread: _Active) -> None:
         self.stats["expired"] += 1
+        if self.on_expiry is not None:
+            self.on_expiry(self._view(thread))
         del self._threads[thread.id]
         for member in thread.members:
             if self._thread_of.get(member.article_id) == thread.id:

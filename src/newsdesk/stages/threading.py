@@ -4,19 +4,20 @@ table keeps every thread's title, span, size, sources and ranking score."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Table, delete, update
+from sqlalchemy import Connection, Table, delete, select, update
 
 from newsdesk import dense
-from newsdesk.records import HEADLINE, Article
+from newsdesk.records import HEADLINE, RUBRICS, Article
 from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.vectors import save_vectors
-from newsdesk.store.writer import ARTICLES
+from newsdesk.store.writer import ARTICLES, CHUNK
 from newsdesk.threads import Thread, Threader, main_language, rank_threads
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,18 @@ class ThreadStage:
         self.threader: Threader | None = None
         self.vectors = vectors
         self._touched: set[str] = set()
+        self._expired: dict[str, Thread] = {}  # touched threads that left the window before `save`
         self._vectors: dict[str, np.ndarray] = {}  # the batch's new dense vectors, stored by `save`
 
     def load(self, conn: Connection) -> None:
         if self.threader is None:
             self.threader = restore_state(get_meta(conn, KEY), Threader.from_state, Threader, "thread state")
+            self.threader.on_expiry = self._expiring
+
+    def _expiring(self, thread: Thread) -> None:
+        """A batch spanning more than the window (a backfill) closes threads it touched: keep them for `save`."""
+        if thread.id in self._touched:
+            self._expired[thread.id] = thread
 
     def __call__(self, article: Article) -> None:
         if article.kind != HEADLINE and self.threader is not None:
@@ -59,26 +67,41 @@ class ThreadStage:
             conn.execute(delete(THREADS).where(THREADS.c.id == absorbed))
             self._touched.discard(absorbed)
             self._touched.add(survivor)
-        save_threads(conn, [t for t in (self.threader.thread(i) for i in self._touched) if t])
+        save_threads(conn, [t for t in (self.threader.thread(i) or self._expired.get(i) for i in self._touched) if t])
         self._touched.clear()
+        self._expired.clear()
         save_vectors(conn, [(a, self._vectors[a.id]) for a in articles if a.id in self._vectors])
         self._vectors.clear()
         set_meta(conn, KEY, self.threader.to_state())
 
 
 def save_threads(conn: Connection, threads: list[Thread], now: datetime | None = None) -> None:
-    """Upsert the rows of ``threads`` (title, span, size, independent sources, score)."""
+    """Upsert the rows of ``threads`` (title, span, size, independent sources, language, rubric, score);
+    their articles' thread ids are stored already."""
     if not threads:
         return
     ranked = {r.thread.id: r for r in rank_threads(threads, now or datetime.now(UTC))}
-    rows = [_row(t, ranked.get(t.id)) for t in threads]
+    rubrics = _rubrics(conn, [t.id for t in threads])
+    rows = [_row(t, ranked.get(t.id), rubrics.get(t.id)) for t in threads]
     conn.execute(delete(THREADS).where(THREADS.c.id.in_([t.id for t in threads])))
     conn.execute(THREADS.insert(), rows)
 
 
-def _row(thread: Thread, ranked: Any) -> dict[str, Any]:
+def _rubrics(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """Each thread's rubric: the one most of its articles have (on a tie, the first in `RUBRICS`)."""
+    counts: dict[str, Counter[str]] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = conn.execute(select(ARTICLES.c.thread_id, ARTICLES.c.rubric)
+                            .where(ARTICLES.c.thread_id.in_(ids[start:start + CHUNK]), ARTICLES.c.rubric.is_not(None)))
+        for thread_id, rubric in rows:
+            counts.setdefault(thread_id, Counter())[rubric] += 1
+    return {tid: min(c, key=lambda r: (-c[r], RUBRICS.index(r) if r in RUBRICS else len(RUBRICS)))
+            for tid, c in counts.items()}
+
+
+def _row(thread: Thread, ranked: Any, rubric: str | None) -> dict[str, Any]:
     sources = {m.source for m in thread.members if m.source and not m.duplicate_of}
     return {"id": thread.id, "title": thread.title, "first_published": thread.first_at,
             "last_published": thread.last_at, "size": len(thread.members), "sources": len(sources),
-            "lang": main_language(thread.members) or None, "rubric": None, "score": ranked.score if ranked else 0.0}
+            "lang": main_language(thread.members) or None, "rubric": rubric, "score": ranked.score if ranked else 0.0}
 

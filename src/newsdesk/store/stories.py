@@ -51,7 +51,7 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
     entities = _key_entities(conn, ids)
     return {
         "id": thread_id, "title": row.title if row is not None else (timeline[0]["title"] if timeline else ""),
-        "lang": row.lang if row is not None else None,
+        "lang": row.lang if row is not None else None, "rubric": row.rubric if row is not None else None,
         "page_url": story_url(thread_id), "size": len(ids),
         "sources": sorted({c["source"] for c in timeline if c["source"] and not c["duplicate_of"]}),
         "first_published": timeline[0]["published_at"] if timeline else None,
@@ -99,14 +99,21 @@ def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: s
     at = reference_time(conn, now)
     members = _members(conn, at - period, at, lang, rubric, tag)
     threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
-    titles = dict(conn.execute(select(THREADS.c.id, THREADS.c.title).where(THREADS.c.id.in_(list(members)))).all())
+    stored = {row.id: row for row in conn.execute(select(THREADS.c.id, THREADS.c.title, THREADS.c.rubric)
+                                                  .where(THREADS.c.id.in_(list(members))))}
     ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
-    return [{"id": r.thread.id, "title": _story_title(r.thread, titles.get(r.thread.id), lang),
+    return [{"id": r.thread.id, "title": _story_title(r.thread, _stored(stored, r.thread.id, "title"), lang),
              "lang": lang or main_language(r.thread.members) or None,
+             "rubric": _stored(stored, r.thread.id, "rubric"),
              "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
              "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,
              "last_published": r.thread.last_at, "articles": [m.article_id for m in r.thread.members]}
             for r in ranked]
+
+
+def _stored(rows: dict[str, Any], thread_id: str, column: str) -> Any:
+    row = rows.get(thread_id)
+    return getattr(row, column) if row is not None else None
 
 
 def _story_title(thread: Thread, stored: str | None, lang: str | None) -> str:
