@@ -21,7 +21,7 @@ from newsdesk.store.modelstore import load_model
 from newsdesk.store.queries import get_article, to_record
 from newsdesk.store.vectors import stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, TAGS
-from newsdesk.threads import Member, Thread, main_language, rank_threads
+from newsdesk.threads import Member, Thread, rank_threads
 
 THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
 KEY_ENTITIES = 12
@@ -99,11 +99,12 @@ def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: s
     at = reference_time(conn, now)
     members = _members(conn, at - period, at, lang, rubric, tag)
     threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
-    stored = {row.id: row for row in conn.execute(select(THREADS.c.id, THREADS.c.title, THREADS.c.rubric)
+    stored = {row.id: row for row in conn.execute(select(THREADS.c.id, THREADS.c.title, THREADS.c.lang,
+                                                         THREADS.c.rubric)
                                                   .where(THREADS.c.id.in_(list(members))))}
     ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
     return [{"id": r.thread.id, "title": _story_title(r.thread, _stored(stored, r.thread.id, "title"), lang),
-             "lang": lang or main_language(r.thread.members) or None,
+             "lang": lang or _stored(stored, r.thread.id, "lang"),
              "rubric": _stored(stored, r.thread.id, "rubric"),
              "page_url": story_url(r.thread.id), "score": round(r.score, 4), "sources": r.sources,
              "growth": r.growth, "size": len(r.thread.members), "first_published": r.thread.first_at,
