@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
@@ -68,6 +68,25 @@ def test_the_archives_editor_rubrics_train_its_own_model(archive) -> None:
                        paragraphs=["Футболисты забили два мяча во втором тайме."])
     stage(arriving)
     assert arriving.rubric == "sports" and arriving.rubric_confidence is not None
+
+
+def test_reclassified_articles_move_their_storys_rubric(archive) -> None:
+    from newsdesk.stages.threading import THREADS, ThreadStage
+
+    when = {"published_at": "2026-11-24T10:00:00+05:00"}
+    ingest(archive, [article_from_dict(r) for r in _sample() + [r | when for r in ENGINE_CHOSEN]],
+           Pipeline([ThreadStage()]))
+    with archive.engine.begin() as conn:  # as an older model filed them: the engine's choice, wrong
+        conn.execute(update(ARTICLES).where(ARTICLES.c.id.like("engine-%")).values(rubric_confidence=0.4))
+
+    def story_rubric(article_id: str) -> str | None:
+        with archive.engine.connect() as conn:
+            thread = conn.scalar(select(ARTICLES.c.thread_id).where(ARTICLES.c.id == article_id))
+            return conn.scalar(select(THREADS.c.rubric).where(THREADS.c.id == thread))
+
+    assert story_rubric("engine-box") == "economy" and story_rubric("engine-tax") == "sports"  # as they came
+    train_own_rubrics(archive)
+    assert story_rubric("engine-box") == "sports" and story_rubric("engine-tax") == "economy"
 
 
 def test_too_few_editor_rubrics_is_a_clear_error(archive) -> None:

@@ -145,3 +145,25 @@ def test_article_page_links_its_story(site):
     full = site.get("/story/sample-083?format=json").json()["story"]
     assert story == {"title": full["title"], "page_url": "/story/sample-083", "size": full["size"]}
     assert 'href="/story/sample-083"' in site.get("/article/sample-083").text
+
+
+def test_a_storys_rubric_follows_its_articles_rubrics(tmp_path):
+    """An editor's rubric and a deletion move the story's stored rubric, also for a story that left the
+    threading window long ago (the sample spans more than it)."""
+    from newsdesk.store.editing import delete_article, update_article
+
+    with TestClient(create_app(Settings(database_url=str(tmp_path / "s.db"), load_sample=True))) as client:
+        archive = client.app.state.archive
+        story = client.get("/story/sample-083?format=json").json()["story"]
+        ids = [c["id"] for c in story["timeline"]]
+        other = next(r for r in RUBRICS if r != story["rubric"])
+        for article_id in ids[: len(ids) // 2 + 1]:  # most of its articles, now filed elsewhere by an editor
+            update_article(archive, article_id, {"rubric": other})
+        assert client.get(f"/api/v1/threads/{story['id']}").json()["rubric"] == other
+        rest = ids[len(ids) // 2 + 1:]
+        for article_id in ids[: len(ids) // 2 + 1]:
+            delete_article(archive, article_id)
+        left = [client.get(f"/api/v1/articles/{i}").json()["rubric"] for i in rest]
+        expected = min(left, key=lambda r: (-left.count(r), RUBRICS.index(r))) if left else None
+        assert client.get(f"/api/v1/threads/{story['id']}").json()["rubric"] == expected
+

@@ -21,7 +21,7 @@ from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
-from newsdesk.stages.threading import THREADS, save_threads
+from newsdesk.stages.threading import THREADS, refresh_rubrics, save_threads
 from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
@@ -203,7 +203,7 @@ def reclassify(archive: Archive, model: rubrics.RubricModel, progress: Progress 
     with archive.engine.connect() as conn:
         ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.rubric_confidence.is_not(None))
                                 .order_by(ARTICLES.c.id)))
-    lemmas, done = LemmaCache(), 0
+    lemmas, done, moved = LemmaCache(), 0, set()
     for start in range(0, len(ids), PAGE):
         with archive.engine.begin() as conn:
             batch = [to_record(d) for d in article_dicts(conn, ids[start:start + PAGE])]
@@ -212,10 +212,15 @@ def reclassify(archive: Archive, model: rubrics.RubricModel, progress: Progress 
                 rubric, confidence = rubrics.predict(article, lemmas.of(article), model, vectors.get(article.id or ""))
                 conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id)
                              .values(rubric=rubric, rubric_confidence=round(float(confidence), 4)))
+                if rubric != article.rubric:
+                    moved.add(article.thread_id)
         lemmas.clear()
         done += len(batch)
         if progress:
             progress(done)
+    with archive.engine.begin() as conn:  # the stories of the articles that moved: the rubric most of them have
+        changed = refresh_rubrics(conn, moved)
+    log.info("reclassified %d articles; %d stories changed rubric", done, changed)
     return done
 
 

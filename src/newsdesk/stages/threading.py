@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,6 +86,21 @@ def save_threads(conn: Connection, threads: list[Thread], now: datetime | None =
     rows = [_row(t, ranked.get(t.id), rubrics.get(t.id)) for t in threads]
     conn.execute(delete(THREADS).where(THREADS.c.id.in_([t.id for t in threads])))
     conn.execute(THREADS.insert(), rows)
+
+
+def refresh_rubrics(conn: Connection, ids: Iterable[str | None]) -> int:
+    """Store again the rubric of each of these threads (their articles' rubrics changed: an editor, or
+    a reclassification); returns how many stored rubrics changed.  Threads without a row are skipped."""
+    wanted = sorted({i for i in ids if i})
+    changed = 0
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        now = _rubrics(conn, chunk)
+        for thread_id, stored in conn.execute(select(THREADS.c.id, THREADS.c.rubric).where(THREADS.c.id.in_(chunk))):
+            if now.get(thread_id) != stored:
+                conn.execute(update(THREADS).where(THREADS.c.id == thread_id).values(rubric=now.get(thread_id)))
+                changed += 1
+    return changed
 
 
 def _rubrics(conn: Connection, ids: list[str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import article_from_dict
 from newsdesk.stages import tagging
+from newsdesk.stages.threading import refresh_rubrics
 from newsdesk.store.db import Archive
 from newsdesk.store.queries import get_article
 from newsdesk.store.writer import ARTICLES
@@ -55,6 +56,9 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
     merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
     article = article_from_dict(merged, ORIGIN)
     stored = _store(archive, article, pipeline)
+    if stored.get("rubric") != current.get("rubric") or stored.get("thread_id") != current.get("thread_id"):
+        with archive.engine.begin() as conn:  # its stories' rubric, also when the story left the threading window
+            refresh_rubrics(conn, [current.get("thread_id"), stored.get("thread_id")])
     _learn_tags(archive, article, current["editor_tags"])
     return stored
 
@@ -72,11 +76,13 @@ def delete_article(archive: Archive, article_id: str) -> None:
     """Delete an article with its tags, entities and revisions; records that pointed at it as their
     original (``duplicate_of``) stop doing so."""
     with archive.engine.begin() as conn:
+        thread_id = conn.scalar(select(ARTICLES.c.thread_id).where(ARTICLES.c.id == article_id))
         gone = conn.execute(delete(ARTICLES).where(ARTICLES.c.id == article_id)).rowcount
         if not gone:
             raise NotFound(f"no article with id {article_id!r}")
         conn.execute(update(ARTICLES).where(ARTICLES.c.duplicate_of == article_id).values(duplicate_of=None))
         search.remove(conn, [article_id])  # out of the search index in the same transaction
+        refresh_rubrics(conn, [thread_id])
     log.info("deleted article %s", article_id)
 
 
