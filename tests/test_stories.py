@@ -148,8 +148,8 @@ def test_article_page_links_its_story(site):
 
 
 def test_a_storys_rubric_follows_its_articles_rubrics(tmp_path):
-    """An editor's rubric and a deletion move the story's stored rubric, also for a story that left the
-    threading window long ago (the sample spans more than it)."""
+    """An editor's rubric, headline and deletion move the story's stored row, also for a story that left
+    the threading window long ago (the sample spans more than it)."""
     from newsdesk.store.editing import delete_article, update_article
 
     with TestClient(create_app(Settings(database_url=str(tmp_path / "s.db"), load_sample=True))) as client:
@@ -160,10 +160,17 @@ def test_a_storys_rubric_follows_its_articles_rubrics(tmp_path):
         for article_id in ids[: len(ids) // 2 + 1]:  # most of its articles, now filed elsewhere by an editor
             update_article(archive, article_id, {"rubric": other})
         assert client.get(f"/api/v1/threads/{story['id']}").json()["rubric"] == other
+        for card in (c for c in story["timeline"] if c["title"] == story["title"]):  # the headline and its copy
+            update_article(archive, card["id"], {"title": "Заголовок, который исправил редактор"})
+        now = client.get(f"/story/{story['id']}?format=json").json()["story"]
+        assert now["title"] != story["title"] and now["title"] in {c["title"] for c in now["timeline"]}
         rest = ids[len(ids) // 2 + 1:]
         for article_id in ids[: len(ids) // 2 + 1]:
             delete_article(archive, article_id)
         left = [client.get(f"/api/v1/articles/{i}").json()["rubric"] for i in rest]
         expected = min(left, key=lambda r: (-left.count(r), RUBRICS.index(r))) if left else None
         assert client.get(f"/api/v1/threads/{story['id']}").json()["rubric"] == expected
+        for article_id in rest:
+            delete_article(archive, article_id)
+        assert client.get(f"/api/v1/threads/{story['id']}").status_code == 404
 

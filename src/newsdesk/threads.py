@@ -476,9 +476,14 @@ def main_language(members: Iterable[Member]) -> str:
     return max(counts, key=lambda lang: (counts[lang], lang == "ru")) if counts else ""
 
 
+def story_language(articles: Iterable[Article]) -> str:
+    """The language most of a stored thread's articles are in (`main_language`)."""
+    return main_language(_member(a, _EPOCH) for a in articles)
+
+
 def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
                  lemmas: Mapping[str, TextLemmas] | None = None) -> str:
-    """The most representative headline of a stored thread: the one closest to its centroid."""
+    """The most representative headline of a stored thread (`_title`: the one most like the others)."""
     vectorizer = vectorizer or Vectorizer(learn=False)
     known = lemmas or {}
     thread = _Active("", _EPOCH, _EPOCH)

@@ -17,9 +17,10 @@ from newsdesk.records import HEADLINE, RUBRICS, Article
 from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
+from newsdesk.store.queries import article_dicts, to_record
 from newsdesk.store.vectors import save_vectors
 from newsdesk.store.writer import ARTICLES, CHUNK
-from newsdesk.threads import Thread, Threader, main_language, rank_threads
+from newsdesk.threads import Thread, Threader, main_language, rank_threads, story_language, thread_title
 
 log = logging.getLogger(__name__)
 KEY = "thread_state"
@@ -86,6 +87,26 @@ def save_threads(conn: Connection, threads: list[Thread], now: datetime | None =
     rows = [_row(t, ranked.get(t.id), rubrics.get(t.id)) for t in threads]
     conn.execute(delete(THREADS).where(THREADS.c.id.in_([t.id for t in threads])))
     conn.execute(THREADS.insert(), rows)
+
+
+def refresh_story(conn: Connection, thread_id: str | None) -> None:
+    """Store a story's row again from its stored articles after an editor changed or deleted one: span,
+    size, sources, language and rubric, and a new title when its headline is no longer one of theirs
+    (`thread_title`).  The row goes when no article is left."""
+    if not thread_id:
+        return
+    ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.thread_id == thread_id)))
+    if not ids:
+        conn.execute(delete(THREADS).where(THREADS.c.id == thread_id))
+        return
+    members = [to_record(d) for d in article_dicts(conn, ids)]
+    title = conn.scalar(select(THREADS.c.title).where(THREADS.c.id == thread_id))
+    times = [t for a in members if (t := a.published_at or a.fetched_at)]
+    conn.execute(update(THREADS).where(THREADS.c.id == thread_id).values(
+        title=title if title in {a.title for a in members} else thread_title(members),
+        first_published=min(times, default=None), last_published=max(times, default=None), size=len(members),
+        sources=len({a.source for a in members if a.source and not a.duplicate_of}),
+        lang=story_language(members) or None, rubric=_rubrics(conn, [thread_id]).get(thread_id)))
 
 
 def refresh_rubrics(conn: Connection, ids: Iterable[str | None]) -> int:

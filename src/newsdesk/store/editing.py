@@ -20,7 +20,7 @@ from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import article_from_dict
 from newsdesk.stages import tagging
-from newsdesk.stages.threading import refresh_rubrics
+from newsdesk.stages.threading import refresh_story
 from newsdesk.store.db import Archive
 from newsdesk.store.queries import get_article
 from newsdesk.store.writer import ARTICLES
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 ORIGIN = Origin("api")
 EDITABLE = ("kind", "url", "source", "author", "title", "lead", "text", "published_at", "lang", "rubric",
             "section", "tags")
+STORY_FIELDS = ("thread_id", "title", "lang", "rubric", "source", "published_at", "duplicate_of")  # a story row reads
 
 
 class Conflict(InputError):
@@ -56,9 +57,10 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
     merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
     article = article_from_dict(merged, ORIGIN)
     stored = _store(archive, article, pipeline)
-    if stored.get("rubric") != current.get("rubric") or stored.get("thread_id") != current.get("thread_id"):
-        with archive.engine.begin() as conn:  # its stories' rubric, also when the story left the threading window
-            refresh_rubrics(conn, [current.get("thread_id"), stored.get("thread_id")])
+    if any(stored.get(k) != current.get(k) for k in STORY_FIELDS):
+        with archive.engine.begin() as conn:  # its stories' rows, also when a story left the threading window
+            for thread_id in dict.fromkeys([current.get("thread_id"), stored.get("thread_id")]):
+                refresh_story(conn, thread_id)
     _learn_tags(archive, article, current["editor_tags"])
     return stored
 
@@ -82,7 +84,7 @@ def delete_article(archive: Archive, article_id: str) -> None:
             raise NotFound(f"no article with id {article_id!r}")
         conn.execute(update(ARTICLES).where(ARTICLES.c.duplicate_of == article_id).values(duplicate_of=None))
         search.remove(conn, [article_id])  # out of the search index in the same transaction
-        refresh_rubrics(conn, [thread_id])
+        refresh_story(conn, thread_id)
     log.info("deleted article %s", article_id)
 
 
