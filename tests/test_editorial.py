@@ -152,6 +152,49 @@ def test_reanalyse_gives_old_articles_todays_entities_and_keeps_editors_choices(
         assert site.get("/entity/almaty").status_code == 200
 
 
+# An older reading of a person: a Kazakh spelling's own slug, a surname alone as its own person.
+OLD_PEOPLE = [
+    {"id": "kk-visit", "lang": "kk", "published_at": "2026-11-20T10:00:00+05:00",
+     "title": "Қасым-Жомарт Тоқаев Ақтөбеге барды",
+     "lead": "Мемлекет басшысы Қасым-Жомарт Тоқаев облыстың әкімімен кездесті.",
+     "entities": [{"name": "Қасым-Жомарт Тоқаев", "type": "PER", "mentions": 2}]},
+    {"id": "ru-visit", "lang": "ru", "published_at": "2026-11-21T10:00:00+05:00",
+     "title": "Касым-Жомарт Токаев посетил Актобе",
+     "lead": "Президент Касым-Жомарт Токаев встретился с акимом области.",
+     "entities": [{"name": "Касым-Жомарт Токаев", "type": "PER", "mentions": 2}]},
+    {"id": "ru-forum", "lang": "ru", "published_at": "2026-11-22T10:00:00+05:00",
+     "title": "Касым-Жомарт Токаев выступил на форуме",
+     "lead": "Глава государства Касым-Жомарт Токаев говорил об инвестициях.",
+     "entities": [{"name": "Касым-Жомарт Токаев", "type": "PER", "mentions": 2}]},
+    {"id": "ru-decree", "lang": "ru", "published_at": "2026-11-23T10:00:00+05:00",
+     "title": "Токаев подписал указ о налоговой амнистии", "lead": "Документ вступает в силу с января.",
+     "entities": [{"name": "Токаев", "type": "PER", "mentions": 1}]},
+]
+
+
+def test_reanalyse_redirects_the_pages_of_people_it_reads_anew(tmp_path) -> None:
+    source = tmp_path / "old.jsonl"
+    source.write_text("\n".join(json.dumps(r | {"nlp_version": "1"}, ensure_ascii=False) for r in OLD_PEOPLE),
+                      encoding="utf-8")
+    db = str(tmp_path / "old.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", str(source)]).exit_code == 0
+    with TestClient(create_app(Settings(database_url=db))) as site:  # as the old version read them
+        assert site.get("/entity/qasym-zhomart-toqaev").status_code == 200
+        assert site.get("/entity/tokaev").status_code == 200
+    result = runner.invoke(app, ["--db", db, "reanalyse"])
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(Settings(database_url=db))) as site:
+        person = site.get("/api/v1/entities/kasym-zhomart-tokaev").json()
+        assert {c["id"] for c in person["items"]} == {r["id"] for r in OLD_PEOPLE}  # one person in all four
+        for old in ("qasym-zhomart-toqaev", "tokaev"):
+            moved = site.get(f"/entity/{old}?after=x", follow_redirects=False)
+            assert moved.status_code == 301 and moved.headers["location"] == "/entity/kasym-zhomart-tokaev?after=x"
+            api = site.get(f"/api/v1/entities/{old}", follow_redirects=False)
+            assert api.status_code == 301 and api.headers["location"] == "/api/v1/entities/kasym-zhomart-tokaev"
+        assert site.get("/entity/no-such-person").status_code == 404
+
+
 def test_reanalyse_reports_each_step(tmp_path) -> None:
     from newsdesk import editorial
     from newsdesk.store import open_archive

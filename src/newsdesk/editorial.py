@@ -14,7 +14,9 @@ import numpy as np
 from sqlalchemy import ColumnElement, Connection, delete, exists, select, update
 
 from newsdesk import dense, rubrics, tags
+from newsdesk.kazakh import russian_letters
 from newsdesk.records import ARTICLE, RUBRICS, Article
+from newsdesk.slug import slugify
 from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.people import EntityStage
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
@@ -27,6 +29,7 @@ from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
 from newsdesk.store.queries import article_dicts, to_record
+from newsdesk.store.stories import ENTITY_MOVES
 from newsdesk.store.vectors import save_vectors, stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, Writer
 from newsdesk.surnames import PeopleIndex
@@ -123,12 +126,37 @@ def reanalyse(archive: Archive, progress: Callable[[str, int, int | None], None]
         if progress:
             progress("entities", done, len(ids))
     with archive.engine.begin() as conn:
-        conn.execute(delete(ENTITIES).where(~exists().where(ARTICLE_ENTITIES.c.entity_id == ENTITIES.c.id)))
+        orphans = ~exists().where(ARTICLE_ENTITIES.c.entity_id == ENTITIES.c.id)
+        retired = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.name, ENTITIES.c.type).where(orphans))
+        _keep_moves(conn, [(r.slug, r.name, r.type) for r in retired], stage.people)
+        conn.execute(delete(ENTITIES).where(orphans))
     tell = progress or (lambda _step, _done, _total: None)
     reclassify(archive, rubric_model, progress=lambda n: tell("rubrics", n, None))  # only the engine's rubrics
     retag(archive, tag_model, progress=lambda n: tell("tags", n, len(ids)))
     log.info("reanalysed %d articles", done)
     return done
+
+
+def _keep_moves(conn: Connection, retired: list[tuple[str, str, str]], people: PeopleIndex | None) -> None:
+    """Where the pages of the entities no article names any more moved: a Kazakh spelling's person to the
+    slug of the Russian letters (one person in both languages), a surname alone to the full name the
+    archive knows for it.  Kept in meta (`stories.ENTITY_MOVES`) so old links redirect."""
+    moves: dict[str, str] = {}
+    for slug, name, kind in retired:
+        if kind != "PER":
+            continue
+        full = people.lookup(name) if people is not None and len(name.split()) == 1 else None
+        target = slugify(russian_letters(full or name))
+        if target and target != slug:
+            moves[slug] = target
+    wanted = sorted(set(moves.values()))
+    known: set[str] = set()
+    for start in range(0, len(wanted), PAGE):
+        known |= set(conn.scalars(select(ENTITIES.c.slug).where(ENTITIES.c.slug.in_(wanted[start:start + PAGE]))))
+    found = {old: new for old, new in moves.items() if new in known}
+    if found:
+        set_meta(conn, ENTITY_MOVES, (get_meta(conn, ENTITY_MOVES) or {}) | found)
+        log.info("reanalyse: %d retired entity pages redirect to their new ones", len(found))
 
 
 def editor_tagged(archive: Archive) -> int:

@@ -93,7 +93,9 @@ def extract(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = 
     archive's `PeopleIndex`), a person the text names by surname alone gets the full name the archive
     knows, and the text's full names are learnt."""
     found = merge(mentions(text, lang, acronyms))
-    return found if people is None else known_people(found, people)
+    if people is None or lang not in ("ru", "kk"):
+        return found
+    return archive_surnames(text, lang, known_people(found, people), people)
 
 
 def known_people(found: list[Entity], people: PeopleIndex) -> list[Entity]:
@@ -105,14 +107,58 @@ def known_people(found: list[Entity], people: PeopleIndex) -> list[Entity]:
         her = entity.name + "а"
         if (entity.type == "PER" and " " in entity.name and entity.name.endswith(names.MASCULINE_NAMES)
                 and people.seen(her) >= MIN_SEEN and not people.seen(entity.name)):
-            entity.name, entity.slug = her, slugify(her)
+            entity.name, entity.slug = her, person_slug(her)
     for entity in found:
         if entity.type == "PER":
             people.learn(entity.name)
     for entity in lone:
         if name := people.lookup(entity.name):
-            entity.name, entity.slug = name, slugify(name)
-    return found
+            entity.name, entity.slug = name, person_slug(name)
+    return _merged_people(found)
+
+
+def archive_surnames(text: str, lang: str, found: list[Entity], people: PeopleIndex) -> list[Entity]:
+    """``found`` and the people the text names by a surname alone that natasha did not tag, when the archive
+    knows that surname's full name (`PeopleIndex.lookup`): headlines such as «Токаев подписал указ»."""
+    taken = [span for e in found for span in e.spans]
+    by_slug = {e.slug: e for e in found if e.type == "PER"}
+    for match in _CAPITALISED.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        word = match.group()
+        name = people.lookup(rulemma.lemma(word) if lang == "ru" else word)
+        if name is None:
+            continue
+        slug = person_slug(name)
+        entity = by_slug.get(slug)
+        if entity is None:
+            entity = by_slug[slug] = Entity(name, "PER", 0, slug, [])
+            found.append(entity)
+        entity.mentions += 1
+        entity.spans.append((match.start(), match.end()))
+        entity.spans.sort()
+    return sorted(found, key=lambda e: (-e.mentions, e.spans[0][0] if e.spans else 0))
+
+
+def _merged_people(found: list[Entity]) -> list[Entity]:
+    """One entity per person slug: a lone surname that became a full name the text also gives joins it."""
+    out: list[Entity] = []
+    people: dict[str, Entity] = {}
+    for entity in found:
+        same = people.get(entity.slug) if entity.type == "PER" else None
+        if same is None:
+            out.append(entity)
+            if entity.type == "PER":
+                people[entity.slug] = entity
+        else:
+            same.mentions += entity.mentions
+            same.spans = sorted(same.spans + entity.spans)
+    return out
+
+
+def person_slug(name: str) -> str:
+    """A person's identity in both languages: the slug of the name in the letters Russian text uses."""
+    return slugify(russian_letters(name))
 
 
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)

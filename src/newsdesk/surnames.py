@@ -20,6 +20,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from newsdesk.kazakh import russian_letters
+
 MIN_SEEN = 2
 MIN_SHARE = 0.75
 MAX_SURNAMES = 20_000  # kept with the archive, written with each batch: the most named surnames stay
@@ -27,7 +29,7 @@ MAX_SURNAMES = 20_000  # kept with the archive, written with each batch: the mos
 
 @dataclass
 class PeopleIndex:
-    """Surname (lower case) → {full name: texts naming it}; learnable, JSON-serialisable."""
+    """Surname (lower case, Russian letters) → {full name: texts naming it}; learnable, JSON-serialisable."""
 
     names: dict[str, Counter[str]] = field(default_factory=dict)
 
@@ -35,7 +37,7 @@ class PeopleIndex:
         """Count one text naming ``name`` (a full name: two words or more)."""
         words = name.split()
         if len(words) >= 2:
-            self.names.setdefault(words[-1].lower(), Counter())[name] += 1
+            self.names.setdefault(_key(words[-1]), Counter())[name] += 1
             if len(self.names) > MAX_SURNAMES * 5 // 4:
                 self._forget()
 
@@ -45,21 +47,38 @@ class PeopleIndex:
         self.names = dict(kept)
 
     def lookup(self, surname: str) -> str | None:
-        """The full name ``surname`` alone stands for, or None when the archive has no clear one."""
-        known = self.names.get(surname.lower())
+        """The full name ``surname`` alone stands for, or None when the archive has no clear one.  A person
+        is one in both languages («Тоқаев» and «Токаев» are one surname); the name comes in the spelling
+        of the surname's language (Kazakh letters for a Kazakh spelling, when the archive met one)."""
+        known = self.names.get(_key(surname))
         if not known:
             return None
-        name, seen = known.most_common(1)[0]
-        return name if seen >= MIN_SEEN and seen >= MIN_SHARE * sum(known.values()) else None
+        people: Counter[str] = Counter()
+        for name, seen in known.items():
+            people[russian_letters(name)] += seen
+        person, seen = people.most_common(1)[0]
+        if seen < MIN_SEEN or seen < MIN_SHARE * sum(people.values()):
+            return None
+        kazakh = russian_letters(surname) != surname
+        spellings = [name for name in known if russian_letters(name) == person]
+        return max(spellings, key=lambda name: ((russian_letters(name) != name) == kazakh, known[name]))
 
     def seen(self, name: str) -> int:
         """How many texts named the full ``name``."""
         words = name.split()
-        return self.names.get(words[-1].lower(), Counter())[name] if len(words) >= 2 else 0
+        return self.names.get(_key(words[-1]), Counter())[name] if len(words) >= 2 else 0
 
     def to_json(self) -> str:
         return json.dumps({k: dict(v) for k, v in sorted(self.names.items())}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, data: str) -> PeopleIndex:
-        return cls({k: Counter(v) for k, v in json.loads(data).items()})
+        names: dict[str, Counter[str]] = {}
+        for surname, counts in json.loads(data).items():  # an index saved before the fold: Kazakh keys join
+            names.setdefault(_key(surname), Counter()).update(counts)
+        return cls(names)
+
+
+def _key(surname: str) -> str:
+    """A surname's key: lower case, in the letters Russian text uses («Тоқаев» → «токаев»)."""
+    return russian_letters(surname).lower()

@@ -16,6 +16,7 @@ from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import load_tag_model
 from newsdesk.store import listing
 from newsdesk.store.audit import stored_audit
+from newsdesk.store.meta import get_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.modelstore import load_model
 from newsdesk.store.queries import get_article, to_record
@@ -25,6 +26,7 @@ from newsdesk.threads import Member, Thread, rank_threads
 
 THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
 KEY_ENTITIES = 12
+ENTITY_MOVES = "entity_moves"  # meta: {retired entity slug: the slug its page moved to}
 
 
 def story_url(thread_id: str) -> str:
@@ -212,6 +214,18 @@ def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
         return None  # no article names it any more: an older reading's name
     return {"name": row.name, "slug": row.slug, "type": row.type, "articles": counts[0],
             "mentions": int(counts[1] or 0), "page_url": "/entity/" + quote(row.slug)}
+
+
+def moved_entity(conn: Connection, slug: str) -> str | None:
+    """The slug an entity's page moved to when a re-analysis retired ``slug`` (`editorial.reanalyse` keeps
+    the moves), followed through later moves; None when it did not move or its new page has no articles."""
+    moves: dict[str, str] = get_meta(conn, ENTITY_MOVES) or {}
+    seen = {slug}
+    while (slug := moves.get(slug, "")) and slug not in seen:
+        if entity(conn, slug) is not None:
+            return slug
+        seen.add(slug)
+    return None
 
 
 def audit(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:

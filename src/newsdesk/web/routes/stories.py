@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.errors import NotFound
 from newsdesk.store import listing, stories
@@ -39,9 +40,24 @@ def story_page(request: Request, conn: Conn, thread_id: str) -> Response:
     return render(request, "story.html", {"title": found["title"], "story": found})
 
 
+def _entity(request: Request, conn: Conn, slug: str) -> dict[str, Any] | Response:
+    """The entity, or a permanent redirect to the page a re-analysis moved it to (a Kazakh spelling's old
+    slug, a surname alone now read as the full name), or NotFound."""
+    found = stories.entity(conn, slug)
+    if found is not None:
+        return found
+    moved = stories.moved_entity(conn, slug)
+    if moved is None:
+        raise NotFound(f"no entity {slug!r}")
+    path = request.url.path.removesuffix(quote(slug, safe="")).removesuffix(slug) + quote(moved, safe="")
+    return RedirectResponse(path + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
+
+
 @router.get("/entity/{slug}", include_in_schema=False)
 def entity_page(request: Request, conn: Conn, slug: str, after: After = None) -> Response:
-    found = _found(stories.entity(conn, slug), f"entity {slug!r}")
+    found = _entity(request, conn, slug)
+    if isinstance(found, Response):
+        return found
     cursor = decode_cursor(after) if after else None
     ids, nxt = listing.page_ids(conn, Filter(entity=slug), request.app.state.settings.page_size, cursor)
     context = {"title": found["name"], "entity": found, "items": listing.cards(conn, ids), "next_cursor": nxt,
@@ -92,8 +108,10 @@ def explain_api(conn: Conn, article_id: str) -> Response:
 
 
 @router.get("/api/v1/entities/{slug}", tags=["entities"], summary="An entity and the articles mentioning it")
-def entity_api(conn: Conn, slug: str, limit: Limit = 20, after: After = None) -> Response:
-    found = _found(stories.entity(conn, slug), f"entity {slug!r}")
+def entity_api(request: Request, conn: Conn, slug: str, limit: Limit = 20, after: After = None) -> Response:
+    found = _entity(request, conn, slug)
+    if isinstance(found, Response):
+        return found
     ids, nxt = listing.page_ids(conn, Filter(entity=slug), limit, decode_cursor(after) if after else None)
     return json_response({**found, "items": listing.cards(conn, ids), "next_cursor": nxt})
 
