@@ -40,6 +40,7 @@ from newsdesk.rubrics import TrainOptions  # noqa: E402
 DATA = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared")) / "data"
 OUT = ROOT / "docs" / "bench" / "tags.md"
 CRAWL_RU = "newsdesk_tgc2019_ru"  # our labels of the contest crawl's Russian pages (rubric_corpus source name)
+STORED_TAGS = "--raw-tags" not in sys.argv  # tags as the archive stores them (the raw rows: --raw-tags)
 OUTLETS_RU = {"newsdesk_tengri_ru": "Tengrinews", "newsdesk_ria_ru": "RIA", "newsdesk_rtng_ru": "RT/NG"}  # our labels
 SECOND_READING = ROOT / "bench" / "labels" / "rubrics_second_reading.tsv"
 
@@ -348,7 +349,23 @@ def read_archive(name: str) -> list[Article]:
         rows = [r for r in rows if r["id"].startswith(name + "-")]
     if name == "rt":  # RT article numbers grow with time; rows without one are left out
         rows = [r | {"published_at": _rt_number(r)} for r in rows if _rt_number(r) is not None]
-    return [_tagged(r) for r in sorted(rows, key=lambda r: r["published_at"] or "") if r.get("tags")]
+    articles = [_tagged(r) for r in sorted(rows, key=lambda r: r["published_at"] or "") if r.get("tags")]
+    return stored_tags(articles) if STORED_TAGS else articles
+
+
+def stored_tags(articles: list[Article]) -> list[Article]:
+    """The articles with their editor tags as an archive stores them (`Writer`): tags sharing a slug
+    («Брексит», «брексит ») are one tag under the first name met, oldest article first."""
+    from newsdesk import gazetteer
+    from newsdesk.slug import slugify
+    from newsdesk.sources.fields import tag_list
+
+    first: dict[str, str] = {}
+    for a in articles:
+        names = [first.setdefault(slugify(gazetteer.canonical_tag(t)) or t, gazetteer.canonical_tag(t))
+                 for t in tag_list({"tags": a.editor_tags}, "tags", None)]
+        a.editor_tags = list(dict.fromkeys(names))
+    return articles
 
 
 def _rt_number(row: dict) -> str | None:
@@ -440,6 +457,30 @@ def tag_report(names: list[str]) -> str:
     return "\n".join(lines + audits) + "\n"
 
 
+def variants_report(names: list[str], shown: int = 8) -> str:
+    """Editor tags spelled several ways in each real archive (`tag_variants.find_variants`, no people index:
+    the archives carry no entities), counted on the tags as the archive stores them (`stored_tags`)."""
+    from newsdesk.tag_variants import find_variants
+
+    lines = ["### Tag variants: one tag spelled several ways", "",
+             "| archive | editor tags | groups | tags in them | spelling / word forms | articles tagged with a "
+             "less used spelling | CPU ms |", "|---|---|---|---|---|---|---|"]
+    listed = []
+    for name in names:
+        archive = read_archive(name)
+        uses = Counter(t for a in archive for t in set(a.editor_tags))
+        start = time.process_time()
+        groups = find_variants(uses)
+        ms = (time.process_time() - start) * 1000
+        minority = {t for g in groups for t, _ in g.tags[1:]}
+        reasons = Counter(g.reason for g in groups)
+        lines.append(f"| {name} | {len(uses):,} | {len(groups)} | {sum(len(g.tags) for g in groups)} | "
+                     f"{reasons['spelling']} / {reasons['word forms']} | "
+                     f"{sum(bool(minority & set(a.editor_tags)) for a in archive):,} of {len(archive):,} | {ms:.0f} |")
+        listed.append(f"- {name}: " + "; ".join(" = ".join(f"«{t}» {n}" for t, n in g.tags) for g in groups[:shown]))
+    return "\n".join(lines + ["", f"The {shown} most used groups of each:", "", *listed]) + "\n"
+
+
 def sample_audit_report() -> str:
     """The bundled sample's deliberately wrong tags, found by `tags.audit_archive`."""
     from importlib import resources
@@ -486,10 +527,13 @@ def small_archive_audit_report() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rubric folds, RIA and Tengrinews only")
-    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit", "curve", "share"], help="run one half "
-                        "(or the small archive's audit, the rubrics' learning curve or the head's share, alone)")
+    parser.add_argument("--only", choices=["rubrics", "tags", "small-audit", "curve", "share", "variants"],
+                        help="run one half (or the small archive's audit, the rubrics' learning curve, the head's "
+                        "share or the tag variants, alone)")
     parser.add_argument("--archives", default="ria,tengrinews,rt,ng",
                         help="tagged archives to split (rt trains ~1,200 tags: the slow one)")
+    parser.add_argument("--raw-tags", action="store_true", help="tags as the rows spell them, not as an archive "
+                        "stores them (one tag per slug)")
     parser.add_argument("--vectors", type=Path, help="file to keep the labelled items' dense vectors in (dev only)")
     args = parser.parse_args()
     parts = ["## Rubrics and tags (`bench/tags.py`)\n", machine()]
@@ -503,9 +547,12 @@ def main() -> None:
         sections = [lambda: curve_report(5, args.vectors)]
     elif args.only == "share":
         sections = [lambda: share_report(5, args.vectors)]
+    elif args.only == "variants":
+        sections = [lambda: variants_report(args.archives.split(","))]
     elif args.only != "rubrics":
         archives = ["ria", "tengrinews"] if args.quick else args.archives.split(",")
-        sections += [lambda: tag_report(archives), sample_audit_report, small_archive_audit_report]
+        sections += [lambda: tag_report(archives), lambda: variants_report(archives), sample_audit_report,
+                     small_archive_audit_report]
     for section in sections:
         parts.append(section())
         print(parts[-1], flush=True)

@@ -5,6 +5,7 @@ rebuild story threads for a period, re-analyse entities after an upgrade.  The C
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -18,13 +19,13 @@ from newsdesk.kazakh import russian_letters
 from newsdesk.records import ARTICLE, RUBRICS, Article
 from newsdesk.slug import slugify
 from newsdesk.stages.lemmas import LemmaCache
-from newsdesk.stages.people import EntityStage
+from newsdesk.stages.people import PEOPLE_KEY, EntityStage
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import THREADS, refresh_rubrics, save_threads
-from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit
+from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit, save_variants
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
@@ -33,6 +34,7 @@ from newsdesk.store.stories import ENTITY_MOVES
 from newsdesk.store.vectors import save_vectors, stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, Writer
 from newsdesk.surnames import PeopleIndex
+from newsdesk.tag_variants import Variants, find_variants
 from newsdesk.threads import Threader, rethread
 
 log = logging.getLogger(__name__)
@@ -74,9 +76,17 @@ def train_tags(archive: Archive, progress: Progress | None = None) -> tuple[tags
     with archive.engine.begin() as conn:
         save_model(conn, TAG_MODEL, model.save, model.meta)
         save_audit(conn, [asdict(f) for f in flags])
+        save_variants(conn, [v.as_dict() for v in editor_tag_variants(conn, articles)])
     retag(archive, model, progress)
     log.info("tag model: %d tags from %d articles; %d editor tags flagged", len(model.tags), len(articles), len(flags))
     return model, flags
+
+
+def editor_tag_variants(conn: Connection, articles: list[Article]) -> list[Variants]:
+    """The editor tags of ``articles`` that look like one tag (`tag_variants`), with the archive's people."""
+    saved = get_meta(conn, PEOPLE_KEY, "") or ""
+    people = PeopleIndex.from_json(saved) if saved else None
+    return find_variants(Counter(t for a in articles for t in set(a.editor_tags)), people)
 
 
 def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | None = None) -> int:

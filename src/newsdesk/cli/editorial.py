@@ -55,12 +55,17 @@ def audit_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON line per flagged tag."),
     fresh: bool = typer.Option(False, "--fresh", help="Retrain and audit again instead of the stored audit."),
     limit: int = typer.Option(0, "--limit", help="Show at most this many (0: all)."),
+    variants: bool = typer.Option(False, "--variants", help="Instead, the editor tags that look like one tag "
+                                  "(«театр», «театры»), most used first, as the last `train` found them."),
 ) -> None:
     """Editor tags that do not fit their article, worst first, with the tag that fits better."""
     from newsdesk import editorial
     from newsdesk.store.audit import small_archive_note
     from newsdesk.tags import TagOptions
 
+    if variants:
+        _print_variants(ctx, as_json, fresh, limit)
+        return
     flags = editorial.audit_flags(ctx.obj.archive(), recompute=fresh)
     tagged = editorial.editor_tagged(ctx.obj.archive()) if flags else 0
     note = small_archive_note(tagged, TagOptions().audit_rule_articles) if flags else None
@@ -73,6 +78,23 @@ def audit_cmd(
         else:
             better = f" → «{flag.better}»" if flag.better else ""
             typer.echo(f"{flag.score:.3f}  «{flag.tag}»{better}  {flag.article_id}  {flag.title[:80]}")
+
+
+def _print_variants(ctx: typer.Context, as_json: bool, fresh: bool, limit: int) -> None:
+    from newsdesk import editorial
+    from newsdesk.store.audit import stored_variants
+
+    archive = ctx.obj.archive()
+    if fresh:
+        editorial.train_tags(archive)
+    with archive.engine.connect() as conn:
+        groups = stored_variants(conn)
+    for group in groups[:limit or None]:
+        if as_json:
+            typer.echo(json.dumps(group, ensure_ascii=False))
+        else:
+            spelled = ", ".join(f"«{t['tag']}» ({t['articles']})" for t in group["tags"])
+            typer.echo(f"{group['reason']}: {spelled}")
 
 
 @app.command("rethread")

@@ -19,6 +19,7 @@ from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.writer import ARTICLE_TAGS
 
 AUDIT_KEY = "audit"
+VARIANTS_KEY = "tag_variants"  # `tag_variants.find_variants` of the editor tags, as dicts, most used first
 VERSION_KEY = "audit_version"
 UNVERSIONED_TTL = 30.0  # seconds an audit saved before versions existed is reused
 
@@ -59,6 +60,16 @@ def stored_audit(conn: Connection) -> StoredAudit:
             _cache.clear()
         _cache[url] = (version, now + UNVERSIONED_TTL, audit)
     return audit
+
+
+def save_variants(conn: Connection, groups: list[dict[str, Any]]) -> None:
+    set_meta(conn, VARIANTS_KEY, groups)
+
+
+def stored_variants(conn: Connection) -> list[dict[str, Any]]:
+    """The editor tags that look like one tag, as the last `newsdesk train` found them (a few hundred
+    groups at most: read whole)."""
+    return list(get_meta(conn, VARIANTS_KEY, []) or [])
 
 
 def editor_tagged_count(conn: Connection) -> int:

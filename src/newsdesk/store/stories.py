@@ -12,10 +12,11 @@ from sqlalchemy import Connection, Table, func, select
 
 from newsdesk import analyze, rubrics, tags, trending
 from newsdesk.records import Article
+from newsdesk.slug import slugify
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import load_tag_model
 from newsdesk.store import listing
-from newsdesk.store.audit import stored_audit
+from newsdesk.store.audit import stored_audit, stored_variants
 from newsdesk.store.meta import get_meta
 from newsdesk.store.models import ThreadRow
 from newsdesk.store.modelstore import load_model
@@ -226,6 +227,13 @@ def moved_entity(conn: Connection, slug: str) -> str | None:
             return slug
         seen.add(slug)
     return None
+
+
+def tag_variants(conn: Connection) -> list[dict[str, Any]]:
+    """Editor tags that look like one tag (`newsdesk train` finds them), most used first; each tag with its
+    page."""
+    return [{**group, "tags": [{**t, "page_url": "/tag/" + quote(slugify(t["tag"]) or "tag")} for t in group["tags"]]}
+            for group in stored_variants(conn)]
 
 
 def audit(conn: Connection, limit: int | None = None) -> list[dict[str, Any]]:

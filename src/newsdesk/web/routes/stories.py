@@ -1,7 +1,7 @@
 """Stories, entities, trending tags, the tag audit and explanations: pages with JSON twins and their
 API endpoints (`/story/{id}`, `/entity/{slug}`, `/audit`; `/api/v1/threads`, `/api/v1/trending`,
 `/api/v1/articles/{id}/related`, `/api/v1/articles/{id}/explain`, `/api/v1/entities/{slug}`,
-`/api/v1/audit`)."""
+`/api/v1/audit`, `/api/v1/audit/variants`)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def audit_page(request: Request, conn: Conn) -> Response:
     tagged = editor_tagged_count(conn) if flags else 0
     small = flags and tagged < TagOptions().audit_rule_articles
     return render(request, "audit.html", {"title": "Проверка тегов", "flags": flags, "tagged": tagged,
-                                          "small_archive": small, "rule_articles": TagOptions().audit_rule_articles})
+                                          "small_archive": small, "rule_articles": TagOptions().audit_rule_articles,
+                                          "variants": stories.tag_variants(conn)})
 
 
 @router.get("/api/v1/threads", tags=["stories"], summary="Top stories, ranked")
@@ -114,6 +115,14 @@ def entity_api(request: Request, conn: Conn, slug: str, limit: Limit = 20, after
         return found
     ids, nxt = listing.page_ids(conn, Filter(entity=slug), limit, decode_cursor(after) if after else None)
     return json_response({**found, "items": listing.cards(conn, ids), "next_cursor": nxt})
+
+
+@router.get("/api/v1/audit/variants", tags=["tags"], summary="Editor tags that look like one tag")
+def variants_api(conn: Conn) -> Response:
+    """Groups of editor tags spelled several ways («театр», «театры»), most used first: each with its tags
+    (most used first, with their article counts), the reading that joined them (``spelling``, ``word forms``,
+    ``person``) and the spelling to keep (the most used)."""
+    return json_response({"items": stories.tag_variants(conn), "next_cursor": None})
 
 
 @router.get("/api/v1/audit", tags=["tags"], summary="Editor tags that do not fit, worst first")

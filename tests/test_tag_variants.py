@@ -1,0 +1,74 @@
+"""Editor tags that look like one tag (newsdesk.tag_variants), and where editors meet them: `newsdesk
+audit --variants`, the /audit page and /api/v1/audit/variants."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from newsdesk.cli import app
+from newsdesk.config import Settings
+from newsdesk.surnames import PeopleIndex
+from newsdesk.tag_variants import Variants, find_variants, letters
+from newsdesk.web.app import create_app
+
+
+def test_spellings_word_forms_and_people_are_one_tag() -> None:
+    people = PeopleIndex()
+    for _ in range(2):
+        people.learn("Владимир Путин")
+    found = find_variants({"Театр": 14, "театры": 1, "путин": 47, "Владимир Путин": 6, "Санкт-Петербург": 3,
+                           "санктпетербург": 8, "ЧМ-2018": 2, "чм 2018": 1, "Бокс": 5}, people)
+    assert found == [Variants((("путин", 47), ("Владимир Путин", 6)), "person"),
+                     Variants((("Театр", 14), ("театры", 1)), "word forms"),
+                     Variants((("санктпетербург", 8), ("Санкт-Петербург", 3)), "spelling"),
+                     Variants((("ЧМ-2018", 2), ("чм 2018", 1)), "spelling")]
+    assert found[0].uses == 53 and found[0].as_dict()["keep"] == "путин"
+
+
+def test_different_tags_stay_apart() -> None:
+    assert find_variants({"выборы": 5, "выбор": 2, "Пенсия 2026": 4, "Пенсия 2025": 3, "война": 9,
+                          "холодная война": 2, "путин": 3, "Владимир Путин": 1}) == []  # no people index: no person
+    # a word that may be a surname is no form of a common noun, nor a woman's of a man's surname
+    assert find_variants({"зайцев": 1, "заяц": 1, "достоевский": 9, "достоевская": 1}) == []
+
+
+def test_letters_fold_case_punctuation_and_kazakh_letters() -> None:
+    assert letters("Санкт-Петербург") == letters("санкт петербург") == "санктпетербург"
+    assert letters("Тоқаев") == letters("ТОКАЕВ") == "токаев"
+    assert letters("Ёлка") == "елка"
+
+
+def _sample_with_variants() -> list[dict]:
+    rows = [json.loads(r) for r in (files("newsdesk") / "sample" / "articles.jsonl").read_text("utf-8").splitlines()]
+    renamed = 0
+    for row in rows:  # two editors file earthquakes under the plural
+        if "Землетрясение" in row["tags"] and renamed < 3:
+            row["tags"] = ["Землетрясения" if t == "Землетрясение" else t for t in row["tags"]]
+            renamed += 1
+    return rows
+
+
+def test_train_finds_them_and_editors_see_them(tmp_path) -> None:
+    source = tmp_path / "tagged.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in _sample_with_variants()), encoding="utf-8")
+    db = str(tmp_path / "outlet.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "audit", "--variants"]).output == ""  # not trained yet: nothing stored
+    assert runner.invoke(app, ["--db", db, "-q", "train"]).exit_code == 0
+    lines = runner.invoke(app, ["--db", db, "audit", "--variants", "--json"]).output.splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"tags": [{"tag": "Землетрясение", "articles": 11}, {"tag": "Землетрясения", "articles": 3}],
+         "reason": "word forms", "keep": "Землетрясение"}]
+    text = runner.invoke(app, ["--db", db, "audit", "--variants"]).output
+    assert text == "word forms: «Землетрясение» (11), «Землетрясения» (3)\n"
+    with TestClient(create_app(Settings(database_url=db))) as site:
+        (group,) = site.get("/api/v1/audit/variants").json()["items"]
+        assert [t["page_url"] for t in group["tags"]] == ["/tag/zemletryasenie", "/tag/zemletryaseniya"]
+        assert all(site.get(t["page_url"]).status_code == 200 for t in group["tags"])
+        page = site.get("/audit").text
+        assert "Похожие теги" in page and 'href="/tag/zemletryaseniya"' in page and "формы слова" in page
