@@ -126,6 +126,8 @@ def archive_surnames(text: str, lang: str, found: list[Entity], people: PeopleIn
         if _overlaps(match.start(), match.end(), taken):
             continue
         word = match.group()
+        if not people.may_know(word):
+            continue  # no known surname begins as it does: no need to lemmatise
         name = people.lookup(rulemma.lemma(word) if lang == "ru" else word)
         if name is None:
             continue

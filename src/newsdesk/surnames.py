@@ -24,6 +24,7 @@ from newsdesk.kazakh import russian_letters
 
 MIN_SEEN = 2
 MIN_SHARE = 0.75
+START = 4  # letters of a surname its case forms keep («Кравец», «Кравца»; «Зеленский», «Зеленского»)
 MAX_SURNAMES = 20_000  # kept with the archive, written with each batch: the most named surnames stay
 
 
@@ -32,19 +33,31 @@ class PeopleIndex:
     """Surname (lower case, Russian letters) → {full name: texts naming it}; learnable, JSON-serialisable."""
 
     names: dict[str, Counter[str]] = field(default_factory=dict)
+    starts: set[str] = field(default_factory=set, init=False, repr=False, compare=False)  # keys' first letters
+
+    def __post_init__(self) -> None:
+        self.starts = {key[:START] for key in self.names}
 
     def learn(self, name: str) -> None:
         """Count one text naming ``name`` (a full name: two words or more)."""
         words = name.split()
         if len(words) >= 2:
-            self.names.setdefault(_key(words[-1]), Counter())[name] += 1
+            key = _key(words[-1])
+            self.names.setdefault(key, Counter())[name] += 1
+            self.starts.add(key[:START])
             if len(self.names) > MAX_SURNAMES * 5 // 4:
                 self._forget()
+
+    def may_know(self, word: str) -> bool:
+        """Whether ``word`` (any case form) may be a surname the index knows: its first letters are a known
+        surname's (a cheap test before lemmatising; «Зеленского» and «Зеленский» share «зеле»)."""
+        return _key(word)[:START] in self.starts
 
     def _forget(self) -> None:
         """Keep the `MAX_SURNAMES` surnames most named (a rare name is rarely met again)."""
         kept = sorted(self.names.items(), key=lambda item: -sum(item[1].values()))[:MAX_SURNAMES]
         self.names = dict(kept)
+        self.starts = {key[:START] for key in self.names}
 
     def lookup(self, surname: str) -> str | None:
         """The full name ``surname`` alone stands for, or None when the archive has no clear one.  A person
