@@ -233,3 +233,32 @@ def test_a_small_archive_audit_leaves_rarely_used_tags_alone(shared_data, tmp_pa
     archive.dispose()
     assert flags and min(uses[f.tag] for f in flags) >= AUDIT_MIN_USES
     assert any(n < AUDIT_MIN_USES for n in uses.values())  # the feed has such tags
+
+
+def test_a_deleted_article_leaves_its_active_story(archive) -> None:
+    """Deleted through the API while its story is still in the threading window: the next article of the
+    story saves the story again without it (its title, its span), in whatever process threads it."""
+    from newsdesk.stages.threading import KEY, THREADS, ThreadStage
+    from newsdesk.store.editing import delete_article
+    from newsdesk.store.meta import get_meta
+
+    story = ["sample-024", "sample-025", "sample-026", "sample-028"]
+    rows = {r["id"]: r for r in _sample()}
+    ingest(archive, [article_from_dict(rows[i]) for i in story[:3]], Pipeline([ThreadStage()]))
+
+    def stored() -> tuple[str, str]:
+        with archive.engine.connect() as conn:
+            thread = conn.scalar(select(ARTICLES.c.thread_id).where(ARTICLES.c.id == "sample-025"))
+            return thread, conn.scalar(select(THREADS.c.title).where(THREADS.c.id == thread))
+
+    thread, title = stored()
+    headline = next(i for i in story[:3] if rows[i]["title"] == title)
+    delete_article(archive, headline)
+    ingest(archive, [article_from_dict(rows[story[3]])], Pipeline([ThreadStage()]))  # a new process threads on
+    thread_now, title_now = stored()
+    assert title_now != title and title_now in {rows[i]["title"] for i in story if i != headline}
+    with archive.engine.connect() as conn:
+        state = get_meta(conn, KEY)
+    members = {m[0] for t in state["threads"] for m in t["members"]}
+    assert headline not in members and "sample-025" in members
+    assert headline not in {item[0] for item in state["items"]}

@@ -369,3 +369,23 @@ QUAKE_RU = [Article(id=f"q-ru{i}", title=title, paragraphs=["Толчки маг
 def test_a_story_is_titled_in_its_main_language(vectorizer: Vectorizer, members: list[Article], title: str) -> None:
     chosen = thread_title(members, vectorizer)
     assert next(a.lang for a in members if a.title == chosen) == title
+
+
+def test_a_removed_article_leaves_its_thread_and_the_active_set(vectorizer: Vectorizer) -> None:
+    labelled = corpus()
+    story = [a for s, a in labelled if s == labelled[0][0]]
+    threader = _fresh(vectorizer)
+    heard: list[str] = []
+    threader.on_expiry = lambda thread: heard.append(thread.id)
+    thread_id = {threader.add(a) for a in story}.pop()
+    assert len(threader.members_of(thread_id)) == len(story)
+    first = story[0].id or ""
+    assert threader.remove(first) == thread_id and threader.thread_of(first) is None
+    view = threader.thread(thread_id)
+    assert view is not None and first not in {m.article_id for m in view.members}
+    assert view.first_at == min(a.published_at for a in story[1:])  # type: ignore[type-var]
+    assert threader.active_articles == len(story) - 1 and threader.remove(first) is None
+    for article in story[1:]:
+        threader.remove(article.id or "")
+    assert threader.thread(thread_id) is None and heard == []  # gone, not expired
+    assert Threader.from_state(threader.to_state()).active_articles == 0

@@ -288,6 +288,33 @@ class Threader:
     def thread_of(self, article_id: str) -> str | None:
         return self._thread_of.get(article_id)
 
+    def members_of(self, thread_id: str) -> list[str]:
+        """The article ids an active thread keeps (empty when it is not active)."""
+        thread = self._threads.get(thread_id)
+        return [m.article_id for m in thread.members] if thread else []
+
+    def remove(self, article_id: str) -> str | None:
+        """Forget a deleted article: out of its thread (whose title and span no longer count it) and of the
+        active articles; a thread left with no article goes, unheard by `on_expiry`.  Returns its thread
+        id, or None when the article is not in an active thread.  The thread's centroid keeps the article's
+        terms (it holds sums, not members) until the thread leaves the window."""
+        thread_id = self._thread_of.pop(article_id, None)
+        thread = self._threads.get(thread_id or "")
+        item = self._items.items.pop(article_id, None)
+        if item is not None:
+            self._items._unpost(item)  # its expiry entry stays in the heap and is skipped when it comes
+        if thread is None:
+            return thread_id
+        kept = [(m, t) for m, t in zip(thread.members, thread.titles, strict=True) if m.article_id != article_id]
+        thread.members, thread.titles = [m for m, _ in kept], [t for _, t in kept]
+        thread.items.discard(article_id)
+        if not thread.members:
+            del self._threads[thread.id]
+        else:
+            thread.first_at = min(m.published_at for m in thread.members)
+            thread.last_at = max(m.published_at for m in thread.members)
+        return thread_id
+
     def _linked(self, vector: TextVector, at: float, dense: np.ndarray | None = None,
                 lang: str | None = None) -> list[_Active]:
         """Threads with an active article linked to ``vector``, the closest first."""

@@ -69,12 +69,28 @@ class ThreadStage:
             conn.execute(delete(THREADS).where(THREADS.c.id == absorbed))
             self._touched.discard(absorbed)
             self._touched.add(survivor)
+        self._forget_deleted(conn)
         save_threads(conn, [t for t in (self.threader.thread(i) or self._expired.get(i) for i in self._touched) if t])
         self._touched.clear()
         self._expired.clear()
         save_vectors(conn, [(a, self._vectors[a.id]) for a in articles if a.id in self._vectors])
         self._vectors.clear()
         set_meta(conn, KEY, self.threader.to_state())
+
+
+    def _forget_deleted(self, conn: Connection) -> None:
+        """Members of the touched threads that an editor deleted since they were threaded (here or in another
+        process: the API's) leave the threader, so the thread's title and span do not count them."""
+        if self.threader is None:
+            return
+        members = sorted({m for t in self._touched for m in self.threader.members_of(t)})
+        stored: set[str] = set()
+        for start in range(0, len(members), CHUNK):
+            chunk = members[start:start + CHUNK]
+            stored.update(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.id.in_(chunk))))
+        for gone in set(members) - stored:
+            self.threader.remove(gone)
+            log.info("thread stage: forgot deleted article %s", gone)
 
 
 def save_threads(conn: Connection, threads: list[Thread], now: datetime | None = None) -> None:
