@@ -77,7 +77,6 @@ class ThreadStage:
         self._vectors.clear()
         set_meta(conn, KEY, self.threader.to_state())
 
-
     def _forget_deleted(self, conn: Connection) -> None:
         """Members of the touched threads that an editor deleted since they were threaded (here or in another
         process: the API's) leave the threader, so the thread's title and span do not count them."""

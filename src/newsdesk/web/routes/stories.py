@@ -49,7 +49,7 @@ def _entity(request: Request, conn: Conn, slug: str) -> dict[str, Any] | Respons
     moved = stories.moved_entity(conn, slug)
     if moved is None:
         raise NotFound(f"no entity {slug!r}")
-    path = request.url.path.removesuffix(quote(slug, safe="")).removesuffix(slug) + quote(moved, safe="")
+    path = request.url.path.rsplit("/", 1)[0] + "/" + quote(moved, safe="")  # the same page or API, moved
     return RedirectResponse(path + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
 
 
