@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -495,6 +495,18 @@ def _title(thread: _Active) -> str:
     # (set iteration) must not decide it
     best = max(pairs, key=lambda p: (round(cosine(p[1], centre), 9), -p[0].published_at.timestamp()))
     return best[0].title
+
+
+class _Told(Protocol):
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def duplicate_of(self) -> str | None: ...
+
+
+def independent_sources(items: Iterable[_Told]) -> int:
+    """How many sources tell a story themselves: distinct sources of its articles that copy no other."""
+    return len({i.source for i in items if i.source and not i.duplicate_of})
 
 
 def main_language(members: Iterable[Member]) -> str:

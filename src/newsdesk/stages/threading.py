@@ -20,7 +20,15 @@ from newsdesk.store.models import ThreadRow
 from newsdesk.store.queries import article_dicts, to_record
 from newsdesk.store.vectors import save_vectors
 from newsdesk.store.writer import ARTICLES, CHUNK
-from newsdesk.threads import Thread, Threader, main_language, rank_threads, story_language, thread_title
+from newsdesk.threads import (
+    Thread,
+    Threader,
+    independent_sources,
+    main_language,
+    rank_threads,
+    story_language,
+    thread_title,
+)
 
 log = logging.getLogger(__name__)
 KEY = "thread_state"
@@ -120,7 +128,7 @@ def refresh_story(conn: Connection, thread_id: str | None) -> None:
     conn.execute(update(THREADS).where(THREADS.c.id == thread_id).values(
         title=title if title in {a.title for a in members} else thread_title(members),
         first_published=min(times, default=None), last_published=max(times, default=None), size=len(members),
-        sources=len({a.source for a in members if a.source and not a.duplicate_of}),
+        sources=independent_sources(members),
         lang=story_language(members) or None, rubric=_rubrics(conn, [thread_id]).get(thread_id)))
 
 
@@ -152,8 +160,8 @@ def _rubrics(conn: Connection, ids: list[str]) -> dict[str, str]:
 
 
 def _row(thread: Thread, ranked: Any, rubric: str | None) -> dict[str, Any]:
-    sources = {m.source for m in thread.members if m.source and not m.duplicate_of}
     return {"id": thread.id, "title": thread.title, "first_published": thread.first_at,
-            "last_published": thread.last_at, "size": len(thread.members), "sources": len(sources),
-            "lang": main_language(thread.members) or None, "rubric": rubric, "score": ranked.score if ranked else 0.0}
+            "last_published": thread.last_at, "size": len(thread.members),
+            "sources": independent_sources(thread.members), "lang": main_language(thread.members) or None,
+            "rubric": rubric, "score": ranked.score if ranked else 0.0}
 
