@@ -61,8 +61,8 @@ def report(cache: Path | None) -> str:
     vectors = rubric_vectors([a for items in found.values() for a in items if a.source in HEAD_SOURCES], cache)
     lines = ["### An outlet's own labelled archive (`newsdesk train --own-rubrics`)", "",
              "The newer 20 % of an outlet's articles we labelled, by the model trained as named.", "",
-             "| model | newer articles | accuracy | macro-F1 | not-news precision | not-news recall |",
-             "|---|---|---|---|---|---|"]
+             "| model | newer articles | accuracy | accuracy on news | macro-F1 | not-news precision | "
+             "not-news recall |", "|---|---|---|---|---|---|---|"]
     for source in OUTLETS:
         lines += outlet_rows(source, found, vectors)
     lines += ["", f"Dense head: {'on' if vectors else 'off'} (`NEWSDESK_DENSE`)."]
