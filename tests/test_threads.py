@@ -389,3 +389,18 @@ def test_a_removed_article_leaves_its_thread_and_the_active_set(vectorizer: Vect
         threader.remove(article.id or "")
     assert threader.thread(thread_id) is None and heard == []  # gone, not expired
     assert Threader.from_state(threader.to_state()).active_articles == 0
+
+
+def test_a_revision_keeps_its_thread_with_its_new_headline(vectorizer: Vectorizer) -> None:
+    labelled = corpus()
+    story = [a for s, a in labelled if s == labelled[0][0]]
+    threader = _fresh(vectorizer)
+    thread_id = {threader.add(a) for a in story}.pop()
+    title = threader.thread(thread_id).title  # type: ignore[union-attr]
+    headline = next(a for a in story if a.title == title)
+    fixed = dataclasses.replace(headline, title="Заголовок исправлен: " + "совсем другие слова")
+    assert threader.add(fixed) == thread_id
+    view = threader.thread(thread_id)
+    assert view is not None and fixed.title in {m.title for m in view.members} and title not in {
+        m.title for m in view.members}
+    assert view.title != title

@@ -37,7 +37,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -239,7 +239,8 @@ class Threader:
         """
         known = self._thread_of.get(article_id(article))
         if known:
-            return known  # already threaded (e.g. a new revision of the article)
+            self._revise(known, article, lemmas)
+            return known  # already threaded: a new revision of the article keeps its thread
         when = published(article, self.clock)
         member = _member(article, when)
         self._advance(when)
@@ -267,6 +268,24 @@ class Threader:
         vector = self.vectorizer.vector(lemmas or analyse(article))
         self._attach(thread, member, vector.title)
         self._absorb(thread, member, vector, self._dense(article, dense), article.lang)
+
+    def _revise(self, thread_id: str, article: Article, lemmas: TextLemmas | None) -> None:
+        """A new revision of a member: its headline, language, source and copy link as they are now (the
+        story's title reads the members' headlines); it keeps its place in the thread and its link."""
+        thread = self._threads.get(thread_id)
+        for i, member in enumerate(thread.members if thread else []):
+            if member.article_id != article.id:
+                continue
+            now = replace(member, title=article.title, lang=article.lang or "", source=article.source,
+                          duplicate_of=article.duplicate_of)
+            if now != member and thread is not None:
+                learn, self.vectorizer.learn = self.vectorizer.learn, False  # the same document, not a new one
+                try:
+                    thread.titles[i] = self.vectorizer.vector(lemmas or analyse(article)).title
+                finally:
+                    self.vectorizer.learn = learn
+                thread.members[i] = now
+            return
 
     def _dense(self, article: Article, given: np.ndarray | None) -> np.ndarray | None:
         if given is not None or not self.options.dense:
