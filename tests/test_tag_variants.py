@@ -14,6 +14,7 @@ from newsdesk.config import Settings
 from newsdesk.surnames import PeopleIndex
 from newsdesk.tag_variants import Variants, find_variants, letters
 from newsdesk.web.app import create_app
+from test_web_support import api_fixture, pg_url_fixture  # noqa: F401 - fixtures
 
 
 def test_spellings_word_forms_and_people_are_one_tag() -> None:
@@ -72,3 +73,63 @@ def test_train_finds_them_and_editors_see_them(tmp_path) -> None:
         assert all(site.get(t["page_url"]).status_code == 200 for t in group["tags"])
         page = site.get("/audit").text
         assert "Похожие теги" in page and 'href="/tag/zemletryaseniya"' in page and "формы слова" in page
+
+
+def _variants_archive(tmp_path) -> tuple[str, CliRunner]:
+    rows = _sample_with_variants()
+    both = next(r for r in rows if "Землетрясения" in r["tags"])
+    both["tags"] = both["tags"] + ["Землетрясение"]  # one article carries both spellings
+    source = tmp_path / "tagged.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    db = str(tmp_path / "outlet.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    assert runner.invoke(app, ["--db", db, "-q", "train"]).exit_code == 0
+    return db, runner
+
+
+def _editor_tags(runner: CliRunner, db: str, tmp_path) -> dict[str, list[str]]:
+    out = tmp_path / "export.jsonl"
+    assert runner.invoke(app, ["--db", db, "-q", "export", "-o", str(out)]).exit_code == 0
+    return {r["id"]: r["editor_tags"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+
+def test_merging_variants_moves_every_article_to_the_kept_tag(tmp_path) -> None:
+    db, runner = _variants_archive(tmp_path)
+    before = _editor_tags(runner, db, tmp_path)
+    result = runner.invoke(app, ["--db", db, "merge-tags", "Землетрясения", "--into", "Землетрясение"])
+    assert result.exit_code == 0, result.output
+    assert "merged «Землетрясения» into «Землетрясение»: editor tags of 3 articles" in " ".join(result.output.split())
+    after = _editor_tags(runner, db, tmp_path)
+    assert sum("Землетрясение" in tags for tags in after.values()) == 14  # 11 + 3, the one with both counted once
+    assert not any("Землетрясения" in tags for tags in after.values())
+    assert all(len(tags) == len(set(tags)) for tags in after.values())
+    renamed = {k: {"Землетрясение" if t == "Землетрясения" else t for t in v} for k, v in before.items()}
+    assert {k: set(v) for k, v in after.items()} == renamed  # nothing else moved
+    assert runner.invoke(app, ["--db", db, "audit", "--variants"]).output == ""  # the group is gone
+    with TestClient(create_app(Settings(database_url=db))) as site:
+        moved = site.get("/tag/zemletryaseniya?page=2", follow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["location"] == "/tag/zemletryasenie?page=2"
+        assert site.get("/tag/zemletryaseniya/feed.xml", follow_redirects=False).headers["location"] == (
+            "/tag/zemletryasenie/feed.xml")
+        assert len(site.get("/api/v1/articles?tag=zemletryaseniya&limit=100").json()["items"]) == 14
+    unknown = runner.invoke(app, ["--db", db, "merge-tags", "Цунами", "--into", "Землетрясение"])
+    assert unknown.exit_code == 2 and "error: no tag 'Цунами' in the archive" in unknown.output
+
+
+def test_merging_through_the_api(api) -> None:  # noqa: F811 - the fixture of test_web_support
+    from test_web_support import auth
+
+    tags = {t["name"]: t["count"] for t in api.get("/api/v1/tags?limit=100").json()["items"]}
+    name = next(iter(tags))
+    body = {"tags": [name.upper() + " "], "into": name}  # the same tag spelled otherwise: nothing to merge
+    assert api.post("/api/v1/tags/merge", json=body, headers=auth()).status_code == 422
+    body = {"tags": [name], "into": "Новое имя тега"}
+    assert api.post("/api/v1/tags/merge", json=body).status_code == 401
+    done = api.post("/api/v1/tags/merge", json=body, headers=auth())
+    assert done.status_code == 200, done.text
+    assert done.json()["into"] == "Новое имя тега" and done.json()["merged"] == [name]
+    assert done.json()["articles"] >= 1 and done.json()["page_url"] == "/tag/novoe-imya-tega"
+    after = {t["name"]: t["count"] for t in api.get("/api/v1/tags?limit=100").json()["items"]}
+    assert name not in after and after["Новое имя тега"] == tags[name]
+    assert api.post("/api/v1/tags/merge", json={"tags": ["нет такого"], "into": "x"}, headers=auth()).status_code == 404

@@ -97,6 +97,24 @@ def _print_variants(ctx: typer.Context, as_json: bool, fresh: bool, limit: int) 
             typer.echo(f"{group['reason']}: {spelled}")
 
 
+@app.command("merge-tags")
+@guarded
+def merge_tags_cmd(
+    ctx: typer.Context,
+    variants: list[str] = typer.Argument(..., help="The tag variants to merge away («театры»)."),
+    into: str = typer.Option(..., "--into", help="The tag every article keeps instead («театр»)."),
+) -> None:
+    """Merge tag variants into one tag (see `audit --variants`); the variants' pages redirect to it."""
+    from newsdesk.store.tagmerge import merge_tags
+
+    with ctx.obj.archive().engine.begin() as conn:
+        done = merge_tags(conn, variants, into)
+    if not ctx.obj.quiet:
+        merged = ", ".join(f"«{name}»" for name in done.merged)
+        err.print(f"merged {merged} into «{done.into}»: editor tags of {done.edited} articles, {done.articles} "
+                  "with the engine's; `newsdesk train` teaches the tag model the merged tags", markup=False)
+
+
 @app.command("rethread")
 @guarded
 def rethread_cmd(

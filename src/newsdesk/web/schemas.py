@@ -133,3 +133,21 @@ class ErrorOut(BaseModel):
     """Every API error has this shape."""
 
     error: ErrorDetail
+
+
+class TagMergeIn(BaseModel):
+    """Tags spelled several ways, merged into the one to keep (`GET /api/v1/audit/variants` lists them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tags: list[str] = Field(min_length=1, max_length=100, description="The variants to merge away.")
+    into: str = Field(min_length=1, max_length=200, description="The tag every article keeps instead.")
+
+
+class TagMergeOut(BaseModel):
+    into: str
+    slug: str
+    merged: list[str]
+    articles: int = Field(description="Articles whose tags changed (the engine's tags and suggestions included).")
+    edited: int = Field(description="Of them, articles whose editor tags changed.")
+    page_url: str

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.sources.fields import ALMATY
-from newsdesk.store import editing, listing
+from newsdesk.store import editing, listing, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import article_dicts, get_article
 from newsdesk.web import views
@@ -27,6 +27,8 @@ from newsdesk.web.schemas import (
     ErrorOut,
     FacetList,
     TagList,
+    TagMergeIn,
+    TagMergeOut,
 )
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -60,7 +62,7 @@ def list_articles(
     since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
     until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
 ) -> dict[str, Any]:
-    tag = (views.moved_tag(tag) or tag) if tag else tag  # a place's Kazakh slug of older archives
+    tag = (views.moved_tag(tag, conn) or tag) if tag else tag  # a place's Kazakh slug of older archives
     flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until),
                  copies=True)
     ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)
@@ -104,6 +106,22 @@ async def delete_article(request: Request, article_id: str) -> Response:
     await run_in_threadpool(editing.delete_article, archive(request), article_id)
     request.app.state.version.bump()
     return Response(status_code=204)
+
+
+@router.post("/tags/merge", response_model=TagMergeOut, dependencies=[Writer], responses=WRITE_ERRORS,
+             summary="Merge tag variants into one tag")
+async def merge_tags(request: Request, body: TagMergeIn) -> dict[str, Any]:
+    """Every article's variant tags become the kept tag (an article with both keeps one); the variants'
+    pages redirect to the kept tag's.  `newsdesk train` then teaches the tag model the merged vocabulary."""
+    done = await run_in_threadpool(_merge, archive(request), body.tags, body.into)
+    request.app.state.version.bump()
+    return {"into": done.into, "slug": done.slug, "merged": list(done.merged), "articles": done.articles,
+            "edited": done.edited, "page_url": f"/tag/{quote(done.slug)}"}
+
+
+def _merge(store: Any, variants: list[str], into: str) -> tagmerge.Merged:
+    with store.engine.begin() as conn:
+        return tagmerge.merge_tags(conn, variants, into)
 
 
 def _offset(cursor: str | None) -> int:

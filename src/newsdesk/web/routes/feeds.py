@@ -56,13 +56,13 @@ def _tag_channel(request: Request, conn: Conn, slug: str, name: str) -> feedxml.
 
 @router.get("/tag/{slug}/feed.xml")
 def tag_rss(request: Request, conn: Conn, slug: str) -> Response:
-    if (moved := views.moved_tag(slug)) is not None:  # a place's Kazakh-named tag of older archives
+    if (moved := views.moved_tag(slug, conn)) is not None:  # a place's Kazakh-named tag of older archives
         return RedirectResponse(f"/tag/{quote(moved)}/feed.xml", status_code=301)
     return _feed(request, conn, Filter(tag=slug), _tag_channel(request, conn, slug, "feed.xml"), "rss")
 
 
 @router.get("/tag/{slug}/atom.xml")
 def tag_atom(request: Request, conn: Conn, slug: str) -> Response:
-    if (moved := views.moved_tag(slug)) is not None:
+    if (moved := views.moved_tag(slug, conn)) is not None:
         return RedirectResponse(f"/tag/{quote(moved)}/atom.xml", status_code=301)
     return _feed(request, conn, Filter(tag=slug), _tag_channel(request, conn, slug, "atom.xml"), "atom")

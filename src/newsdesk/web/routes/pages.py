@@ -38,7 +38,7 @@ def tags(request: Request, conn: Conn) -> Response:
 
 @router.get("/tag/{slug}")
 def tag(request: Request, conn: Conn, slug: str, after: After = None) -> Response:
-    moved = views.moved_tag(slug)
+    moved = views.moved_tag(slug, conn)
     if moved is not None:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/tag/{quote(moved)}{query}", status_code=301)
