@@ -57,7 +57,8 @@ def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     _move(conn, gone, kept_id)
     conn.execute(delete(TAGS).where(TAGS.c.id.in_(gone)))
     moves = get_meta(conn, TAG_MOVES) or {}
-    moves = {old: (keep if new in slugs else new) for old, new in moves.items()} | dict.fromkeys(slugs, keep)
+    moves = {old: (keep if new in slugs else new) for old, new in moves.items() if old != keep}  # kept: no move
+    moves |= dict.fromkeys(slugs, keep)
     set_meta(conn, TAG_MOVES, moves)
     names = {rows[s].name.casefold() for s in slugs}
     set_meta(conn, VARIANTS_KEY, [g for g in stored_variants(conn)
