@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli import app
 from newsdesk.config import Settings
+from newsdesk.slug import slugify
 from newsdesk.surnames import PeopleIndex
 from newsdesk.tag_variants import Variants, find_variants, letters
 from newsdesk.web.app import create_app
@@ -132,4 +133,10 @@ def test_merging_through_the_api(api) -> None:  # noqa: F811 - the fixture of te
     assert done.json()["articles"] >= 1 and done.json()["page_url"] == "/tag/novoe-imya-tega"
     after = {t["name"]: t["count"] for t in api.get("/api/v1/tags?limit=100").json()["items"]}
     assert name not in after and after["Новое имя тега"] == tags[name]
+    other = next(t for t in after if t != "Новое имя тега")
+    assert api.post("/api/v1/tags/merge", json={"tags": ["Новое имя тега"], "into": other},
+                    headers=auth()).status_code == 200
+    first = api.get(f"/tag/{slugify(name)}", follow_redirects=False)  # the first merge's page follows the second
+    assert first.status_code == 301 and first.headers["location"] == f"/tag/{slugify(other)}"
+    assert api.get(f"/tag/{slugify(other)}").status_code == 200
     assert api.post("/api/v1/tags/merge", json={"tags": ["нет такого"], "into": "x"}, headers=auth()).status_code == 404
