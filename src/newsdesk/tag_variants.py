@@ -73,15 +73,14 @@ def find_variants(uses: Mapping[str, int], people: PeopleIndex | None = None,
             parent[rb] = ra
             reason[ra] = reason.get(ra) or reason.pop(rb, None) or why
 
+    # a person's key is the spelling key of the full name, so it meets that tag among the spellings
+    readings = (("spelling", "letters", _spelling), ("word forms", "lemmas", lambda t: _forms(t, lang)),
+                ("person", "letters", lambda t: _person(t, people)))
     keys: dict[tuple[str, object], str] = {}
-    for why, key_of in (("spelling", _spelling), ("word forms", lambda t: _forms(t, lang)),
-                        ("person", lambda t: _person(t, people))):
+    for why, space, key_of in readings:
         for tag in uses:
             key = key_of(tag)
-            if key is None:
-                continue
-            first = keys.setdefault((why if why != "person" else "spelling", key), tag)
-            if first != tag:
+            if key is not None and (first := keys.setdefault((space, key), tag)) != tag:
                 join(first, tag, why)
     groups: dict[str, list[str]] = {}
     for tag in uses:

@@ -35,12 +35,13 @@ class Merged:
 def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     """Move every article's ``variants`` tags to ``into`` (created when the archive has no such tag)."""
     keep = gazetteer.tag_slug(into)
-    slugs = list(dict.fromkeys(gazetteer.tag_slug(v) for v in variants if gazetteer.tag_slug(v) != keep))
+    slug_of = {v: gazetteer.tag_slug(v) for v in variants}
+    slugs = list(dict.fromkeys(s for s in slug_of.values() if s != keep))
     if not keep or not slugs:
         raise InputError("name the tags to merge and a different tag to keep", field="tags")
     rows = {r.slug: r for r in conn.execute(select(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind)
                                             .where(TAGS.c.slug.in_(slugs)))}
-    missing = [v for v in variants if gazetteer.tag_slug(v) in slugs and gazetteer.tag_slug(v) not in rows]
+    missing = [v for v, s in slug_of.items() if s in slugs and s not in rows]
     if missing:
         raise NotFound(f"no tag {missing[0]!r} in the archive")
     kept = conn.execute(select(TAGS.c.id, TAGS.c.name).where(TAGS.c.slug == keep)).first()
