@@ -140,3 +140,31 @@ def test_merging_through_the_api(api) -> None:  # noqa: F811 - the fixture of te
     assert first.status_code == 301 and first.headers["location"] == f"/tag/{slugify(other)}"
     assert api.get(f"/tag/{slugify(other)}").status_code == 200
     assert api.post("/api/v1/tags/merge", json={"tags": ["нет такого"], "into": "x"}, headers=auth()).status_code == 404
+
+
+def test_a_merged_spelling_that_comes_back_is_stored_under_the_kept_tag(tmp_path) -> None:
+    from sqlalchemy import select
+
+    from newsdesk.records import Article
+    from newsdesk.store.db import open_archive
+    from newsdesk.store.tagmerge import merge_tags
+    from newsdesk.store.writer import TAGS, Writer
+
+    archive = open_archive(str(tmp_path / "outlet.db"))
+    writer = Writer()  # one writer across the merge, as a long-running `watch` keeps it
+    first = Article(title="Толчки в Алматы", id="a1", editor_tags=["Землетрясения"])
+    with archive.engine.begin() as conn:
+        writer.write(conn, [first], [])
+    with archive.engine.begin() as conn:  # an editor merges, in another process
+        merge_tags(conn, ["Землетрясения"], "Землетрясение")
+    later = Article(title="Новые толчки", id="a2", editor_tags=["землетрясения", "Алматы"])
+    with archive.engine.begin() as conn:
+        writer.write(conn, [later], [])
+        names = set(conn.scalars(select(TAGS.c.name)))
+    assert names == {"Землетрясение", "Алматы"}  # the old spelling is not recreated
+    db, runner = str(tmp_path / "outlet.db"), CliRunner()
+    assert _editor_tags(runner, db, tmp_path) == {"a1": ["Землетрясение"], "a2": ["Землетрясение", "Алматы"]}
+    with TestClient(create_app(Settings(database_url=db))) as site:
+        moved = site.get("/tag/zemletryaseniya", follow_redirects=False)
+        assert moved.status_code == 301 and moved.headers["location"] == "/tag/zemletryasenie"
+        assert site.get("/tag/zemletryasenie").status_code == 200

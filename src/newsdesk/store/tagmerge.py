@@ -2,8 +2,9 @@
 
 `tag_variants` finds tags spelled several ways («театр», «театры»); an editor decides which spelling
 stays.  A merge moves every article's variant tag (editor, engine or suggestion) to the kept tag in one
-transaction, an article that had both keeps one, the variants' pages redirect to the kept tag's, and the
-stored variant groups forget the merged ones.  The tag model and the audit learnt the old spellings:
+transaction, an article that had both keeps one, the variants' pages redirect to the kept tag's, the
+stored variant groups forget the merged ones, and articles that come later with a variant are stored
+under the kept tag (`Writer.tag_ids`).  The tag model and the audit learnt the old spellings:
 `newsdesk train` teaches them the merged vocabulary.
 """
 
@@ -18,9 +19,7 @@ from newsdesk import gazetteer
 from newsdesk.errors import InputError, NotFound
 from newsdesk.store.audit import VARIANTS_KEY, stored_variants
 from newsdesk.store.meta import get_meta, set_meta
-from newsdesk.store.writer import ARTICLE_TAGS, TAGS, Writer
-
-TAG_MOVES = "tag_moves"  # meta: {merged tag's slug: the kept tag's slug}
+from newsdesk.store.writer import ARTICLE_TAGS, TAG_MOVES, TAGS, Writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +46,7 @@ def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     kept = conn.execute(select(TAGS.c.id, TAGS.c.name).where(TAGS.c.slug == keep)).first()
     if kept is None:
         kind = rows[slugs[0]].kind
-        kept_id = Writer().tag_ids(conn, {into.strip(): kind})[into.strip()]
+        kept_id = Writer().tag_ids(conn, {into.strip(): kind}, follow_moves=False)[into.strip()]
         kept_name = into.strip()
     else:
         kept_id, kept_name = kept.id, kept.name

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from newsdesk import gazetteer
 from newsdesk.records import Article
 from newsdesk.slug import slugify
+from newsdesk.store.meta import get_meta
 from newsdesk.store.models import (
     ArticleEntityRow,
     ArticleRow,
@@ -32,6 +33,7 @@ ENTITIES: Table = EntityRow.__table__  # type: ignore[assignment]
 ARTICLE_ENTITIES: Table = ArticleEntityRow.__table__  # type: ignore[assignment]
 REVISIONS: Table = RevisionRow.__table__  # type: ignore[assignment]
 CHUNK = 500  # ids per IN (...) lookup
+TAG_MOVES = "tag_moves"  # meta: {merged tag's slug: the kept tag's slug} (`tagmerge`)
 
 
 def content_hash(article: Article) -> str:
@@ -111,11 +113,18 @@ class Writer:
         rows = [row for a in articles for row in _tag_rows(a, ids)]
         insert_ignore(conn, ARTICLE_TAGS, rows)
 
-    def tag_ids(self, conn: Connection, kinds: dict[str, str]) -> dict[str, int]:
+    def tag_ids(self, conn: Connection, kinds: dict[str, str], follow_moves: bool = True) -> dict[str, int]:
         """Ids of tags by name, creating the missing ones (name → kind); names sharing a slug share a
-        tag, and so do a place's Russian and Kazakh names (stored under the Russian one)."""
+        tag, and so do a place's Russian and Kazakh names (stored under the Russian one).  A tag an editor
+        merged into another (`tagmerge`) is that other tag, so a feed that brings the old spelling back
+        does not recreate it; the moves are read on every call, as a merge may come from another process."""
         canonical = {name: gazetteer.canonical_tag(name) for name in kinds}
         slugs = {name: slugify(canonical[name]) or "tag" for name in kinds}
+        if follow_moves:
+            moves: dict[str, str] = get_meta(conn, TAG_MOVES) or {}
+            for slug in moves:  # a merge deleted those rows: ids cached before it are stale
+                self._tag_ids.pop(slug, None)
+            slugs = {name: moves.get(slug, slug) for name, slug in slugs.items()}
         missing = {slug: canonical[name] for name, slug in slugs.items() if slug not in self._tag_ids}
         if missing:
             kind_of = {canonical[name]: kind for name, kind in kinds.items()}
