@@ -385,6 +385,9 @@ def test_a_removed_article_leaves_its_thread_and_the_active_set(vectorizer: Vect
     assert view is not None and first not in {m.article_id for m in view.members}
     assert view.first_at == min(a.published_at for a in story[1:])  # type: ignore[type-var]
     assert threader.active_articles == len(story) - 1 and threader.remove(first) is None
+    alone = _fresh(vectorizer)  # the story as if the first article had never come: the same key lemmas
+    assert {alone.add(a) for a in story[1:]} == {story[1].id}
+    assert set(view.terms) == set(alone.thread(story[1].id or "").terms)  # type: ignore[union-attr]
     for article in story[1:]:
         threader.remove(article.id or "")
     assert threader.thread(thread_id) is None and heard == []  # gone, not expired

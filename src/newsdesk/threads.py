@@ -315,13 +315,15 @@ class Threader:
     def remove(self, article_id: str) -> str | None:
         """Forget a deleted article: out of its thread (whose title and span no longer count it) and of the
         active articles; a thread left with no article goes, unheard by `on_expiry`.  Returns its thread
-        id, or None when the article is not in an active thread.  The thread's centroid keeps the article's
-        terms (it holds sums, not members) until the thread leaves the window."""
+        id, or None when the article is not in an active thread.  The thread's centroid (a sum) loses the
+        article's strongest terms, those its active entry keeps (`ThreadOptions.item_terms`)."""
         thread_id = self._thread_of.pop(article_id, None)
         thread = self._threads.get(thread_id or "")
         item = self._items.items.pop(article_id, None)
         if item is not None:
             self._items._unpost(item)  # its expiry entry stays in the heap and is skipped when it comes
+            if thread is not None:
+                self._subtract_centroid(thread, item.terms)
         if thread is None:
             return thread_id
         kept = [(m, t) for m, t in zip(thread.members, thread.titles, strict=True) if m.article_id != article_id]
@@ -405,6 +407,16 @@ class Threader:
             centroid[term] = centroid.get(term, 0.0) + weight
         if len(centroid) > 2 * self.options.centroid_terms:
             thread.centroid = truncate(centroid, self.options.centroid_terms)
+
+    @staticmethod
+    def _subtract_centroid(thread: _Active, terms: Mapping[str, float]) -> None:
+        centroid = thread.centroid
+        for term, weight in terms.items():
+            left = centroid.get(term, 0.0) - weight
+            if left > 1e-9:
+                centroid[term] = left
+            else:
+                centroid.pop(term, None)
 
     def _merge(self, a: _Active, b: _Active) -> _Active:
         keep, gone = sorted((a, b), key=lambda t: (t.first_at, t.id))
