@@ -151,6 +151,21 @@ def test_update_learns_a_new_tag(model: TagModel, tmp_path) -> None:
     assert "АЭС" not in model  # the original model is untouched
 
 
+def test_a_new_tag_is_learned_from_as_many_articles_as_training_needs(model: TagModel) -> None:
+    """A tag met once is not offered or judged on the strength of one article: an editor's one-off tag used to
+    crowd out the learned tags (on NG's archive, first-suggestion precision 0.57 → 0.38 as editors tagged)."""
+    probe = article("Строительство атомной станции начнётся в 2027 году", "Реактор для АЭС.")
+    tagged = dataclasses.replace(probe, editor_tags=["АЭС", "Погода"])
+    for seen, (title, lead) in enumerate(NUCLEAR, 1):
+        model.update(article(title, lead, ["АЭС"]))
+        learned = seen >= model.min_examples
+        assert ("АЭС" in model) is learned
+        assert ("АЭС" in [t.tag for t in model.suggest(probe, k=5)]) is learned
+        assert (tags.fit_scores(tagged, model)["АЭС"] is not None) is learned
+    trained = model.platt[[model.index[t] for t in model.tags if t != "АЭС"]]
+    assert model.platt[model.index["АЭС"]] == pytest.approx(np.median(trained, axis=0))  # scaled like the others
+
+
 @pytest.mark.parametrize("rule", [None, [1.0, 0.9, -0.7, 0.2, 5.0]])
 def test_save_and_load_round_trip(model: TagModel, tmp_path, rule) -> None:
     path = tmp_path / "tags.npz"
@@ -299,7 +314,10 @@ def test_editor_tags_teach_the_archives_model(store) -> None:
     editing.update_article(store, "aes-0", {"title": "Казахстан построит АЭС у Балхаша"})  # tags unchanged
     assert stored_model().meta["editor_updates"] == 3
     editing.update_article(store, "aes-0", {"tags": ["АЭС", "Росатом"]})
-    assert "Росатом" in stored_model()
+    assert "Росатом" not in stored_model()  # one article: not learned yet, as training would not learn it
+    for i in (1, 2):
+        editing.update_article(store, f"aes-{i}", {"tags": ["АЭС", "Росатом"]})
+    assert "Росатом" in stored_model() and stored_model().meta["editor_updates"] == 6
 
 
 def test_a_place_is_one_tag_in_both_languages() -> None:

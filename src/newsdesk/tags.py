@@ -38,11 +38,14 @@ from .tag_phrases import Lexicon, Ranker
 log = logging.getLogger(__name__)
 
 
+MIN_EXAMPLES = 3  # the default of `TagOptions.min_examples`, for models saved without it
+
+
 @dataclass(frozen=True, slots=True)
 class TagOptions:
     """How `TagModel.train` fits a model and how the model decides."""
 
-    min_examples: int = 3  # tags on fewer training articles are not learned
+    min_examples: int = 3  # tags on fewer training articles are not learned (`MIN_EXAMPLES`)
     max_tags: int = 3000  # the most frequent tags learned (training time grows with each tag)
     c: float = 8.0  # inverse regularisation of each tag's logistic regression
     keep_weights: int = 400  # largest weights kept per tag
@@ -105,11 +108,23 @@ class TagModel:
         return model
 
     def __contains__(self, tag: str) -> bool:
-        return tag in self.index
+        """Whether the model has learned ``tag`` (from `min_examples` tagged articles on)."""
+        j = self.index.get(tag)
+        return j is not None and self.counts[j] >= self.min_examples
+
+    @property
+    def min_examples(self) -> int:
+        """Tagged articles from which a tag is learned: training skips rarer tags, and a tag `update`
+        meets for the first time is neither suggested nor judged by the audit before that many."""
+        return int(self.meta.get("min_examples", MIN_EXAMPLES))
 
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
-        """Decision scores (…, tags) → calibrated confidences."""
-        return expit(scores * self.platt[:, 0] + self.platt[:, 1])
+        """Decision scores (…, tags) → calibrated confidences (0 for a tag not learned yet)."""
+        probs = expit(scores * self.platt[:, 0] + self.platt[:, 1])
+        learning = self.counts < self.min_examples
+        if learning.any():
+            probs = np.where(learning, 0.0, probs)
+        return probs
 
     def audit_scores(self, probs: np.ndarray, given: Sequence[int]) -> np.ndarray:
         """How well each given tag (columns of one article's confidences ``probs``) fits, 0..1.
@@ -166,17 +181,16 @@ class TagModel:
         One stochastic-gradient step of each tag's logistic loss on the article (the
         ``partial_fit`` of scikit-learn's SGDClassifier, done on our sparse weights): tags the
         article carries move towards it, tags scored high that it does not carry move away;
-        others are untouched.  A tag never seen before is added and starts from this article, and
-        words new to the vocabulary are added with the IDF of a word seen once.
+        others are untouched.  A tag never seen before is added and starts from this article (it is
+        suggested and judged once `min_examples` articles carry it, see `_count`), and words new to
+        the vocabulary are added with the IDF of a word seen once.
         """
-        known = len(self.tags)
         for tag in article.editor_tags:
             if tag not in self.index:
                 self._add_tag(tag)
         title, body = features.article_lemmas(article, lemmas)
         if self.lexicon is not None:
             tagged = self.lexicon.add(article.editor_tags)
-            self.lexicon.link(self.tags, known)
             self.lexicon.count(tagged, self.lexicon.find(title, body).positions)
         bag = features.terms(title, body, article.entities)
         if self.space.add(bag, self.articles + 1):
@@ -193,8 +207,24 @@ class TagModel:
         cells = (np.repeat(idx, len(active)), np.tile(active, len(idx)))
         self.weights = (self.weights + sparse.csr_matrix((step, cells), shape=self.weights.shape)).tocsr()
         self.bias[active] -= 0.1 * self.learning_rate * gradient[active]
-        self.counts[[self.index[t] for t in set(article.editor_tags)]] += 1
+        self._count(article.editor_tags)
+
+    def _count(self, editor_tags: Sequence[str]) -> None:
+        """One more article carries these tags; a tag that reaches `min_examples` is learned from now on:
+        its confidence is calibrated like the trained tags' (the median of their scalings) and the ranker
+        reads it as a tag with a classifier."""
+        columns = [self.index[t] for t in set(editor_tags)]
+        self.counts[columns] += 1
         self.articles += 1
+        ready = [j for j in columns if self.counts[j] == self.min_examples]
+        if not ready:
+            return
+        trained = self.counts >= self.min_examples
+        trained[ready] = False
+        if trained.any():
+            self.platt[ready] = np.median(self.platt[trained], axis=0)
+        if self.lexicon is not None:
+            self.lexicon.link([self.tags[j] for j in ready], columns=ready)
 
     def _add_tag(self, tag: str) -> None:
         self.index[tag] = len(self.tags)
