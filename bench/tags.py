@@ -448,7 +448,8 @@ def audit_quality(model: tags.TagModel, test: list[Article], n: int = 1000, seed
 def tag_report(names: list[str]) -> str:
     lines = ["### Tags: time split (older 80 % trains, newer 20 % tests)", "",
              "| archive | train / test articles | tags learned | P@1 | P@1 learning as editors tag | R@3 | "
-             "R@3 (learned tags) | applied/article | applied precision | train s | suggest ms/article | given the lemmas |",
+             "R@3 (learned tags) | applied/article | applied precision | train s | suggest ms/article "
+             "| given the lemmas |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     audits = ["", "### Tag audit: one editor tag swapped for a random vocabulary tag in test articles", "",
               "| archive | injected | in distinct articles | audit threshold | precision | recall |",
