@@ -402,6 +402,12 @@ def tag_quality(model: tags.TagModel, test: list[Article]) -> dict[str, float]:
             "applied/article": applied / n, "applied precision": applied_ok / max(1, applied)}
 
 
+def wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion ``p`` measured on ``n`` items."""
+    centre, half = p + z * z / (2 * n), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
 def learning_p1(model: tags.TagModel, test: list[Article]) -> float:
     """P@1 as the product runs: each test article gets its suggestions, then its editor tags teach a copy of the
     model (`TagModel.update`, as `stages.tagging.learn` does when an editor saves tags) before the next one."""
@@ -447,10 +453,10 @@ def audit_quality(model: tags.TagModel, test: list[Article], n: int = 1000, seed
 
 def tag_report(names: list[str]) -> str:
     lines = ["### Tags: time split (older 80 % trains, newer 20 % tests)", "",
-             "| archive | train / test articles | tags learned | P@1 | P@1 learning as editors tag | R@3 | "
-             "R@3 (learned tags) | applied/article | applied precision | train s | suggest ms/article "
+             "| archive | train / test articles | tags learned | P@1 | P@1 95 % interval | P@1 learning as editors tag "
+             "| R@3 | R@3 (learned tags) | applied/article | applied precision | train s | suggest ms/article "
              "| given the lemmas |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     audits = ["", "### Tag audit: one editor tag swapped for a random vocabulary tag in test articles", "",
               "| archive | injected | in distinct articles | audit threshold | precision | recall |",
               "|---|---|---|---|---|---|"]
@@ -465,7 +471,9 @@ def tag_report(names: list[str]) -> str:
         per = (time.perf_counter() - start) * 1000 / len(archive[cut:])
         given = _suggest_given_lemmas(model, archive[cut:])
         learning = learning_p1(model, archive[cut:])
-        lines.append(f"| {name} | {cut} / {len(archive) - cut} | {len(model.tags)} | {q['p@1']:.3f} | {learning:.3f} "
+        low, high = wilson(q["p@1"], len(archive) - cut)
+        lines.append(f"| {name} | {cut} / {len(archive) - cut} | {len(model.tags)} | {q['p@1']:.3f} "
+                     f"| {low:.3f}–{high:.3f} | {learning:.3f} "
                      f"| {q['r@3']:.3f} "
                      f"| {q['r@3 known']:.3f} | {q['applied/article']:.2f} | {q['applied precision']:.3f} "
                      f"| {trained:.0f} | {per:.1f} | {given:.2f} |")
