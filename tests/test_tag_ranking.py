@@ -73,6 +73,7 @@ def test_update_teaches_the_lexicon_a_new_tag(tmp_path) -> None:
     assert model.lexicon.forms[model.lexicon.index[("татнефть",)]] == "татнефть"
     probe = Article(title="«Татнефть» выплатит дивиденды", lead="Решение совета директоров «Татнефти».", lang="ru")
     assert "татнефть" in [t.tag for t in model.suggest(probe, k=3)]
+    assert "татнефть" not in model.index  # a classifier comes with the next `newsdesk train`
 
 
 def test_the_conditional_logit_puts_the_positive_first() -> None:

@@ -114,10 +114,9 @@ class Lexicon:
         lexicon.link(tags)
         return lexicon
 
-    def link(self, tags: Sequence[str], columns: Sequence[int] | None = None) -> None:
-        """Point entries at the classifiers' columns of ``tags`` (``columns``, by default 0, 1, …) with the
-        same lemmas."""
-        for column, tag in zip(range(len(tags)) if columns is None else columns, tags, strict=True):
+    def link(self, tags: Sequence[str]) -> None:
+        """Point entries at the classifiers' columns ``tags`` with the same lemmas."""
+        for column, tag in enumerate(tags):
             j = self.index.get(key(tag))
             if j is not None and (self.vocab[j] < 0 or self.forms[j] == tag):
                 self.vocab[j] = column

@@ -181,13 +181,20 @@ class TagModel:
         One stochastic-gradient step of each tag's logistic loss on the article (the
         ``partial_fit`` of scikit-learn's SGDClassifier, done on our sparse weights): tags the
         article carries move towards it, tags scored high that it does not carry move away;
-        others are untouched.  A tag never seen before is added and starts from this article (it is
-        suggested and judged once `min_examples` articles carry it, see `_count`), and words new to
-        the vocabulary are added with the IDF of a word seen once.
+        others are untouched.  Each tag's step shrinks as 1 / its articles, so one article does not
+        undo what training learnt from hundreds.  Words new to the vocabulary are added with the IDF
+        of a word seen once.
+
+        A tag never seen before: with a ranker (an archive of `rank_min_articles` tagged articles),
+        the ranker's lexicon learns it at once and suggests it where a text names it, and it gets a
+        classifier at the next `newsdesk train` (a classifier grown from a few steps is not what the
+        ranker learnt to read).  Without one, it gets a classifier that starts from this article and is
+        suggested and judged once `min_examples` articles carry it (see `_count`).
         """
-        for tag in article.editor_tags:
-            if tag not in self.index:
-                self._add_tag(tag)
+        if self.ranker is None:
+            for tag in article.editor_tags:
+                if tag not in self.index:
+                    self._add_tag(tag)
         title, body = features.article_lemmas(article, lemmas)
         if self.lexicon is not None:
             tagged = self.lexicon.add(article.editor_tags)
@@ -200,31 +207,27 @@ class TagModel:
             return
         raw = expit(self.weights[idx].T @ values + self.bias)
         target = np.zeros(len(self.tags))
-        target[[self.index[t] for t in article.editor_tags]] = 1
+        target[[self.index[t] for t in article.editor_tags if t in self.index]] = 1
         gradient = raw - target
         active = np.flatnonzero(np.abs(gradient) > 0.1)
-        step = np.outer(values, -self.learning_rate * gradient[active]).ravel()
+        rate = self.learning_rate * self.min_examples / np.maximum(self.counts[active], self.min_examples)
+        step = np.outer(values, -rate * gradient[active]).ravel()
         cells = (np.repeat(idx, len(active)), np.tile(active, len(idx)))
         self.weights = (self.weights + sparse.csr_matrix((step, cells), shape=self.weights.shape)).tocsr()
-        self.bias[active] -= 0.1 * self.learning_rate * gradient[active]
+        self.bias[active] -= 0.1 * rate * gradient[active]
         self._count(article.editor_tags)
 
     def _count(self, editor_tags: Sequence[str]) -> None:
-        """One more article carries these tags; a tag that reaches `min_examples` is learned from now on:
-        its confidence is calibrated like the trained tags' (the median of their scalings) and the ranker
-        reads it as a tag with a classifier."""
-        columns = [self.index[t] for t in set(editor_tags)]
+        """One more article carries these tags; a tag that reaches `min_examples` is learned from now on,
+        its confidence calibrated like the trained tags' (the median of their scalings)."""
+        columns = [self.index[t] for t in set(editor_tags) if t in self.index]
         self.counts[columns] += 1
         self.articles += 1
         ready = [j for j in columns if self.counts[j] == self.min_examples]
-        if not ready:
-            return
         trained = self.counts >= self.min_examples
         trained[ready] = False
-        if trained.any():
+        if ready and trained.any():
             self.platt[ready] = np.median(self.platt[trained], axis=0)
-        if self.lexicon is not None:
-            self.lexicon.link([self.tags[j] for j in ready], columns=ready)
 
     def _add_tag(self, tag: str) -> None:
         self.index[tag] = len(self.tags)
