@@ -45,7 +45,7 @@ MIN_EXAMPLES = 3  # the default of `TagOptions.min_examples`, for models saved w
 class TagOptions:
     """How `TagModel.train` fits a model and how the model decides."""
 
-    min_examples: int = 3  # tags on fewer training articles are not learned (`MIN_EXAMPLES`)
+    min_examples: int = MIN_EXAMPLES  # tags on fewer training articles are not learned
     max_tags: int = 3000  # the most frequent tags learned (training time grows with each tag)
     c: float = 8.0  # inverse regularisation of each tag's logistic regression
     keep_weights: int = 400  # largest weights kept per tag
@@ -224,9 +224,11 @@ class TagModel:
         self.counts[columns] += 1
         self.articles += 1
         ready = [j for j in columns if self.counts[j] == self.min_examples]
+        if not ready:
+            return
         trained = self.counts >= self.min_examples
         trained[ready] = False
-        if ready and trained.any():
+        if trained.any():
             self.platt[ready] = np.median(self.platt[trained], axis=0)
 
     def _add_tag(self, tag: str) -> None:
