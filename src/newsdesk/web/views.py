@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.store import listing, stories, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
-from newsdesk.store.writer import TAGS
 from newsdesk.web.cache import Memo
 from newsdesk.web.render import LANGS, RUBRICS
 
@@ -106,14 +105,8 @@ def tag_title(name: str) -> str:
 def moved_tag(slug: str, conn: Connection) -> str | None:
     """The slug a tag lives under now: a place's when ``slug`` is its Kazakh name's (older archives had
     one tag per language: «/tag/balqash» is now «/tag/balkhash»), or the kept tag's when an editor merged
-    ``slug`` into it (`newsdesk merge-tags`) and no article has brought that tag back since."""
-    place = gazetteer.moved_slugs().get(slug)
-    if place is not None:
-        return place
-    merged = tagmerge.moved_tag(conn, slug)
-    if merged is None or conn.scalar(select(TAGS.c.id).where(TAGS.c.slug == slug)) is not None:
-        return None
-    return merged
+    ``slug`` into it (`newsdesk merge-tags`; later articles with that tag are filed under the kept one)."""
+    return gazetteer.moved_slugs().get(slug) or tagmerge.moved_tag(conn, slug)
 
 
 def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> dict[str, Any]:
