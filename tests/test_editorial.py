@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli import app
 from newsdesk.config import Settings
-from newsdesk.editorial import train_own_rubrics
+from newsdesk.editorial import train_own_rubrics, train_tags
 from newsdesk.errors import InputError
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
@@ -20,6 +21,8 @@ from newsdesk.records import Article
 from newsdesk.sources.fields import article_from_dict
 from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.rubric import RubricStage
+from newsdesk.stages.tagging import learn, tag_model_age
+from newsdesk.store import open_archive
 from newsdesk.store.modelstore import model_info
 from newsdesk.store.writer import ARTICLES
 from newsdesk.web.app import create_app
@@ -262,3 +265,53 @@ def test_a_deleted_article_leaves_its_active_story(archive) -> None:
     members = {m[0] for t in state["threads"] for m in t["members"]}
     assert headline not in members and "sample-025" in members
     assert headline not in {item[0] for item in state["items"]}
+
+
+def test_train_if_stale_waits_for_enough_new_editor_tags(tmp_path) -> None:
+    rows = [r for r in _sample() if r.get("tags")]
+    older, newer = rows[:-4], rows[-4:]
+    source = tmp_path / "older.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in older), encoding="utf-8")
+    db = str(tmp_path / "outlet.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    first = runner.invoke(app, ["--db", db, "train", "--if-stale", "3"])  # no model yet: it trains
+    assert first.exit_code == 0 and f"learned from {len(older)} articles" in first.output, first.output
+    again = runner.invoke(app, ["--db", db, "train", "--if-stale", "3"])
+    assert again.exit_code == 0
+    assert f"tag model is up to date: trained {datetime.now(UTC):%Y-%m-%d}" in again.output
+    assert f"on {len(older)} tagged articles, 0 changes since (trains from 3)" in again.output
+
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in newer[:2]), encoding="utf-8")
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    assert "2 changes since" in runner.invoke(app, ["--db", db, "train", "--if-stale", "3"]).output
+    with TestClient(create_app(Settings(database_url=db))) as site:  # the audit page tells editors the same
+        assert site.get("/audit?format=json").json()["tag_model"] | {"trained_at": None} == {
+            "trained_at": None, "trained_on": len(older), "tagged": len(older) + 2, "editor_saves": 0, "changes": 2}
+        assert "с тех пор изменений: 2" in site.get("/audit").text
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in newer[2:]), encoding="utf-8")
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
+    trained = runner.invoke(app, ["--db", db, "train", "--if-stale", "3"])
+    assert f"learned from {len(rows)} articles" in trained.output, trained.output
+    archive = open_archive(db)
+    with archive.engine.connect() as conn:
+        age = tag_model_age(conn)
+    archive.dispose()
+    assert age is not None and (age.trained_on, age.changes) == (len(rows), 0)
+
+
+def test_an_editors_tag_saves_count_as_changes(archive) -> None:
+    rows = [r for r in _sample() if r.get("tags")]
+    _store(archive, rows)
+    train_tags(archive)
+    with archive.engine.begin() as conn:
+        assert learn(conn, article_from_dict(rows[0] | {"tags": ["Бокс", "Астана"]}))
+    with archive.engine.connect() as conn:
+        age = tag_model_age(conn)
+    assert age is not None and (age.trained_on, age.tagged, age.editor_saves, age.changes) == (len(rows),) * 2 + (1, 1)
+
+
+def test_if_stale_is_for_the_tag_model_only(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "train", "--if-stale", "5", "--own-rubrics"])
+    assert result.exit_code == 2 and result.output.strip().splitlines() == [
+        "error: --if-stale checks the tag model only: train rubrics without it"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 from scipy import sparse
@@ -53,8 +54,9 @@ def fit_with_oof(articles: Sequence[Article], options):
     oof = oof + bonus if oof is not None else None
     platt = platt_fit(oof, y) if oof is not None else np.tile([1.0, 0.0], (len(tags), 1))
     model = TagModel(space, tags, weights, bias, platt, np.array([counts[t] for t in tags]), len(tagged),
-                     options.apply_threshold, meta={"min_examples": options.min_examples},
-                     name_weight=options.name_weight)
+                     options.apply_threshold, learning_rate=options.learning_rate, name_weight=options.name_weight,
+                     meta={"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "articles": len(tagged),
+                           "tags": len(tags), "min_examples": options.min_examples})
     probs = model.calibrate(oof) if oof is not None else None
     if probs is not None:
         model.audit_weights, model.audit_threshold = audit_rule(probs, y, options)

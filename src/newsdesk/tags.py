@@ -22,7 +22,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +99,7 @@ class TagModel:
         """Learn the tags of ``articles`` (their ``editor_tags``); rare tags are skipped."""
         from .tag_training import fit
 
-        options = options or TagOptions()
-        model = fit(articles, options)
-        model.learning_rate = options.learning_rate
-        model.meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                      "articles": model.articles, "tags": len(model.tags), "min_examples": options.min_examples}
-        return model
+        return fit(articles, options or TagOptions())
 
     def __contains__(self, tag: str) -> bool:
         """Whether the model has learned ``tag`` (from `min_examples` tagged articles on)."""

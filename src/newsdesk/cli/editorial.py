@@ -29,11 +29,28 @@ def train_cmd(
                                      "archive's articles whose rubric an editor gave (with the labelled sets of "
                                      "--rubrics when given, instead of rebuilding the shipped model), keep that "
                                      "model in the archive for new articles and re-classify the engine's rubrics."),
+    if_stale: int = typer.Option(0, "--if-stale", min=0, metavar="N",
+                                 help="Train only when the archive's tag model is missing or N or more tagged "
+                                 "articles (or editors' tag saves) came since it was trained: for a cron job. "
+                                 "0: always."),
 ) -> None:
     """Learn the outlet's tags from the archive's editor tags, re-tag every article, refresh the audit."""
     from newsdesk import editorial
 
     obj: Context = ctx.obj
+    if if_stale and (rubrics is not None or own_rubrics):
+        raise fail("--if-stale checks the tag model only: train rubrics without it")
+    if if_stale:
+        from newsdesk.stages.tagging import tag_model_age
+
+        with obj.archive().engine.connect() as conn:
+            age = tag_model_age(conn)
+        if age is not None and age.changes < if_stale:
+            if not obj.quiet:
+                when = f"{age.trained_at:%Y-%m-%d %H:%M} UTC" if age.trained_at else "before"
+                err.print(f"tag model is up to date: trained {when} on {age.trained_on} tagged articles, "
+                          f"{age.changes} changes since (trains from {if_stale})", markup=False, soft_wrap=True)
+            return
     if own_rubrics:
         own = editorial.train_own_rubrics(obj.archive(), rubrics)
         err.print(f"rubric model of the archive: {json.dumps(own.meta, ensure_ascii=False)[:300]}", markup=False)

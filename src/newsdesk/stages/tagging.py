@@ -3,14 +3,16 @@ suggested below), and the feed-card order of the article's tags."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from newsdesk import tags
-from newsdesk.records import HEADLINE, Article, TagScore
+from newsdesk.records import ARTICLE, HEADLINE, Article, TagScore
 from newsdesk.stages.lemmas import LemmaCache
-from newsdesk.store.modelstore import load_model, save_model
+from newsdesk.store.modelstore import load_model, model_info, save_model
+from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES
 
 MODEL = "tags"
 SUGGEST = 5  # tags the model is asked for
@@ -32,6 +34,41 @@ def learn(conn: Connection, article: Article) -> bool:
                                "updated_at": datetime.now(UTC).isoformat(timespec="seconds")}
     save_model(conn, MODEL, model.save, model.meta)
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class TagModelAge:
+    """How far the archive's tag model is behind its editors: `TagModel.update` learns each editor's save
+    at once, but a tag new to a large archive gets its classifier only when the model is trained again."""
+
+    trained_at: datetime | None
+    trained_on: int  # tagged articles the model was trained on
+    tagged: int  # tagged articles the archive holds now
+    editor_saves: int  # articles editors tagged through the API since (each one taught the model a step)
+
+    @property
+    def changes(self) -> int:
+        """Tagged articles added since the training, or editors' saves, whichever is more."""
+        return max(self.tagged - self.trained_on, self.editor_saves)
+
+
+def tag_model_age(conn: Connection) -> TagModelAge | None:
+    """The stored tag model's age (None before the first `newsdesk train`)."""
+    info = model_info(conn, MODEL)
+    if info is None:
+        return None
+    meta = info["meta"] or {}
+    trained = meta.get("trained_at")
+    return TagModelAge(datetime.fromisoformat(trained) if trained else None, int(meta.get("articles", 0)),
+                       tagged_articles(conn), int(meta.get("editor_updates", 0)))
+
+
+def tagged_articles(conn: Connection) -> int:
+    """Articles (not headlines) carrying editor tags: what `train_tags` learns from."""
+    t = ARTICLE_TAGS.c
+    query = (select(func.count(func.distinct(t.article_id))).select_from(ARTICLE_TAGS.join(ARTICLES))
+             .where(t.origin == "editor", ARTICLES.c.kind == ARTICLE))
+    return int(conn.scalar(query) or 0)
 
 
 LEADING_KINDS = ("topic", "story")

@@ -5,6 +5,7 @@ API endpoints (`/story/{id}`, `/entity/{slug}`, `/audit`; `/api/v1/threads`, `/a
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.errors import NotFound
+from newsdesk.stages.tagging import tag_model_age
 from newsdesk.store import listing, stories
 from newsdesk.store.audit import editor_tagged_count
 from newsdesk.store.listing import Filter, decode_cursor
@@ -70,9 +72,11 @@ def audit_page(request: Request, conn: Conn) -> Response:
     flags = stories.audit(conn)
     tagged = editor_tagged_count(conn) if flags else 0
     small = flags and tagged < TagOptions().audit_rule_articles
+    age = tag_model_age(conn)
     return render(request, "audit.html", {"title": "Проверка тегов", "flags": flags, "tagged": tagged,
                                           "small_archive": small, "rule_articles": TagOptions().audit_rule_articles,
-                                          "variants": stories.tag_variants(conn)})
+                                          "variants": stories.tag_variants(conn),
+                                          "tag_model": age and asdict(age) | {"changes": age.changes}})
 
 
 @router.get("/api/v1/threads", tags=["stories"], summary="Top stories, ranked")
