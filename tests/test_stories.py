@@ -107,6 +107,21 @@ def test_audit_flags_the_deliberately_wrong_tags(site):
     assert 'class="note"' in page.text and "редкие теги" in page.text  # the sample has under 200 tagged articles
 
 
+def test_a_tag_the_audit_doubts_does_not_label_the_card(site):
+    flagged = {(f["article_id"], f["tag"]) for f in site.get("/api/v1/audit").json()["items"]}
+    doubted = [(w["id"], w["tag"]) for w in TRUTH["wrong_tags"] if (w["id"], w["tag"]) in flagged]
+    assert ("sample-037", "Футбол") in doubted  # the password warning filed under «Футбол»
+    for article_id, tag in doubted:
+        article = site.get(f"/api/v1/articles/{article_id}").json()
+        assert tag in article["editor_tags"] and article["tags"][-1] == tag  # kept, last
+        cards = site.get(f"/tag/{article['tag_slugs'][-1]}?format=json").json()["items"]
+        card = next(c for c in cards if c["id"] == article_id)
+        assert card["primary_tag"]["name"] != tag
+    page = site.get("/article/sample-037").text
+    kicker = page[page.index('<a class="label"'):].split("</a>")[0]  # the first label: the article's own
+    assert kicker.endswith(">Шымкент")
+
+
 def test_explanations_name_words(site):
     why = site.get("/api/v1/articles/sample-037/explain").json()
     assert why["rubric_because"] and all(r["feature"] for r in why["rubric_because"])

@@ -184,6 +184,13 @@ def test_primary_tag_prefers_the_specific_story_over_the_broad_topic() -> None:
     assert tags.choose_primary(probe) == ["Пенсия 2026", "Экономика", "Алматы"]
 
 
+def test_a_doubted_editor_tag_comes_last() -> None:
+    probe = article("Пенсии вырастут", "", ["Пенсия 2026", "Экономика", "Алматы"])
+    probe.tag_kinds = {"Алматы": "place"}
+    assert tags.choose_primary(probe, doubted={"Пенсия 2026"}) == ["Экономика", "Алматы", "Пенсия 2026"]
+    assert tags.choose_primary(probe, doubted={"Туризм"}) == tags.choose_primary(probe)  # not its tag: no effect
+
+
 def test_primary_tag_uses_archive_frequency(model: TagModel) -> None:
     probe = article("Футболисты и полиция", "", ["Полиция", "Футбол"])
     model.counts[model.index["Полиция"]] = 15  # «Полиция» now far more common than «Футбол» (5)

@@ -25,7 +25,7 @@ from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import THREADS, refresh_rubrics, save_threads
-from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit, save_variants
+from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit, save_variants, stored_audit
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
@@ -77,7 +77,7 @@ def train_tags(archive: Archive, progress: Progress | None = None) -> tuple[tags
         save_model(conn, TAG_MODEL, model.save, model.meta)
         save_audit(conn, [asdict(f) for f in flags])
         save_variants(conn, [v.as_dict() for v in editor_tag_variants(conn, articles)])
-    retag(archive, model, progress)
+    retag(archive, model, progress, flags)
     log.info("tag model: %d tags from %d articles; %d editor tags flagged", len(model.tags), len(articles), len(flags))
     return model, flags
 
@@ -89,9 +89,19 @@ def editor_tag_variants(conn: Connection, articles: list[Article]) -> list[Varia
     return find_variants(Counter(t for a in articles for t in set(a.editor_tags)), people)
 
 
-def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | None = None) -> int:
-    """Re-run the tag stage over every stored record (applied, suggested, primary order)."""
-    stage, writer, done = TagStage(LemmaCache(), model), Writer(), 0
+def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | None = None,
+          flags: list[Flag] | None = None) -> int:
+    """Re-run the tag stage over every stored record (applied, suggested, primary order); ``flags``: the
+    audit just made (else the stored one), whose doubted editor tags do not lead a feed card."""
+    doubted: dict[str, set[str]] | None = None
+    if flags is not None:
+        doubted = {}
+        for flag in flags:
+            doubted.setdefault(flag.article_id, set()).add(flag.tag)
+    stage, writer, done = TagStage(LemmaCache(), model, doubted), Writer(), 0
+    if doubted is None:
+        with archive.engine.connect() as conn:
+            stage.doubted = stored_audit(conn).by_article
     with archive.engine.connect() as conn:
         ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.id)))
     for start in range(0, len(ids), PAGE):

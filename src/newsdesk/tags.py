@@ -436,21 +436,24 @@ def tag_kind(tag: str, article: Article, default: str = "topic") -> str:
     return article.tag_kinds.get(tag) or ("story" if _STORY.search(tag) else default)
 
 
-def choose_primary(article: Article, model: TagModel | None = None) -> list[str]:
+def choose_primary(article: Article, model: TagModel | None = None, doubted: Iterable[str] = ()) -> list[str]:
     """The article's tags ordered for its feed card, primary first (never alphabetical).
 
     Candidates are the editor's tags (confidence 1) and the applied ``auto_tags``. Each scores
     ``confidence × (specificity + kind bonus)``: specificity favours tags rare in the outlet's
     archive («Пенсия 2026» over «Экономика»), the bonus favours story > topic > person and
-    organisation > place. Ties keep the editor's order, editor tags before engine tags.
+    organisation > place. Ties keep the editor's order, editor tags before engine tags.  The
+    ``doubted`` tags (editor tags the audit flags) come last: a password warning filed under
+    «Футбол» keeps the tag, but its card is not labelled with it.
     """
+    doubted = set(doubted)
     candidates: dict[str, tuple[float, str]] = {}
     for tag in article.editor_tags:
         candidates.setdefault(tag, (1.0, tag_kind(tag, article)))
     for scored in article.auto_tags:
         candidates.setdefault(scored.tag, (scored.confidence, article.tag_kinds.get(scored.tag) or scored.kind))
     scores = {tag: _primary_score(tag, confidence, kind, model) for tag, (confidence, kind) in candidates.items()}
-    return sorted(candidates, key=lambda tag: -scores[tag])  # stable: ties keep the candidates' order
+    return sorted(candidates, key=lambda tag: (tag in doubted, -scores[tag]))  # stable: ties keep the given order
 
 
 def _primary_score(tag: str, confidence: float, kind: str, model: TagModel | None) -> float:

@@ -3,6 +3,7 @@ suggested below), and the feed-card order of the article's tags."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, func, select
 from newsdesk import tags
 from newsdesk.records import ARTICLE, HEADLINE, Article, TagScore
 from newsdesk.stages.lemmas import LemmaCache
+from newsdesk.store.audit import stored_audit
 from newsdesk.store.modelstore import load_model, model_info, save_model
 from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES
 
@@ -74,28 +76,35 @@ def tagged_articles(conn: Connection) -> int:
 LEADING_KINDS = ("topic", "story")
 
 
-def feed_order(article: Article, model: tags.TagModel | None) -> list[str]:
+def feed_order(article: Article, model: tags.TagModel | None, doubted: Collection[str] = ()) -> list[str]:
     """The article's tags for its feed card, primary first: the editor's tags and the outlet's topic
     tags (by `tags.choose_primary`: specificity and confidence), then the places, people and
-    organisations the engine found — a card is labelled «Землетрясение», not «ДЧС»."""
-    ranked = tags.choose_primary(article, model)
+    organisations the engine found — a card is labelled «Землетрясение», not «ДЧС».  Editor tags the
+    audit doubts (``doubted``) go last of all."""
+    ranked = tags.choose_primary(article, model, doubted)
     editor = set(article.editor_tags)
     lead = [t for t in ranked if t in editor or article.tag_kinds.get(t, "topic") in LEADING_KINDS]
-    return lead + [t for t in ranked if t not in lead]
+    rest = [t for t in ranked if t not in lead]
+    return [t for t in lead + rest if t not in doubted] + [t for t in lead + rest if t in doubted]
 
 
 class TagStage:
     name = "tags"
 
-    def __init__(self, lemmas: LemmaCache, model: tags.TagModel | None = None) -> None:
+    def __init__(self, lemmas: LemmaCache, model: tags.TagModel | None = None,
+                 doubted: Mapping[str, Collection[str]] | None = None) -> None:
         self.lemmas = lemmas
         self.model = model
         self._loaded = model is not None
+        self.doubted = doubted if doubted is not None else {}  # article id -> its editor tags the audit flags
+        self._fixed = doubted is not None
 
     def load(self, conn: Connection) -> None:
         if not self._loaded:
             self.model = load_tag_model(conn)
             self._loaded = True
+        if not self._fixed:  # the stored audit of the last `newsdesk train` (parsed once per saved version)
+            self.doubted = stored_audit(conn).by_article
 
     def __call__(self, article: Article) -> None:
         applied, suggested = self._model_tags(article)
@@ -108,7 +117,7 @@ class TagStage:
             article.tag_kinds.setdefault(scored.tag, scored.kind)
         for tag in article.editor_tags:
             article.tag_kinds.setdefault(tag, tags.tag_kind(tag, article))
-        article.tags = feed_order(article, self.model)
+        article.tags = feed_order(article, self.model, self.doubted.get(article.id or "", ()))
 
     def _model_tags(self, article: Article) -> tuple[list[TagScore], list[TagScore]]:
         if self.model is None or not self.model.tags:
