@@ -89,6 +89,12 @@ def _phrase(text: str) -> str:
     words = list(_WORD.finditer(text))
     if not words or words[0].start() != 0:
         return text
+    if (named := _named_head(words)) is not None:
+        match, parse = named
+        nominative = _nominative(parse, parse)
+        if nominative is None:
+            return text
+        return text[:match.start()] + _recase(nominative, match.group()) + text[match.end():]
     head = _head(words)
     if head is None:
         return text
@@ -100,6 +106,33 @@ def _phrase(text: str) -> str:
         pieces.append(text[pos : match.start()] + _recase(nominative, match.group()))
         pos = match.end()
     return "".join(pieces) + text[pos:]
+
+
+_PROPER = {"Geox", "Name", "Surn", "Patr", "Fixd"}
+# what a name in front leaves to decline: «Барыс Арена», «Халык Банк», «Назарбаев Университет»
+NAMED_HEADS = frozenset({"арена", "банк", "университет", "опера", "театр", "центр", "холдинг", "колледж",
+                         "академия", "клиника", "стадион", "плаза", "парк", "отель", "фонд", "агентство"})
+
+
+def _named_head(words: list[re.Match[str]]):  # noqa: ANN202
+    """In «Барыс Арене», «Халык Банка», «Kaspi Банка», «Астана Опере», «Назарбаев Университете» the name
+    comes first and does not decline; the second word, a capitalised `NAMED_HEADS` noun in an oblique
+    case, is the head: (its match, its parse), or None for any other phrase.  (Without the list the
+    rule misread more than it mended on real news: «Халал Даму», «Вернем Грузию», «Уэйкли Сиднея».)"""
+    if len(words) < 2 or not (words[0].group()[:1].isupper() and words[1].group()[:1].isupper()):
+        return None
+    if words[1].group().isupper() or "-" in words[1].group():
+        return None
+    first = _parse(words[0].group()) if re.search(r"[а-яё]", words[0].group().lower()) else None
+    if first is not None and first.is_known and first.tag.POS != "NOUN":
+        return None  # an adjective leads: «Казахстанской фондовой бирже»
+    undeclined = first is not None and (first.tag.case == "nomn" or "Fixd" in first.tag.grammemes)
+    if first is not None and first.is_known and not (_PROPER & first.tag.grammemes and undeclined):
+        return None  # a common noun leads and is the head: «Банка развития», «Министерства финансов»
+    second = _parse(words[1].group())
+    if second is None or second.normal_form not in NAMED_HEADS or second.tag.case == "nomn":
+        return None
+    return words[1], second
 
 
 def _head(words: list[re.Match[str]]):  # noqa: ANN202
