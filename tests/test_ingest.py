@@ -190,3 +190,23 @@ def test_migrations_create_exactly_the_tables_of_the_models(archive):
         return item.name if hasattr(item, "columns") and not hasattr(item, "table") else item.table.name
 
     assert [d for d in diffs if not table(d).startswith("search")] == []
+
+
+def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_names_them(archive):
+    kk = art(1, "Әділ Сәрсенбаев әлем чемпионы атанды")
+    kk.lang, kk.paragraphs = "kk", ["Әділ Сәрсенбаев Астанада жеңіске жетті. Әділ Сәрсенбаев белбеуді қорғайды."]
+    ingest(archive, [kk], Pipeline())
+
+    def names() -> tuple[set[str], set[str]]:
+        with archive.engine.connect() as conn:
+            found = get_article(conn, "a1")
+        return ({e["name"] for e in found["entities"] if e["type"] == "PER"},
+                {t for t, kind in found["tag_kinds"].items() if kind == "person" and t in found["tags"]})
+
+    assert names() == ({"Әділ Сәрсенбаев"}, {"Әділ Сәрсенбаев"})  # first met in Kazakh
+    ru = art(2, "Адиль Сарсенбаев стал чемпионом мира")
+    ru.paragraphs = ["Адиль Сарсенбаев победил в Астане. Адиль Сарсенбаев защитит пояс весной."]
+    ingest(archive, [ru], Pipeline())
+    assert names() == ({"Адиль Сарсенбаев"}, {"Адиль Сарсенбаев"})  # one person, one name: the Russian
+    with archive.engine.connect() as conn:
+        assert {e["name"] for e in get_article(conn, "a2")["entities"] if e["type"] == "PER"} == {"Адиль Сарсенбаев"}

@@ -31,6 +31,11 @@ LATIN_LETTERS = frozenset("áǵıńóúý")  # letters of the 2021 Kazakh Latin 
 _RUSSIAN_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 
 
+def has_kazakh_letters(text: str) -> bool:
+    """Whether ``text`` has a letter of Kazakh Cyrillic that Russian lacks («Әділ»: yes, «Адиль»: no)."""
+    return text != russian_letters(text)
+
+
 def russian_letters(text: str) -> str:
     """Kazakh's own letters as Russian text writes them: «Қасым-Жомарт Тоқаев» → «Касым-Жомарт Токаев»."""
     return text.translate(_RUSSIAN_LETTERS)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk import gazetteer
+from newsdesk.kazakh import has_kazakh_letters
 from newsdesk.records import Article
 from newsdesk.slug import slugify
 from newsdesk.store.meta import get_meta
@@ -75,6 +76,7 @@ class Writer:
         self._tag_ids: dict[str, int] = {}
         self._entity_ids: dict[str, int] = {}
         self._kinds: set[tuple[str, str]] = set()
+        self._russian: set[tuple[str, str]] = set()  # (table, slug) stored under a Russian spelling
 
     def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
         now = datetime.now(UTC)
@@ -134,7 +136,24 @@ class Writer:
                 rows = conn.execute(select(TAGS.c.slug, TAGS.c.id).where(TAGS.c.slug.in_(wanted[start:start + CHUNK])))
                 self._tag_ids.update((r.slug, r.id) for r in rows)
         self._upgrade_kinds(conn, {slugs[name]: kind for name, kind in kinds.items() if kind != "topic"})
+        people = ((slugs[name], canonical[name]) for name, kind in kinds.items() if kind == "person")
+        self._russian_names(conn, TAGS, _russian_first(people))
         return {name: self._tag_ids[slug] for name, slug in slugs.items()}
+
+    def _russian_names(self, conn: Connection, table: Table, names: dict[str, str]) -> None:
+        """A person first met in a Kazakh text is stored under the Kazakh spelling («Әділ Сәрсенбаев»);
+        the Russian one («Адиль Сарсенбаев»), once met, replaces it, as a place is stored under its Russian
+        name.  Pages name a person's tag and entity alike: a Russian article's tag list no longer reads
+        «Әділ Сәрсенбаев» above «Люди: Адиль Сарсенбаев»."""
+        wanted = {slug: name for slug, name in names.items()
+                  if (table.name, slug) not in self._russian and not has_kazakh_letters(name)}
+        if not wanted:
+            return
+        stored = conn.execute(select(table.c.slug, table.c.name).where(table.c.slug.in_(list(wanted))))
+        for row in stored:
+            if has_kazakh_letters(row.name):
+                conn.execute(update(table).where(table.c.slug == row.slug).values(name=wanted[row.slug]))
+            self._russian.add((table.name, row.slug))
 
     def _upgrade_kinds(self, conn: Connection, kinds: dict[str, str]) -> None:
         """A tag first seen as a plain topic takes the specific kind (place, person…) the engine found."""
@@ -152,6 +171,8 @@ class Writer:
                 found = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
                                      .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
                 self._entity_ids.update((r.slug, r.id) for r in found)
+        people = ((e.slug or slugify(e.name), e.name) for a in articles for e in a.entities if e.type == "PER")
+        self._russian_names(conn, ENTITIES, _russian_first(people))
         rows: dict[tuple[str | None, int], dict[str, Any]] = {}
         for a in articles:
             for e in a.entities:
@@ -163,6 +184,15 @@ class Writer:
                     else:
                         rows[key] = {"article_id": a.id, "entity_id": entity_id, "mentions": e.mentions}
         insert_ignore(conn, ARTICLE_ENTITIES, list(rows.values()))
+
+
+def _russian_first(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """{slug: name}, a name in Russian letters winning over a Kazakh spelling of the same slug."""
+    out: dict[str, str] = {}
+    for slug, name in pairs:
+        if slug and (slug not in out or has_kazakh_letters(out[slug])):
+            out[slug] = name
+    return out
 
 
 def final_tags(article: Article) -> list[str]:
