@@ -44,7 +44,8 @@ def key(tag: str) -> tuple[str, ...]:
 
 
 def normalise(lemmas: Iterable[str]) -> tuple[str, ...]:
-    return tuple(lemma.replace("-", "") for lemma in lemmas)
+    items = list(lemmas)  # one replace over the joined lemmas, not one per lemma
+    return tuple("\x00".join(items).replace("-", "").split("\x00")) if items else ()
 
 
 @dataclass(slots=True)
