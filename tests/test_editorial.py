@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from newsdesk.cli import app
 from newsdesk.config import Settings
-from newsdesk.editorial import train_own_rubrics, train_tags
+from newsdesk.editorial import retag, train_own_rubrics, train_tags
 from newsdesk.errors import InputError
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
@@ -24,6 +24,7 @@ from newsdesk.stages.rubric import RubricStage
 from newsdesk.stages.tagging import learn, tag_model_age
 from newsdesk.store import open_archive
 from newsdesk.store.modelstore import model_info
+from newsdesk.store.queries import get_article
 from newsdesk.store.writer import ARTICLES
 from newsdesk.web.app import create_app
 
@@ -315,3 +316,17 @@ def test_if_stale_is_for_the_tag_model_only(tmp_path) -> None:
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "train", "--if-stale", "5", "--own-rubrics"])
     assert result.exit_code == 2 and result.output.strip().splitlines() == [
         "error: --if-stale checks the tag model only: train rubrics without it"]
+
+
+def test_retagging_with_the_stored_audit_keeps_a_doubted_tag_off_the_card(archive) -> None:
+    _store(archive, _sample())
+    model, flags = train_tags(archive)  # orders the tags with the audit it has just made
+    assert ("sample-037", "Футбол") in {(f.article_id, f.tag) for f in flags}
+
+    def order() -> list[str]:
+        with archive.engine.connect() as conn:
+            return get_article(conn, "sample-037")["tags"]
+
+    assert order()[-1] == "Футбол" and len(order()) > 1
+    retag(archive, model)  # `reanalyse` retags with the stored audit
+    assert order()[-1] == "Футбол"

@@ -93,15 +93,13 @@ def retag(archive: Archive, model: tags.TagModel | None, progress: Progress | No
           flags: list[Flag] | None = None) -> int:
     """Re-run the tag stage over every stored record (applied, suggested, primary order); ``flags``: the
     audit just made (else the stored one), whose doubted editor tags do not lead a feed card."""
-    doubted: dict[str, set[str]] | None = None
-    if flags is not None:
-        doubted = {}
-        for flag in flags:
-            doubted.setdefault(flag.article_id, set()).add(flag.tag)
-    stage, writer, done = TagStage(LemmaCache(), model, doubted), Writer(), 0
-    if doubted is None:
+    doubted: dict[str, set[str]] = {}
+    if flags is None:
         with archive.engine.connect() as conn:
-            stage.doubted = stored_audit(conn).by_article
+            doubted = {article_id: set(found) for article_id, found in stored_audit(conn).by_article.items()}
+    for flag in flags or ():
+        doubted.setdefault(flag.article_id, set()).add(flag.tag)
+    stage, writer, done = TagStage(LemmaCache(), model, doubted), Writer(), 0
     with archive.engine.connect() as conn:
         ids = list(conn.scalars(select(ARTICLES.c.id).order_by(ARTICLES.c.id)))
     for start in range(0, len(ids), PAGE):
