@@ -39,6 +39,28 @@ def test_names_are_nominative_and_typed(nlp: None, text: str, expected: dict[str
     assert names(text) == expected
 
 
+def test_words_before_a_name_are_no_part_of_the_person() -> None:
+    from newsdesk.entities import Mention, _titles_off
+
+    def cut(text: str) -> list[tuple[str, str]]:
+        return [(m.type, m.text) for m in _titles_off(Mention("PER", 0, len(text), text))]
+
+    assert cut("Казахстанец Адиль Сарсенбаев") == [("PER", "Адиль Сарсенбаев")]
+    assert cut("Аким Алматы Ерлан Сапаров") == [("LOC", "Алматы"), ("PER", "Ерлан Сапаров")]
+    assert cut("Аким Петропавловска") == [("LOC", "Петропавловска")]  # an office, not a person
+    assert cut("Певице Максаковой") == [("PER", "Максаковой")]
+    for whole in ("Заяц Иван Петрович", "Дед Мороз", "Муху Алиев", "Касым-Жомарт Токаев"):  # names, whole
+        assert cut(whole) == [("PER", whole)]
+
+
+def test_a_first_name_that_does_not_decline_stays_as_written() -> None:
+    from newsdesk.names import normalize
+
+    assert normalize("Хорхе Мендосу", "PER") == "Хорхе Мендоса"  # pymorphy's first reading: «о хорхе»
+    assert normalize("Рене Мюнниха", "PER").startswith("Рене ")
+    assert normalize("Ивана Петрова", "PER") == "Иван Петров"
+
+
 @pytest.mark.parametrize(("mention", "nominative"), [
     ("Барыс Арене", "Барыс Арена"), ("Алматы Арены", "Алматы Арена"), ("Халык Банка", "Халык Банк"),
     ("Kaspi Банка", "Kaspi Банк"), ("Назарбаев Университете", "Назарбаев Университет"),

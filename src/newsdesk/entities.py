@@ -215,11 +215,11 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
         # a person is one entity in both languages: identity (slug) in the letters Russian text uses
         return [replace(m, key=russian_letters(m.name)) if m.type == "PER" and not m.key else m
                 for m in kk_entities.mentions(text)]
-    found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES]
+    found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES and m.text.lower() not in TITLES]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
     found += _lone_acronyms(text, found, index)
-    fixed = [_fix_type(m) for m in found]
+    fixed = [_fix_type(t) for m in found for t in _titles_off(m)]
     found = _places(text, [m for m in fixed if not _common_noun_first(text, m)])
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
@@ -308,6 +308,55 @@ def _with_acronym(m: Mention, text: str) -> tuple[Mention, Mention | None]:
     if after:
         return m, Mention(m.type, after.start(1), after.end(1), after.group(1))
     return m, None
+
+
+TITLES = frozenset({"аким", "глава"})  # titles pymorphy reads first as something else (a name, a head)
+NOT_TITLES = frozenset({"дед", "баба"})  # part of a name: «Дед Мороз», «Баба-яга»
+_WORDS = re.compile(r"\S+")
+
+
+def _titles_off(m: Mention) -> list[Mention]:
+    """Words natasha takes into a person before the name go when a surname ends it: «Казахстанец Адиль
+    Сарсенбаев» is «Адиль Сарсенбаев», «Аким Алматы Ерлан Сапаров» is «Ерлан Сапаров» and the place
+    «Алматы».  A lone title («Аким» opening a sentence) is no entity at all (see `mentions`)."""
+    if m.type != "PER":
+        return [m]
+    words = list(_WORDS.finditer(m.text))
+    cut, titled = 0, False
+    while len(words) - cut > 1:
+        word = words[cut].group()
+        if _is_title(word):
+            titled = True
+        elif not (titled and _is_place(word)):
+            break
+        cut += 1
+    places = [Mention("LOC", m.start + w.start(), m.start + w.end(), w.group()) for w in words
+              if _is_place(w.group())]
+    if cut and len(places) == len(words) - cut:  # «Аким Петропавловска»: an office, not a person
+        return places
+    last = words[-1].group()
+    if not cut or not _is_surname(last) or any("Patr" in p.tag for p in rulemma.morph().parse(last.lower())[:2]):
+        return [m]  # no surname ends it: «Заяц Иван Петрович» (his surname first) stays whole
+    start = m.start + words[cut].start()
+    return [*places, Mention("PER", start, m.end, m.text[words[cut].start():])]
+
+
+def _is_title(word: str) -> bool:
+    """A capitalised common noun that names what a person is: «Казахстанец», «Министр», «Аким»."""
+    low = word.lower()
+    if low in TITLES:
+        return True
+    parses = rulemma.morph().parse(low)[:3]
+    if len(low) < 5 or not parses or parses[0].normal_form in NOT_TITLES:  # «Муху Алиев», «Дед Мороз»
+        return False
+    return parses[0].tag.POS == "NOUN" and "anim" in parses[0].tag and all(
+        p.is_known and not any(tag in p.tag for tag in _NAME_TAGS) for p in parses)
+
+
+def _is_place(word: str) -> bool:
+    """Our gazetteer's place, or one pymorphy's dictionary knows (not a guess: «Симоньян» is a person)."""
+    top = rulemma.morph().parse(word.lower())[0]
+    return bool(gazetteer.find(word, "ru")) or ("Geox" in top.tag and top.is_known)
 
 
 def _missed_people(text: str, found: list[Mention]) -> list[Mention]:

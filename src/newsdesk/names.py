@@ -66,12 +66,19 @@ def _person_word(word: str, female: bool) -> str:
     low = word.lower()
     if low in _TITLES:
         return _TITLES[low]
-    if not word[:1].isupper() or word.isupper():
+    if not word[:1].isupper() or word.isupper() or _indeclinable_name(low):
         return word
     lemma = rulemma.lemma(word)
     if female and lemma.endswith(MASCULINE_NAMES) and low != lemma:
         lemma += "а"  # Марины Ивановой → Марина Иванова
     return _recase(lemma, word)
+
+
+def _indeclinable_name(low: str) -> bool:
+    """A first name that does not decline, as written («Хорхе», «Хосе», «Рене»), though pymorphy reads the
+    word first as a case of something else («Хорхе» as «о хорхе»): «Хорхе Мендосу» → «Хорхе Мендоса»."""
+    return any(p.is_known and {"Name", "Fixd"} <= p.tag.grammemes and p.normal_form == low
+               for p in rulemma.morph().parse(low))
 
 
 def _recase(new: str, like: str) -> str:
