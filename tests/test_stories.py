@@ -155,6 +155,17 @@ def test_entity_page_lists_mentions(site):
     assert site.get("/api/v1/entities/nobody").json()["error"]["code"] == "not_found"
 
 
+def test_a_reprint_sits_under_its_original_in_the_story(site):
+    story = site.get("/story/sample-062?format=json").json()["story"]
+    cards = {c["id"]: c for c in story["timeline"]}
+    assert cards["sample-075"]["duplicate_of"] == "sample-072" and cards["sample-075"]["folded"]
+    assert cards["sample-072"]["copies"] == [{"id": "sample-075", "source": "Almaty Today",
+                                              "page_url": "/article/sample-075"}]
+    page = site.get("/story/sample-062").text
+    assert page.count('class="card-title"') == len(cards) - 1  # the reprint is no card of its own
+    assert 'Также: <a href="/article/sample-075">Almaty Today</a>' in page
+
+
 def test_article_page_links_its_story(site):
     story = site.get("/article/sample-083?format=json").json()["story"]
     full = site.get("/story/sample-083?format=json").json()["story"]

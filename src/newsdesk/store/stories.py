@@ -50,7 +50,7 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
                             .order_by(ARTICLES.c.published_at, ARTICLES.c.id)))
     if row is None and not ids:
         return None
-    timeline = listing.cards(conn, ids)
+    timeline = _fold_copies(listing.cards(conn, ids))
     entities = _key_entities(conn, ids)
     return {
         "id": thread_id, "title": row.title if row is not None else (timeline[0]["title"] if timeline else ""),
@@ -64,6 +64,19 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
         "organisations": [e for e in entities if e["type"] == "ORG"],
         "places": [e for e in entities if e["type"] == "LOC"],
     }
+
+
+def _fold_copies(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The timeline's cards, each original with the ``copies`` of it the story holds ({id, source,
+    page_url}) and each such copy marked ``folded``: the page shows a reprint under its original
+    («Также: Almaty Today»), not as one more card; the JSON keeps every card."""
+    present = {c["id"] for c in cards}
+    copies: dict[str, list[dict[str, Any]]] = {}
+    for c in cards:
+        if c["duplicate_of"] in present:
+            copies.setdefault(c["duplicate_of"], []).append({"id": c["id"], "source": c["source"],
+                                                             "page_url": c["page_url"]})
+    return [{**c, "copies": copies.get(c["id"], []), "folded": c["duplicate_of"] in present} for c in cards]
 
 
 def story_link(conn: Connection, thread_id: str) -> dict[str, Any] | None:
