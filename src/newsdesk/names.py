@@ -10,6 +10,7 @@ Capitalisation of each word is kept.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from newsdesk import rulemma
 
@@ -106,8 +107,10 @@ def _phrase(text: str) -> str:
     if head is None:
         return text
     pieces, pos = [], 0
+    # «Жетысуском районах» (of two districts) is one place: «Жетысуский район»
+    single = head[0][0][1].tag.POS != "NOUN" and rulemma.place_forms().get(head[0][0][1].word) is not None
     for match, parse in head[0]:
-        nominative = _nominative(parse, head[1])
+        nominative = _nominative(parse, head[1], "sing" if single else None)
         if nominative is None:
             break
         pieces.append(text[pos : match.start()] + _recase(nominative, match.group()))
@@ -144,38 +147,57 @@ def _named_head(words: list[re.Match[str]]):  # noqa: ANN202
 
 def _head(words: list[re.Match[str]]):  # noqa: ANN202
     """The leading (word, parse) pairs up to the head noun, and the head's parse."""
-    leading = []
-    for match in words:
+    leading: list[tuple[re.Match[str], Any]] = []
+    for i, match in enumerate(words):
         word = match.group()
-        parse = None if word.isupper() and len(word) > 1 else _parse(word)
+        parse = None if word.isupper() and len(word) > 1 else _parse(word, followed=i + 1 < len(words))
         if parse is None:
             return None
+        if parse.tag.POS == "NOUN" and leading:  # the noun's reading its adjectives agree with, if one does
+            parse = next((p for p in rulemma.morph().parse(word.lower())
+                          if p.tag.POS == "NOUN" and all(_agree(m.group(), p) for m, _ in leading)), parse)
         leading.append((match, parse))
         if parse.tag.POS == "NOUN":
             return leading, parse
     return None
 
 
-def _parse(word: str):  # noqa: ANN202 - pymorphy3 parse objects have no stubs
-    """The reading of ``word`` as an adjective or a noun in some case, if any."""
+def _agree(word: str, noun) -> bool:  # noqa: ANN001
+    """Whether some reading of ``word`` as an adjective agrees with ``noun`` in case, number and gender."""
+    tag = noun.tag
+    return any(p.tag.POS in ("ADJF", "PRTF") and p.tag.case == tag.case and p.tag.number == tag.number
+               and (tag.number == "plur" or tag.gender is None or "ms-f" in tag or p.tag.gender == tag.gender)
+               for p in rulemma.morph().parse(word.lower()))
+
+
+def _parse(word: str, followed: bool = False):  # noqa: ANN202 - pymorphy3 parse objects have no stubs
+    """The reading of ``word`` as an adjective or a noun in some case, if any.  A place's word is read as
+    a noun («Астане»), unless the place is an adjective and a word follows («Жетысуской области»)."""
     place = rulemma.place_forms().get(word.lower())
-    for parse in rulemma.morph().parse(word.lower()):
+    parses = rulemma.morph().parse(word.lower())
+    if followed and not place and not any(p.is_known for p in parses):  # «Медеуском районе»: a guessed adjective
+        parses = sorted(parses, key=lambda p: p.tag.POS != "ADJF")
+    adjective = place is not None and followed and place.endswith(_PLACE_ADJECTIVE)
+    for parse in parses:
         if parse.tag.POS in ("ADJF", "PRTF", "NOUN") and parse.tag.case:
-            if place and parse.tag.POS != "NOUN":
+            if place and (parse.tag.POS == "NOUN") == adjective:
                 continue
             return parse
     return None
 
 
-def _nominative(parse, head) -> str | None:  # noqa: ANN001
+_PLACE_ADJECTIVE = ("ский", "цкий", "ий", "ый", "ой")
+
+
+def _nominative(parse, head, number: str | None = None) -> str | None:  # noqa: ANN001
     place = rulemma.place_forms().get(parse.word)
     if place and parse.tag.POS == "NOUN":
         return place
-    number = head.tag.number or "sing"
+    number = number or head.tag.number or "sing"
     wanted = {"nomn", number}
     if parse.tag.POS != "NOUN" and number == "sing" and head.tag.gender:
         wanted.add(head.tag.gender)
-    if parse.tag.POS == "NOUN" and parse.tag.case == "nomn":
+    if parse.tag.POS == "NOUN" and parse.tag.case == "nomn" and number == (parse.tag.number or number):
         return parse.word
     inflected = parse.inflect(wanted) or parse.inflect({"nomn"})
     return inflected.word if inflected else None
