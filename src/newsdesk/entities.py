@@ -223,7 +223,7 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     found = _places(text, [m for m in fixed if not _common_noun_first(text, m)])
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
-    named = _women([_name(m, index) for m in unique])
+    named = _shared_noun(text, _women([_name(m, index) for m in unique]))
     return sorted(named + _surnames_again(text, named), key=lambda m: m.start)
 
 
@@ -357,6 +357,31 @@ def _is_place(word: str) -> bool:
     """Our gazetteer's place, or one pymorphy's dictionary knows (not a guess: «Симоньян» is a person)."""
     top = rulemma.morph().parse(word.lower())[0]
     return bool(gazetteer.find(word, "ru")) or ("Geox" in top.tag and top.is_known)
+
+
+_AND = re.compile(r"\s+и\s+")
+_ADJECTIVE_END = ("ий", "ый", "ой", "ая", "ое")
+SHARED_NOUNS = frozenset({"район", "область", "край", "округ", "республика", "водохранилище", "озеро", "море",
+                          "улица", "проспект", "микрорайон", "корея", "европа", "азия", "америка", "африка"})
+
+
+def _shared_noun(text: str, found: list[Mention]) -> list[Mention]:
+    """«в Алмалинском и Жетысуском районах»: a place named by an adjective alone shares the noun of the
+    place after «и» (natasha gives «Алмалинском» and «Жетысуском районах»): «Алмалинский район».  Only
+    nouns of `SHARED_NOUNS` are shared: «Доломитное» (a village) stays as it is."""
+    by_start = {m.start: m for m in found}
+    out = []
+    for m in found:
+        gap = _AND.match(text, m.end) if m.type == "LOC" and m.name.endswith(_ADJECTIVE_END) else None
+        after = by_start.get(gap.end()) if gap else None
+        if after is not None and after.type == "LOC" and " " not in m.name and len(after.name.split()) == 2:
+            first, noun = after.name.split()
+            shared = first.endswith(_ADJECTIVE_END) and noun.lower() in SHARED_NOUNS
+            adjective = names.agreeing(m.name, noun) if shared else None
+            if adjective:
+                m = replace(m, name=f"{adjective} {noun}")
+        out.append(m)
+    return out
 
 
 def _missed_people(text: str, found: list[Mention]) -> list[Mention]:

@@ -82,6 +82,17 @@ def _indeclinable_name(low: str) -> bool:
                for p in rulemma.morph().parse(low))
 
 
+def agreeing(adjective: str, noun: str) -> str | None:
+    """``adjective`` (nominative) in the nominative singular of ``noun``'s gender: («Акмолинский»,
+    «область») → «Акмолинская»; None when it is no adjective."""
+    gender = next((p.tag.gender for p in rulemma.morph().parse(noun.lower()) if p.tag.POS == "NOUN"), None)
+    for parse in rulemma.morph().parse(adjective.lower()):
+        if parse.tag.POS == "ADJF":
+            inflected = parse.inflect({"nomn", "sing", gender} if gender else {"nomn", "sing"})
+            return _recase(inflected.word, adjective) if inflected else None
+    return None
+
+
 def _recase(new: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return new.upper()
