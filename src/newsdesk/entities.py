@@ -332,13 +332,14 @@ def _titles_off(m: Mention) -> list[Mention]:
         cut += 1
     places = [Mention("LOC", m.start + w.start(), m.start + w.end(), w.group()) for w in words
               if _is_place(w.group())]
-    if cut and len(places) == len(words) - cut:  # «Аким Петропавловска»: an office, not a person
+    lead = [p for p in places if p.start < m.start + words[cut].start()]
+    if cut and len(places) - len(lead) == len(words) - cut:  # «Аким Петропавловска»: an office, not a person
         return places
     last = words[-1].group()
     if not cut or not _is_surname(last) or any("Patr" in p.tag for p in rulemma.morph().parse(last.lower())[:2]):
         return [m]  # no surname ends it: «Заяц Иван Петрович» (his surname first) stays whole
     start = m.start + words[cut].start()
-    return [*places, Mention("PER", start, m.end, m.text[words[cut].start():])]
+    return [*lead, Mention("PER", start, m.end, m.text[words[cut].start():])]
 
 
 def _is_title(word: str) -> bool:

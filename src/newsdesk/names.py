@@ -197,7 +197,7 @@ def _parse(word: str, followed: bool = False):  # noqa: ANN202 - pymorphy3 parse
     return None
 
 
-_PLACE_ADJECTIVE = ("ский", "цкий", "ий", "ый", "ой")
+_PLACE_ADJECTIVE = ("ий", "ый", "ой")  # a place's nominative that is an adjective: «жетысуский»
 
 
 def _nominative(parse, head, number: str | None = None) -> str | None:  # noqa: ANN001
