@@ -330,13 +330,15 @@ def _titles_off(m: Mention) -> list[Mention]:
         elif not (titled and _is_place(word)):
             break
         cut += 1
+    if not cut:  # the common case: no title in front
+        return [m]
     places = [Mention("LOC", m.start + w.start(), m.start + w.end(), w.group()) for w in words
               if _is_place(w.group())]
     lead = [p for p in places if p.start < m.start + words[cut].start()]
-    if cut and len(places) - len(lead) == len(words) - cut:  # «Аким Петропавловска»: an office, not a person
+    if len(places) - len(lead) == len(words) - cut:  # «Аким Петропавловска»: an office, not a person
         return places
     last = words[-1].group()
-    if not cut or not _is_surname(last) or any("Patr" in p.tag for p in rulemma.morph().parse(last.lower())[:2]):
+    if not _is_surname(last) or any("Patr" in p.tag for p in rulemma.morph().parse(last.lower())[:2]):
         return [m]  # no surname ends it: «Заяц Иван Петрович» (his surname first) stays whole
     start = m.start + words[cut].start()
     return [*lead, Mention("PER", start, m.end, m.text[words[cut].start():])]
