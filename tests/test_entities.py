@@ -53,6 +53,13 @@ def test_words_before_a_name_are_no_part_of_the_person() -> None:
         assert cut(whole) == [("PER", whole)]
 
 
+def test_a_lone_title_or_body_is_no_entity() -> None:
+    from newsdesk.entities import _generic
+
+    assert all(map(_generic, ("Аким", "Акимат", "Акимата", "Маслихат")))
+    assert not any(map(_generic, ("Акимат Алматы", "Акорда", "Аким Ерлан Сапаров", "Глазов")))
+
+
 def test_a_first_name_that_does_not_decline_stays_as_written() -> None:
     from newsdesk.names import normalize
 

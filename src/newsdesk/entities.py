@@ -215,7 +215,7 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
         # a person is one entity in both languages: identity (slug) in the letters Russian text uses
         return [replace(m, key=russian_letters(m.name)) if m.type == "PER" and not m.key else m
                 for m in kk_entities.mentions(text)]
-    found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES and m.text.lower() not in TITLES]
+    found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES and not _generic(m.text)]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
     found += _lone_acronyms(text, found, index)
@@ -311,6 +311,13 @@ def _with_acronym(m: Mention, text: str) -> tuple[Mention, Mention | None]:
 
 
 TITLES = frozenset({"аким", "глава"})  # titles pymorphy reads first as something else (a name, a head)
+BODIES = frozenset({"акимат", "маслихат", "маслихата"})  # a city's or region's body, which alone names none
+
+
+def _generic(text: str) -> bool:
+    """A lone title or body: «Аким» or «Акимат» opening a sentence (natasha's person or organisation) is
+    the office of whatever place the story is about, not an entity of its own."""
+    return " " not in text and (text.lower() in TITLES or rulemma.lemma(text) in BODIES)
 NOT_TITLES = frozenset({"дед", "баба"})  # part of a name: «Дед Мороз», «Баба-яга»
 _WORDS = re.compile(r"\S+")
 
@@ -318,7 +325,7 @@ _WORDS = re.compile(r"\S+")
 def _titles_off(m: Mention) -> list[Mention]:
     """Words natasha takes into a person before the name go when a surname ends it: «Казахстанец Адиль
     Сарсенбаев» is «Адиль Сарсенбаев», «Аким Алматы Ерлан Сапаров» is «Ерлан Сапаров» and the place
-    «Алматы».  A lone title («Аким» opening a sentence) is no entity at all (see `mentions`)."""
+    «Алматы».  A lone title («Аким» opening a sentence) is no entity at all (`_generic`)."""
     if m.type != "PER":
         return [m]
     words = list(_WORDS.finditer(m.text))
