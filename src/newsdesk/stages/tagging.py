@@ -83,9 +83,9 @@ def feed_order(article: Article, model: tags.TagModel | None, doubted: Collectio
     audit doubts (``doubted``) go last of all."""
     ranked = tags.choose_primary(article, model, doubted)
     editor = set(article.editor_tags)
-    lead = [t for t in ranked if t in editor or article.tag_kinds.get(t, "topic") in LEADING_KINDS]
-    rest = [t for t in ranked if t not in lead]
-    return [t for t in lead + rest if t not in doubted] + [t for t in lead + rest if t in doubted]
+    lead = [t for t in ranked
+            if t not in doubted and (t in editor or article.tag_kinds.get(t, "topic") in LEADING_KINDS)]
+    return lead + [t for t in ranked if t not in lead]  # `choose_primary` put the doubted ones last
 
 
 class TagStage:
