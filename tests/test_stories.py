@@ -4,6 +4,7 @@ bundled sample analysed by the real pipeline (see tests/conftest.py for the shar
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,17 @@ def test_trending_finds_the_earthquake_burst(site):
     items = site.get("/api/v1/trending").json()["items"]
     top = next(i for i in items if i["window_hours"] == 24)
     assert top["tag"] == "Землетрясение" and top["score"] > 3
+
+
+def test_the_topics_strip_says_what_each_count_counts(site):
+    html = site.get("/").text
+    strip = re.search(r'<nav class="tags" aria-label="Главные темы">(.*?)</nav>', html, re.S).group(1)
+    pills = re.findall(r'<a class="tag" href="/tag/([^"]+)" title="([^"]+)">[^<]+<small>(.*?)</small></a>', strip)
+    assert len(pills) == strip.count('class="tag"')  # every pill has a count and a tooltip
+    slug, hint, count = pills[0]
+    assert slug == "zemletryasenie" and "↑" in count  # the burst leads, marked as rising
+    assert re.fullmatch(r"\d+ материал(а|ов)? за сутки, обычно \d+,\d", hint)
+    assert any(h.endswith("за 48 часов") and "↑" not in c for _, h, c in pills)  # the busiest recent tags top it up
 
 
 def test_audit_flags_the_deliberately_wrong_tags(site):

@@ -14,7 +14,7 @@ from newsdesk.store import listing, stories, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.web.cache import Memo
-from newsdesk.web.render import LANGS, RUBRICS
+from newsdesk.web.render import LANGS, RUBRICS, ru_count
 
 TRENDING = 10
 RELATED = 12
@@ -28,14 +28,28 @@ def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> di
 
 
 def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
-    """«Главные темы»: tags bursting over their own baseline, topped up with the most used recent ones."""
+    """«Главные темы»: tags bursting over their own baseline (marked ↑), topped up with the most used recent
+    ones; every pill shows its count and says in its tooltip what it counts."""
     def compute() -> list[dict[str, Any]]:
-        bursts = [{"name": t["tag"], "slug": t["slug"]} for t in stories.trending_tags(conn, limit=TRENDING)]
+        bursts = [{"name": t["tag"], "slug": t["slug"], "count": t["count"], "rising": True,
+                   "hint": _burst_hint(t["count"], t["window_hours"], t["expected"])}
+                  for t in stories.trending_tags(conn, limit=TRENDING)]
         seen = {t["slug"] for t in bursts}
-        common = [t for t in listing.trending_now(conn, TRENDING) if t["slug"] not in seen]
-        return list({t["slug"]: t for t in bursts + common}.values())[:TRENDING]
+        common = [{**t, "hint": ru_count(t["count"], "материал", "материала", "материалов") + " за 48 часов"}
+                  for t in listing.trending_now(conn, TRENDING) if t["slug"] not in seen]
+        first: dict[str, dict[str, Any]] = {}
+        for t in bursts + common:  # a tag bursting in both windows keeps its first (strongest) pill
+            first.setdefault(t["slug"], t)
+        return list(first.values())[:TRENDING]
 
     return compute() if memo is None else memo.get(("trending", TRENDING), compute)
+
+
+def _burst_hint(count: int, hours: int, expected: float) -> str:
+    """«12 материалов за сутки, обычно 0,6»: a bursting tag's count in its window against its own baseline."""
+    window = "сутки" if hours == 24 else "7 дней" if hours == 168 else f"{hours} ч"
+    usual = f"{expected:.1f}".replace(".", ",")
+    return f"{ru_count(count, 'материал', 'материала', 'материалов')} за {window}, обычно {usual}"
 
 
 def top_stories(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
