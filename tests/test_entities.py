@@ -385,3 +385,12 @@ def test_a_kazakh_person_is_cut_off_the_organisation_after_it() -> None:
 def test_latin_letters_the_transliteration_keeps_do_not_loop() -> None:
     # letters outside the Kazakh Latin alphabet stay Latin in the Cyrillic copy: read once, not again and again
     assert entities.mentions("Ééé Ààà üüü öÖö", "kk") == []
+
+
+@pytest.mark.parametrize(("text", "elsewhere", "lang"), [
+    ("Суд начнется в 9:30 по времени Астаны, сообщил адвокат.", "Жители Астаны довольны.", "ru"),
+    ("Жер сілкінісі Астана уақытымен сағат 22:47-де тіркелді.", "Астанада да сезілді.", "kk"),
+])
+def test_a_place_that_only_tells_the_time_is_no_entity(nlp: None, text: str, elsewhere: str, lang: str) -> None:
+    assert [m for m in entities.mentions(text, lang) if m.type == "LOC"] == []
+    assert [m.name for m in entities.mentions(f"{text} {elsewhere}", lang) if m.type == "LOC"] == ["Астана"]

@@ -42,6 +42,12 @@ def test_the_list() -> None:
         # not places: the plural genitive of «семья», an adjective, a person
         ("Доходы многодетных семей выросли", "ru", []),
         ("рудный двор и Абай Кунанбаев", "ru", []),
+        # a place that only tells the time is not what the text is about; elsewhere it still counts
+        ("Матч начнется в 21:00 по времени Астаны", "ru", []),
+        ("Старт в 19:00 по Астане, финиш в Алматы", "ru", ["almaty"]),
+        ("Прогулка по Астане", "ru", ["astana"]),
+        ("Жер сілкінісі Астана уақытымен 22:47-де тіркелді", "kk", []),
+        ("Jarys Astana ýaqytymen 14:20-da bastalady, Astanada", "kk", ["astana"]),
     ],
 )  # fmt: skip
 def test_match(text: str, lang: str, expected: list[str]) -> None:

@@ -214,7 +214,7 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
 
         # a person is one entity in both languages: identity (slug) in the letters Russian text uses
         return [replace(m, key=russian_letters(m.name)) if m.type == "PER" and not m.key else m
-                for m in kk_entities.mentions(text)]
+                for m in _off_the_clock(text, kk_entities.mentions(text))]
     found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES and not _generic(m.text)]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
@@ -224,7 +224,12 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
     named = _shared_noun(text, _women([_name(m, index) for m in unique]))
-    return sorted(named + _surnames_again(text, named), key=lambda m: m.start)
+    return sorted(_off_the_clock(text, named + _surnames_again(text, named)), key=lambda m: m.start)
+
+
+def _off_the_clock(text: str, found: list[Mention]) -> list[Mention]:
+    """Without the places that only tell the time: «в 21:00 по времени Астаны», «Астана уақытымен»."""
+    return [m for m in found if m.type != "LOC" or not gazetteer.time_zone(text, m.start, m.end)]
 
 
 def _women(found: list[Mention]) -> list[Mention]:

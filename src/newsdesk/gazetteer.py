@@ -142,8 +142,19 @@ def _adjacent(text: str, window: list) -> bool:
 
 
 def match(text: str, lang: str | None = None) -> list[Place]:
-    """The places ``text`` mentions, each once, in order of first mention (for place tags)."""
-    return list(dict.fromkeys(m.place for m in find(text, lang)))
+    """The places ``text`` mentions, each once, in order of first mention (for place tags); a place
+    named only as the clock («по времени Астаны», «Астана уақытымен») is not what the text is about."""
+    return list(dict.fromkeys(m.place for m in find(text, lang) if not time_zone(text, m.start, m.end)))
+
+
+# «в 21:00 по времени Астаны», «в 19:00 по Астане», «Астана уақытымен», «Astana ýaqytymen»
+_CLOCK_BEFORE = re.compile(r"(?:\bвремени|\d{1,2}[:.]\d{2}\)?\s+по)\s+$", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"\s+(?:уақыт|ýaqyt|uaqyt|waqyt)", re.IGNORECASE)
+
+
+def time_zone(text: str, start: int, end: int) -> bool:
+    """Whether the place named at ``text[start:end]`` only tells the time («по времени Астаны»)."""
+    return bool(_CLOCK_BEFORE.search(text, max(0, start - 24), start) or _CLOCK_AFTER.match(text, end))
 
 
 # --- one tag per place -----------------------------------------------------------------------------
