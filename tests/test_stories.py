@@ -80,6 +80,15 @@ def test_story_page_and_json_twin(site):
     assert site.get("/story/no-such-story").status_code == 404
 
 
+def test_a_story_names_the_outlets_that_only_reprinted_it_apart(site):
+    story = site.get("/story/sample-093?format=json").json()["story"]
+    copies = {c["source"] for c in story["timeline"] if c["duplicate_of"]}
+    originals = {c["source"] for c in story["timeline"] if not c["duplicate_of"]}
+    assert story["sources"] == sorted(originals) and story["reprinted_by"] == sorted(copies - originals)
+    assert story["reprinted_by"]  # sample-098 is El Habar's copy of Dala News' sample-093
+    assert f"<span>перепечатали: {', '.join(story['reprinted_by'])}</span>" in site.get("/story/sample-093").text
+
+
 def test_related_thread_first_no_self_no_copies(site):
     items = site.get("/api/v1/articles/sample-083/related?limit=8").json()["items"]
     ids = [i["id"] for i in items]

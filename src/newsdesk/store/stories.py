@@ -44,7 +44,8 @@ def reference_time(conn: Connection, now: datetime | None = None) -> datetime:
 # --- threads -----------------------------------------------------------------------------------------
 
 def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
-    """A thread: its title, timeline of articles (cards, oldest first), sources, key entities and places."""
+    """A thread: its title, timeline of articles (cards, oldest first), sources (the outlets of its originals),
+    the outlets that only reprinted them (``reprinted_by``), key entities and places."""
     row = conn.execute(select(THREADS).where(THREADS.c.id == thread_id)).first()
     ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.thread_id == thread_id)
                             .order_by(ARTICLES.c.published_at, ARTICLES.c.id)))
@@ -52,11 +53,13 @@ def story(conn: Connection, thread_id: str) -> dict[str, Any] | None:
         return None
     timeline = _fold_copies(listing.cards(conn, ids))
     entities = _key_entities(conn, ids)
+    sources = sorted({c["source"] for c in timeline if c["source"] and not c["duplicate_of"]})
     return {
         "id": thread_id, "title": row.title if row is not None else (timeline[0]["title"] if timeline else ""),
         "lang": row.lang if row is not None else None, "rubric": row.rubric if row is not None else None,
         "page_url": story_url(thread_id), "size": len(ids),
-        "sources": sorted({c["source"] for c in timeline if c["source"] and not c["duplicate_of"]}),
+        "sources": sources,  # independent: the outlets of the originals
+        "reprinted_by": sorted({c["source"] for c in timeline if c["source"] and c["duplicate_of"]} - set(sources)),
         "first_published": timeline[0]["published_at"] if timeline else None,
         "last_published": timeline[-1]["published_at"] if timeline else None,
         "timeline": timeline,
