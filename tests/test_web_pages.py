@@ -183,3 +183,10 @@ def test_meta_lines_leave_their_separators_to_the_stylesheet(client: TestClient,
     for line in lines:
         if re.search(r"<(a|span|time)\b", line):
             assert "·" not in re.sub(r"<[^>]*>", "", line), line
+
+
+def test_the_article_page_links_its_entities(client: TestClient) -> None:
+    html = client.get("/article/quake-tengri").text
+    assert '<a href="/entity/kanat-bozumbaev">Канат Бозумбаев</a>' in html  # plain text under FastAPI 0.165
+    assert '<a href="/entity/almaty">Алматы</a>' in html
+

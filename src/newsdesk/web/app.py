@@ -62,7 +62,8 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     app.state.archive = open_archive(settings.database_url)
     _small_page_cache(app.state.archive)
     app.state.templates = environment()
-    app.state.has_route = _route_checker(app)
+    routers = [*extra_routers, *ROUTERS]
+    app.state.has_route = _route_checker(routers)
     app.state.error_context = _error_context
     app.state.version = ArchiveVersion(app.state.archive)
     app.state.memo = Memo(app.state.version)
@@ -72,7 +73,7 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in [*extra_routers, *ROUTERS]:
+    for router in routers:
         app.include_router(router)
     return app
 
@@ -137,13 +138,16 @@ def _load_sample(app: FastAPI) -> None:
         log.info("loaded the bundled sample: %s", summary.line())
 
 
-def _route_checker(app: FastAPI) -> Any:
-    """``has_route('/entity/')``: whether some router serves paths starting so (templates link only then)."""
+def _route_checker(routers: Iterable[APIRouter]) -> Any:
+    """``has_route('/entity/')``: whether some router serves paths starting so (templates link only then).
+    It reads the routers themselves: since FastAPI 0.165 ``app.routes`` holds an included router as one
+    wrapper without a path, and the article page lost its entity links."""
+    paths = [getattr(r, "path", "") for router in routers for r in router.routes]
     cache: dict[str, bool] = {}
 
     def has_route(prefix: str) -> bool:
         if prefix not in cache:
-            cache[prefix] = any(getattr(r, "path", "").startswith(prefix) for r in app.routes)
+            cache[prefix] = any(path.startswith(prefix) for path in paths)
         return cache[prefix]
 
     return has_route
