@@ -7,8 +7,10 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from newsdesk import analyze
 from newsdesk.records import Article
-from newsdesk.tag_ranking import conditional_logit, platt, time_order
+from newsdesk.tag_phrases import FEATURES, Lexicon, Ranker, expand
+from newsdesk.tag_ranking import _hits, conditional_logit, platt, time_order
 from newsdesk.tags import TagModel, TagOptions
 
 COMPANIES = {
@@ -94,3 +96,21 @@ def test_time_order_uses_publication_dates_when_all_have_one() -> None:
     dated = [Article(title=str(d), published_at=datetime(2018, 3, d)) for d in (20, 14, 16)]
     assert time_order(dated) == [1, 2, 0]
     assert time_order(dated + [Article(title="без даты")]) == [0, 1, 2, 3]
+
+
+def test_the_ranker_is_judged_by_its_first_tag_and_on_a_tie_by_its_first_three() -> None:
+    size = len(FEATURES)
+    weights = np.zeros(expand(np.zeros((1, size))).shape[1])
+    weights[FEATURES.index("in title")] = 3.0
+    ranker = Ranker(np.zeros(size), np.ones(size), weights, (1.0, -1.0))
+    lex = Lexicon.build([["газпром", "газ"], ["Газпром"], ["газпром", "выборы"]], ["газпром", "выборы"])
+    for tagged in ({0}, {1}, {2}):
+        lex.count(tagged, tagged)
+    found = lex.find(analyze.lemmas("Газпром", "ru"), analyze.lemmas("Газ подорожал перед выборами", "ru"))
+    probs = np.array([[0.3, 0.5], [0.3, 0.5]])  # the classifiers put «выборы» first
+    articles = [Article(title="", lang="ru", editor_tags=["газпром", "газ"]),
+                Article(title="", lang="ru", editor_tags=["выборы", "газ"])]
+    mine, theirs = _hits(lex, ranker, [found, found], probs, ["газпром", "выборы"], articles)
+    assert mine[0] == theirs[0] == 1  # each gets one first tag right: a tie
+    assert mine[1] > theirs[1]  # the ranker names «газ» too, which the classifiers cannot
+    assert mine > theirs  # so the ranker is kept

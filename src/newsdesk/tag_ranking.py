@@ -61,11 +61,11 @@ def fit_ranker(model, data: Material, options) -> tuple[Lexicon | None, Ranker |
     ranker = _fit(lexicon, found, own, order, data.oof, options.rank_c)
     newer, probs, older = _simulate(model, data, lexicon, order, found, own, options)
     ranker.platt = _calibrate(ranker, older, [found[i] for i in newer], probs, [own[i] for i in newer])
-    mine, theirs = _first_hits(older, ranker, [found[i] for i in newer], probs, model.tags,
-                               [data.articles[i] for i in newer])
-    log.info("tag ranker: first tag right on %d of %d newer articles (classifiers alone %d)",
-             mine, len(newer), theirs)
-    if mine <= theirs:
+    mine, theirs = _hits(older, ranker, [found[i] for i in newer], probs, model.tags,
+                         [data.articles[i] for i in newer])
+    log.info("tag ranker: first tag right on %d of %d newer articles, editor tags in the first three %d "
+             "(classifiers alone %d, %d)", mine[0], len(newer), mine[1], theirs[0], theirs[1])
+    if mine <= theirs:  # the first tag decides; on a tie, the editor tags found in the first three
         return None, None
     for i in order:
         lexicon.count(own[i], found[i].positions)
@@ -159,15 +159,18 @@ def platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def _first_hits(past: Lexicon, ranker: Ranker, found: list[Found], probs: np.ndarray, tags: Sequence[str],
-                articles: list[Article]) -> tuple[int, int]:
-    """How often the ranked first tag, and the classifiers' first tag, is an editor's tag."""
-    mine = theirs = 0
+def _hits(past: Lexicon, ranker: Ranker, found: list[Found], probs: np.ndarray, tags: Sequence[str],
+          articles: list[Article]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((first tags right, editor tags among the first three) ranked, the same for the classifiers alone)."""
+    mine = [0, 0]
+    theirs = [0, 0]
     for view, row, article in zip(found, probs, articles, strict=True):
-        ranked = rank(past, ranker, view, row, tags, 1)
-        mine += bool(ranked) and ranked[0][0] in article.editor_tags
-        theirs += len(row) > 0 and tags[int(np.argmax(row))] in article.editor_tags
-    return mine, theirs
+        ranked = [tag for tag, _ in rank(past, ranker, view, row, tags, 3)[:3]]
+        best = [tags[int(c)] for c in np.argsort(-row)[:3]] if len(row) else []
+        for counts, top in ((mine, ranked), (theirs, best)):
+            counts[0] += bool(top) and top[0] in article.editor_tags
+            counts[1] += sum(tag in article.editor_tags for tag in top)
+    return (mine[0], mine[1]), (theirs[0], theirs[1])
 
 
 def _scratch(lexicon: Lexicon) -> Lexicon:
