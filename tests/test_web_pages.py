@@ -190,3 +190,23 @@ def test_the_article_page_links_its_entities(client: TestClient) -> None:
     assert '<a href="/entity/kanat-bozumbaev">Канат Бозумбаев</a>' in html  # plain text under FastAPI 0.165
     assert '<a href="/entity/almaty">Алматы</a>' in html
 
+
+def test_a_kazakh_page_names_places_and_institutions_in_kazakh(tmp_path: Path) -> None:
+    bank = {"name": "Национальный банк Казахстана", "type": "ORG", "mentions": 1,
+            "slug": "natsionalnyy-bank-kazakhstana"}
+    kyrgyzstan = {"name": "Кыргызстан", "type": "LOC", "mentions": 1, "slug": "kyrgyzstan"}
+    records = [learned(id="kk-bank", lang="kk", title="Ұлттық банк мөлшерлемені өзгертпеді", text="Мәтін.",
+                       published_at="2026-11-24T10:00:00+05:00", source="El Habar", rubric="economy",
+                       entities=[bank, kyrgyzstan]),
+               learned(id="ru-bank", title="Нацбанк сохранил ставку", text="Текст.", rubric="economy",
+                       published_at="2026-11-24T11:00:00+05:00", source="Dala News", entities=[bank])]
+    with make_client(str(tmp_path / "kk.db")) as client:
+        fill(client.app.state.archive, records)
+        kazakh = client.get("/article/kk-bank").text
+        assert ">Қазақстан Ұлттық банкі</a>" in kazakh and ">Қырғызстан</a>" in kazakh
+        assert ">Национальный банк Казахстана</a>" in client.get("/article/ru-bank").text
+        page = client.get(f"/entity/{bank['slug']}").text
+        assert "<h1>Национальный банк Казахстана</h1>" in page
+        assert '<p class="meta" lang="kk">Қазақстан Ұлттық банкі</p>' in page
+        assert "kk-bank" in page and "ru-bank" in page  # one entity, both languages
+

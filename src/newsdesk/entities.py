@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from newsdesk import gazetteer, names, rulemma
+from newsdesk import gazetteer, institutions, names, rulemma
 from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
 from newsdesk.kazakh import russian_letters
 from newsdesk.records import Entity
@@ -214,7 +214,7 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
 
         # a person is one entity in both languages: identity (slug) in the letters Russian text uses
         return [replace(m, key=russian_letters(m.name)) if m.type == "PER" and not m.key else m
-                for m in _off_the_clock(text, kk_entities.mentions(text))]
+                for m in _institutions(_off_the_clock(text, kk_entities.mentions(text)), "kk")]
     found = [m for m in _by_paragraph(text) if m.text not in NOT_NAMES and not _generic(m.text)]
     found = _split_acronyms(found, text, index)
     found += _missed_people(text, found)
@@ -224,7 +224,18 @@ def mentions(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None =
     found += _governing_bodies(text, found)
     unique = {(m.start, m.end): m for m in found}.values()
     named = _shared_noun(text, _women([_name(m, index) for m in unique]))
-    return sorted(_off_the_clock(text, named + _surnames_again(text, named)), key=lambda m: m.start)
+    return sorted(_institutions(_off_the_clock(text, named + _surnames_again(text, named)), "ru"),
+                  key=lambda m: m.start)
+
+
+def _institutions(found: list[Mention], lang: str) -> list[Mention]:
+    """Organisations our table knows under their one Russian name: «Нацбанк», «Ұлттық банк» → «Национальный
+    банк Казахстана» (`institutions`)."""
+    out = []
+    for m in found:
+        body = institutions.find(m.name, lang) if m.type == "ORG" and m.name else None
+        out.append(replace(m, name=body.ru, key="") if body is not None else m)  # its name is its identity
+    return out
 
 
 def _off_the_clock(text: str, found: list[Mention]) -> list[Mention]:
@@ -448,8 +459,17 @@ def _lone_acronyms(text: str, found: list[Mention], index: AcronymIndex) -> list
 
 
 def _fix_type(m: Mention) -> Mention:
+    """Types natasha gets wrong: «Акорда» is a body, not a place; «СКО», «ВКО» (regions' abbreviations the
+    gazetteer knows) are places, not organisations («Полиция СКО»)."""
     fixed = FIXED_TYPES.get(names.normalize(m.text, "LOC").lower())
+    if fixed is None and m.type == "ORG" and m.text.isupper() and _whole_place(m.text):
+        fixed = "LOC"
     return Mention(fixed, m.start, m.end, m.text) if fixed and fixed != m.type else m
+
+
+def _whole_place(text: str) -> bool:
+    found = gazetteer.find(text, "ru")
+    return len(found) == 1 and (found[0].start, found[0].end) == (0, len(text))
 
 
 def _places(text: str, found: list[Mention]) -> list[Mention]:

@@ -85,6 +85,17 @@ def _fold(name: str) -> str:
     return name.casefold().replace("ё", "е")
 
 
+def kazakh_name(name: str) -> str | None:
+    """A place's Kazakh name (a town of ours or a `load_world` place, named by its Russian name) when it
+    differs from ``name``, else None: what a Kazakh page shows for the place entity «Кыргызстан»."""
+    return kazakh_label(name) or _world_kazakh().get(_fold(name))
+
+
+@lru_cache(maxsize=1)
+def _world_kazakh() -> dict[str, str]:
+    return {_fold(p.ru): p.kk for p in load_world() if p.kk and _fold(p.kk) != _fold(p.ru)}
+
+
 def world_name(name: str) -> str:
     """The canonical Russian name of a world place named ``name`` (Russian), else ``name`` itself."""
     return _world_russian().get(_fold(name), name)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from newsdesk import gazetteer
+from newsdesk import gazetteer, institutions
 
 ALMATY = ZoneInfo("Asia/Almaty")
 TEMPLATES = Path(__file__).with_name("templates")
@@ -57,6 +57,15 @@ def ru_count(count: int, one: str, few: str, many: str) -> str:
     return f"{count} {word}"
 
 
+def entity_label(name: str, kind: str, lang: str | None) -> str:
+    """How an entity reads on an article in ``lang``: a place or an institution in Kazakh on Kazakh pages
+    (entities are stored under their Russian names, one entity in both languages)."""
+    if lang != "kk":
+        return name
+    kazakh = gazetteer.kazakh_name(name) if kind == "LOC" else institutions.kazakh_name(name) if kind == "ORG" else None
+    return kazakh or name
+
+
 def paragraphs(text: str | None) -> list[str]:
     return [p for p in (text or "").split("\n\n") if p.strip()]
 
@@ -64,7 +73,7 @@ def paragraphs(text: str | None) -> list[str]:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       finalize=strip_control, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters.update(ru_date=ru_date, ru_count=ru_count, paragraphs=paragraphs,
+    env.filters.update(ru_date=ru_date, ru_count=ru_count, paragraphs=paragraphs, entity_label=entity_label,
                        rubric_name=lambda r: RUBRICS.get(r, r or ""),
                        lang_name=lambda code: LANGS.get(code, code or ""), iso=_iso, tag_label=gazetteer.tag_label)
     env.globals.update(site_name=SITE_NAME, nav_rubrics=[(r, RUBRICS[r]) for r in NAV_RUBRICS],

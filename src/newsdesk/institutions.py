@@ -1,0 +1,79 @@
+"""One name per institution in both languages: «Нацбанк», «НБК», «Ұлттық банк» → «Национальный банк Казахстана».
+
+``data/institutions.tsv`` is our table of the bodies Kazakhstan news names all the time (ministries,
+chambers of parliament, agencies, international organisations), each with its Russian name (canonical),
+Kazakh name and other names.  Entities name an organisation by `canonical`, so an entity page gathers
+its Russian and Kazakh articles, as places are one entity under their Russian name; `kazakh_name` gives
+the name a Kazakh page shows.  Russian names are compared case- and ё-blind, Kazakh ones word by word on
+their stems («министрлігінде» and «министрлігі» are one word).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from newsdesk import kazakh
+
+_QUOTES = str.maketrans("", "", "«»\"„“”")
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    ru: str
+    kk: str
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[Institution, ...]:
+    """Every row of ``data/institutions.tsv`` (comment lines start with #)."""
+    raw = resources.files("newsdesk").joinpath("data/institutions.tsv").read_text(encoding="utf-8")
+    lines = [line for line in raw.splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t")
+    return tuple(Institution(r["ru"], r["kk"] or "", tuple(a.strip() for a in (r["aliases"] or "").split("|")
+                                                            if a.strip())) for r in rows)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.translate(_QUOTES).casefold().replace("ё", "е").split())
+
+
+def _stems(name: str) -> tuple[str, ...]:
+    return tuple(kazakh.stem(word) for word in _fold(name).split())
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, Institution], dict[tuple[str, ...], Institution]]:
+    by_name: dict[str, Institution] = {}
+    by_stems: dict[tuple[str, ...], Institution] = {}
+    for body in load():
+        for name in (body.ru, body.kk, *body.aliases):
+            if name:
+                by_name.setdefault(_fold(name), body)
+                by_stems.setdefault(_stems(name), body)
+    return by_name, by_stems
+
+
+def find(name: str, lang: str | None = "ru") -> Institution | None:
+    """The institution ``name`` (an organisation's name as entities give it, in ``lang``) is, if our table has it."""
+    by_name, by_stems = _index()
+    body = by_name.get(_fold(name))
+    if body is None and lang == "kk":
+        body = by_stems.get(_stems(name))
+    return body
+
+
+def canonical(name: str, lang: str | None = "ru") -> str:
+    """The Russian name an institution is stored under, or ``name`` itself when the table does not know it."""
+    body = find(name, lang)
+    return body.ru if body is not None else name
+
+
+def kazakh_name(name: str) -> str | None:
+    """An institution's Kazakh name when it differs from the stored (Russian) one, else None."""
+    body = _index()[0].get(_fold(name))
+    return body.kk if body is not None and body.kk and _fold(body.kk) != _fold(name) else None
