@@ -89,6 +89,12 @@ def test_a_story_names_the_outlets_that_only_reprinted_it_apart(site):
     assert f"<span>перепечатали: {', '.join(story['reprinted_by'])}</span>" in site.get("/story/sample-093").text
 
 
+def test_related_news_show_an_original_not_its_reprint(site):
+    for article in ("sample-095", "sample-097", "sample-094", "sample-083", "sample-084"):
+        items = site.get(f"/api/v1/articles/{article}/related?limit=8").json()["items"]
+        assert all(i["duplicate_of"] in (None, article) for i in items), (article, items)
+
+
 def test_related_thread_first_no_self_no_copies(site):
     items = site.get("/api/v1/articles/sample-083/related?limit=8").json()["items"]
     ids = [i["id"] for i in items]

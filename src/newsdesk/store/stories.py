@@ -185,6 +185,7 @@ def _thread_cards(conn: Connection, article: dict[str, Any], limit: int) -> list
     rows = conn.execute(select(a.id, a.duplicate_of).where(a.thread_id == article["thread_id"], a.id != article["id"])
                         .order_by(a.published_at.desc(), a.id).limit(4 * limit)).all()
     copies = {article["id"], article.get("duplicate_of")}
+    present = {r.id for r in rows}
     seen: set[str] = set()
     ids = []
     for r in rows:
@@ -192,7 +193,7 @@ def _thread_cards(conn: Connection, article: dict[str, Any], limit: int) -> list
         if group in seen or r.id in copies or group in copies:
             continue
         seen.add(group)
-        ids.append(r.id)
+        ids.append(group if group in present else r.id)  # a reprint is shown as its original, when the story has it
     return listing.cards(conn, ids[:limit])
 
 
