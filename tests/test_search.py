@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from newsdesk import analyze
@@ -316,6 +317,24 @@ def test_cli_search_and_reindex(tmp_path: pytest.TempPathFactory) -> None:
     assert runner.invoke(app, ["--db", db, "search", "x", "--since", "вчера"]).exit_code == 2
     result = runner.invoke(app, ["--db", db, "reindex", "--all"])
     assert result.exit_code == 0 and f"reindexed {len(ARTICLES)} articles" in result.stderr
+
+
+def test_a_copy_is_folded_into_its_original_and_the_command_line_says_so(tmp_path: pytest.TempPathFactory) -> None:
+    from newsdesk.cli import app
+
+    db = str(tmp_path / "copies.db")  # type: ignore[operator]
+    archive = _load(open_archive(db))
+    assert sorted(ids(archive, "взносы")) == ["ru-employers", "ru-pension", "ru-scattered"]
+    with archive.engine.begin() as conn:  # as the copy stage marks a reprint
+        conn.execute(text("UPDATE articles SET duplicate_of = 'ru-pension' WHERE id = 'ru-scattered'"))
+    with archive.engine.connect() as conn:
+        found = search(conn, "взносы")
+    assert sorted(h.id for h in found.items) == ["ru-employers", "ru-pension"] and found.total == 3
+    assert next(h for h in found.items if h.id == "ru-pension").copies == (("ru-scattered", "zakon"),)
+    archive.dispose()
+    result = CliRunner().invoke(app, ["--db", db, "search", "взносы"])
+    assert result.exit_code == 0 and "also: zakon (ru-scattered)" in result.stdout
+    assert "1–3 of 3 found (1 under its original)" in result.stderr
 
 
 # --- the embedded tantivy engine -----------------------------------------------------------------------

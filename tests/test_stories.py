@@ -89,6 +89,16 @@ def test_a_story_names_the_outlets_that_only_reprinted_it_apart(site):
     assert f"<span>перепечатали: {', '.join(story['reprinted_by'])}</span>" in site.get("/story/sample-093").text
 
 
+def test_search_shows_a_reprint_under_its_original(site):
+    items = site.get("/api/v1/search", params={"q": "ощутили землетрясение магнитудой"}).json()["items"]
+    ids = [i["id"] for i in items]
+    original = next(i for i in items if i["id"] == "sample-093")
+    assert "sample-098" not in ids and [c["id"] for c in original["copies"]] == ["sample-098"]
+    assert original["copies"][0]["source"] == "El Habar"
+    page = site.get("/search", params={"q": "ощутили землетрясение магнитудой"}).text
+    assert 'Также: <a href="/article/sample-098">El Habar</a>' in page and "копия — под оригиналами" in page
+
+
 def test_related_news_show_an_original_not_its_reprint(site):
     for article in ("sample-095", "sample-097", "sample-094", "sample-083", "sample-084"):
         items = site.get(f"/api/v1/articles/{article}/related?limit=8").json()["items"]

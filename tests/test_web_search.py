@@ -58,7 +58,7 @@ def test_search_page(client: TestClient) -> None:
     assert 'value="налоги"' in html
     assert "<mark>Налоги</mark> &amp; &lt;b&gt;сборы&lt;/b&gt;" in html
     assert "&lt;b&gt;«Рога &amp; копыта»&lt;/b&gt;" in html and "<b>" not in html
-    assert 'href="/article/ru-html"' in html and "1 материал " in html
+    assert 'href="/article/ru-html"' in html and "<span>1 материал</span>" in html
 
 
 def test_search_page_escapes_the_query(client: TestClient) -> None:

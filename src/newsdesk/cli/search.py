@@ -49,8 +49,11 @@ def search_cmd(
         else:
             out.print(readable(rank, hit))
     if not obj.quiet:
-        shown = f"{offset + 1}–{offset + len(results.items)} of " if results.items else ""
-        err.print(f"{shown}{results.total} found in {results.took_ms:.0f} ms", markup=False)
+        folded = sum(len(hit.copies) for hit in results.items)
+        shown = f"{offset + 1}–{offset + len(results.items) + folded} of " if results.items else ""
+        copies = (f" ({folded} under {'its' if folded == 1 else 'their'} original{'' if folded == 1 else 's'})"
+                  if folded else "")
+        err.print(f"{shown}{results.total} found{copies} in {results.took_ms:.0f} ms", markup=False)
 
 
 @app.command("reindex")
@@ -99,7 +102,8 @@ def hit_dict(hit: engine.Hit) -> dict[str, object]:
     return {"id": hit.id, "score": hit.score, "title": hit.title, "title_highlighted": hit.title_highlighted,
             "snippet": hit.snippet, "url": hit.url, "source": hit.source,
             "published_at": hit.published_at.isoformat() if hit.published_at else None,
-            "lang": hit.lang, "rubric": hit.rubric}
+            "lang": hit.lang, "rubric": hit.rubric,
+            "copies": [{"id": i, "source": source} for i, source in hit.copies]}
 
 
 def readable(rank: int, hit: engine.Hit) -> Text:
@@ -111,6 +115,8 @@ def readable(rank: int, hit: engine.Hit) -> Text:
     if hit.snippet:
         line.append("\n   ")
         line.append_text(marked(hit.snippet))
+    if hit.copies:
+        line.append("\n   also: " + ", ".join(f"{source or 'copy'} ({i})" for i, source in hit.copies), style="dim")
     return line
 
 

@@ -40,6 +40,7 @@ class Hit:
     published_at: datetime | None = None
     lang: str | None = None
     rubric: str | None = None
+    copies: tuple[tuple[str, str | None], ...] = ()  # (id, source) of copies of it folded into this hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,27 +83,35 @@ def ranked_in_database(conn: Connection, plan: Plan) -> tuple[list[tuple[str, fl
     return ranked, (engine.count(conn, plan) if ranked or plan.offset else 0)
 
 
-ARTICLE_SQL = ("SELECT id, title, lead, body, lang, url, source, published_at, rubric FROM articles "
+ARTICLE_SQL = ("SELECT id, title, lead, body, lang, url, source, published_at, rubric, duplicate_of FROM articles "
                "WHERE id IN :ids")
 
 
 def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query) -> list[Hit]:
-    """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out)."""
+    """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out).  A
+    copy whose original is among them is folded into the original's hit (``copies``), as feeds show a story
+    once: a reprint and its original are not two results."""
     if not ranked:
         return []
     stmt = text(ARTICLE_SQL).bindparams(bindparam("ids", expanding=True)).columns(published_at=UTCDateTime())
     rows = {r.id: r for r in conn.execute(stmt, {"ids": [i for i, _ in ranked]})}
+    copies: dict[str, list[tuple[str, str | None]]] = {}
+    for i, _ in ranked:
+        row = rows.get(i)
+        if row is not None and row.duplicate_of in rows:
+            copies.setdefault(row.duplicate_of, []).append((row.id, row.source))
     terms = query.terms
-    return [_hit(rows[i], score, terms) for i, score in ranked if i in rows]
+    return [_hit(rows[i], score, terms, tuple(copies.get(i, ()))) for i, score in ranked
+            if i in rows and rows[i].duplicate_of not in rows]
 
 
-def _hit(row: Any, score: float, terms: frozenset[str]) -> Hit:
+def _hit(row: Any, score: float, terms: frozenset[str], copies: tuple[tuple[str, str | None], ...] = ()) -> Hit:
     paragraphs = [row.lead, *row.body.split("\n\n")]
     published = row.published_at.astimezone(UTC) if row.published_at else None
     title = snippets.highlight(row.title, row.lang, terms)
     snippet = snippets.snippet(paragraphs, row.lang, terms, scan="<mark>" not in title)
     return Hit(row.id, round(score, 6), snippet, title, row.title, row.url, row.source, published, row.lang,
-               row.rubric)
+               row.rubric, copies)
 
 
 def analyze_article(article: Article) -> IndexedDoc:

@@ -32,6 +32,12 @@ Recency = Annotated[bool, Query(description="Favour recent articles.")]
 Page = Annotated[int, Query(ge=1, le=500)]
 
 
+class CopyOut(BaseModel):
+    id: str
+    source: str | None
+    page_url: str
+
+
 class HitOut(BaseModel):
     id: str
     score: float
@@ -44,13 +50,15 @@ class HitOut(BaseModel):
     lang: str | None
     rubric: str | None
     page_url: str
+    copies: list[CopyOut] = []  # copies of this article that matched too, folded into it
 
 
 class SearchOut(BaseModel):
     query: str
-    total: int
+    total: int  # every match, copies too
     took_ms: float
     items: list[HitOut]
+    folded: int = 0  # copies on this page shown under their originals (``copies``), not as hits of their own
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -62,12 +70,14 @@ def _run(request: Request, conn: Conn, q: str, filters: engine.Filters, limit: i
     index = for_settings(request.app.state.settings)
     found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency, index=index)
     items = [{**_hit(h), "page_url": page_url(h.id)} for h in found.items]
-    return {"query": q, "total": found.total, "took_ms": round(found.took_ms, 1), "items": items}
+    return {"query": q, "total": found.total, "took_ms": round(found.took_ms, 1), "items": items,
+            "folded": sum(len(h.copies) for h in found.items)}
 
 
 def _hit(hit: engine.Hit) -> dict[str, Any]:
-    return {name: getattr(hit, name) for name in ("id", "score", "title", "title_highlighted", "snippet", "url",
-                                                  "source", "published_at", "lang", "rubric")}
+    fields = {name: getattr(hit, name) for name in ("id", "score", "title", "title_highlighted", "snippet", "url",
+                                                    "source", "published_at", "lang", "rubric")}
+    return {**fields, "copies": [{"id": i, "source": source, "page_url": page_url(i)} for i, source in hit.copies]}
 
 
 @router.get("/api/v1/search", response_model=SearchOut, tags=["search"],
