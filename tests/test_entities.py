@@ -425,3 +425,13 @@ def test_a_regions_abbreviation_is_a_place_not_an_organisation(nlp: None) -> Non
     assert {("LOC", "Северо-Казахстанская область"), ("LOC", "Восточно-Казахстанская область")} <= found
     assert not {name for kind, name in found if kind == "ORG"} & {"СКО", "ВКО"}
 
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Төтенше жағдайлар департаменті мәлімдеді.", {"Департамент по чрезвычайным ситуациям": "ORG"}),  # opens it
+    ("Оқу-ағарту министрлігінде кеңес өтті.", {"Министерство просвещения": "ORG"}),  # a hyphenated name
+    ("Бұл туралы Иранның Сыртқы істер министрлігінің өкілі айтты.", {"Иранның Сыртқы істер министрлігі": "ORG"}),
+    ("Естеріңізде болса, мәселе бұрын да көтерілген.", {}),  # «ЕС» is matched as written, not as a stem
+])
+def test_kazakh_text_finds_the_institutions_of_the_table_anywhere(text: str, expected: dict[str, str]) -> None:
+    assert names(text, "kk") == expected
+

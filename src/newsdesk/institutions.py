@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,8 @@ from importlib import resources
 from newsdesk import kazakh
 
 _QUOTES = str.maketrans("", "", "«»\"„“”")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+MAX_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class Institution:
     ru: str
     kk: str
     aliases: tuple[str, ...]
+    national: bool = True  # Kazakhstan's own body (a ministry), not an international organisation
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +39,8 @@ def load() -> tuple[Institution, ...]:
     lines = [line for line in raw.splitlines() if line and not line.startswith("#")]
     rows = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t")
     return tuple(Institution(r["ru"], r["kk"] or "", tuple(a.strip() for a in (r["aliases"] or "").split("|")
-                                                            if a.strip())) for r in rows)
+                                                            if a.strip()), r["scope"] != "international")
+                 for r in rows)
 
 
 def _fold(name: str) -> str:
@@ -43,7 +48,7 @@ def _fold(name: str) -> str:
 
 
 def _stems(name: str) -> tuple[str, ...]:
-    return tuple(kazakh.stem(word) for word in _fold(name).split())
+    return tuple(kazakh.stem(word) for word in _WORD.findall(_fold(name)))
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +59,8 @@ def _index() -> tuple[dict[str, Institution], dict[tuple[str, ...], Institution]
         for name in (body.ru, body.kk, *body.aliases):
             if name:
                 by_name.setdefault(_fold(name), body)
-                by_stems.setdefault(_stems(name), body)
+                if not name.isupper():  # an abbreviation is matched as written: «ЕС» is no stem of «естеріңізде»
+                    by_stems.setdefault(_stems(name), body)
     return by_name, by_stems
 
 
@@ -77,3 +83,24 @@ def kazakh_name(name: str) -> str | None:
     """An institution's Kazakh name when it differs from the stored (Russian) one, else None."""
     body = _index()[0].get(_fold(name))
     return body.kk if body is not None and body.kk and _fold(body.kk) != _fold(name) else None
+
+
+def find_in(text: str) -> list[tuple[int, int, Institution]]:
+    """(start, end, institution) of every name of the table in Kazakh ``text``, in any case form and
+    wherever it stands («Төтенше жағдайлар департаменті мәлімдеді» opening a sentence), longest first; a
+    name must start with a capital letter, as names do («үкімет» in running text is any government)."""
+    by_name, by_stems = _index()
+    words = list(_WORD.finditer(text))
+    stems = [kazakh.stem(_fold(w.group())) for w in words]
+    found, i = [], 0
+    while i < len(words):
+        word = words[i].group()
+        size = next((n for n in range(min(MAX_WORDS, len(words) - i), 0, -1)
+                     if word[:1].isupper() and tuple(stems[i:i + n]) in by_stems), 0)
+        if size:
+            found.append((words[i].start(), words[i + size - 1].end(), by_stems[tuple(stems[i:i + size])]))
+        elif len(word) > 1 and word.isupper() and _fold(word) in by_name:  # «БҰҰ», «ҰҚК» as written
+            found.append((words[i].start(), words[i].end(), by_name[_fold(word)]))
+        i += size or 1
+    return found
+

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from newsdesk import gazetteer, kazakh, lang
+from newsdesk import gazetteer, institutions, kazakh, lang
 from newsdesk.entities import Mention
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
@@ -57,16 +57,35 @@ def mentions(text: str) -> list[Mention]:
 
 
 def _cyrillic_mentions(text: str) -> list[Mention]:
-    found = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
-    found += _acronyms(text, found)
-    masked = _mask(text, found)
+    places = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
+    bodies = _institutions(text, places)
+    found = [m for m in places if not _overlaps_any(m, bodies)]
+    found += _acronyms(text, found + bodies)
+    masked = _mask(text, found + bodies)
     inner_capitals = _inner_capitals(text)
-    runs = []
+    runs = list(bodies)
     for run in _people_apart(masked):
         m = _known(run) or _typed(text, run, inner_capitals)
         if m:
             runs.append(m)
     return sorted(_with_world(found, runs, _world(text, found)), key=lambda m: m.start)
+
+
+_JOINED = re.compile(r"\s+(?:[Рр]еспубликасы(?:ның)?\s+)?")
+
+
+def _institutions(text: str, places: list[Mention]) -> list[Mention]:
+    """The institutions our table knows (`institutions.find_in`), in any case and wherever they stand, under
+    their Russian names.  A foreign country right before a national body says it is that country's
+    («Армения Сыртқы істер министрлігі»): not the table's, so it is left to the capitalised-word rules."""
+    countries = places + [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find_world(text, "kk")]
+    out = []
+    for start, end, body in institutions.find_in(text):
+        owner = next((c for c in countries if c.end <= start and _JOINED.fullmatch(text, c.end, start)), None)
+        if body.national and owner is not None and owner.name != "Казахстан":
+            continue
+        out.append(Mention("ORG", start, end, text[start:end], body.ru))
+    return out
 
 
 def _people_apart(masked: str) -> Iterator[re.Match[str]]:
