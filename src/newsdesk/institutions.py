@@ -90,17 +90,28 @@ def find_in(text: str) -> list[tuple[int, int, Institution]]:
     wherever it stands («Төтенше жағдайлар департаменті мәлімдеді» opening a sentence), longest first; a
     name must start with a capital letter, as names do («үкімет» in running text is any government)."""
     by_name, by_stems = _index()
+    firsts = _first_stems()
     words = list(_WORD.finditer(text))
-    stems = [kazakh.stem(_fold(w.group())) for w in words]
     found, i = [], 0
     while i < len(words):
         word = words[i].group()
-        size = next((n for n in range(min(MAX_WORDS, len(words) - i), 0, -1)
-                     if word[:1].isupper() and tuple(stems[i:i + n]) in by_stems), 0)
+        size = 0
+        if word[:1].isupper() and _stem(word) in firsts:  # only then are the next words' stems needed
+            stems = [_stem(w.group()) for w in words[i:i + MAX_WORDS]]
+            size = next((n for n in range(len(stems), 0, -1) if tuple(stems[:n]) in by_stems), 0)
         if size:
-            found.append((words[i].start(), words[i + size - 1].end(), by_stems[tuple(stems[i:i + size])]))
+            found.append((words[i].start(), words[i + size - 1].end(), by_stems[tuple(stems[:size])]))
         elif len(word) > 1 and word.isupper() and _fold(word) in by_name:  # «БҰҰ», «ҰҚК» as written
             found.append((words[i].start(), words[i].end(), by_name[_fold(word)]))
         i += size or 1
     return found
 
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return kazakh.stem(_fold(word))
+
+
+@lru_cache(maxsize=1)
+def _first_stems() -> frozenset[str]:
+    return frozenset(stems[0] for stems in _index()[1] if stems)

@@ -58,7 +58,8 @@ def mentions(text: str) -> list[Mention]:
 
 def _cyrillic_mentions(text: str) -> list[Mention]:
     places = [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find(text, "kk")]
-    bodies = _institutions(text, places)
+    world = gazetteer.find_world(text, "kk")
+    bodies = _institutions(text, places, world)
     found = [m for m in places if not _overlaps_any(m, bodies)]
     found += _acronyms(text, found + bodies)
     masked = _mask(text, found + bodies)
@@ -68,17 +69,17 @@ def _cyrillic_mentions(text: str) -> list[Mention]:
         m = _known(run) or _typed(text, run, inner_capitals)
         if m:
             runs.append(m)
-    return sorted(_with_world(found, runs, _world(text, found)), key=lambda m: m.start)
+    return sorted(_with_world(found, runs, _world(world, found)), key=lambda m: m.start)
 
 
 _JOINED = re.compile(r"\s+(?:[Рр]еспубликасы(?:ның)?\s+)?")
 
 
-def _institutions(text: str, places: list[Mention]) -> list[Mention]:
+def _institutions(text: str, places: list[Mention], world: list[gazetteer.PlaceMention]) -> list[Mention]:
     """The institutions our table knows (`institutions.find_in`), in any case and wherever they stand, under
     their Russian names.  A foreign country right before a national body says it is that country's
     («Армения Сыртқы істер министрлігі»): not the table's, so it is left to the capitalised-word rules."""
-    countries = places + [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in gazetteer.find_world(text, "kk")]
+    countries = places + [Mention("LOC", p.start, p.end, p.text, p.place.ru) for p in world]
     out = []
     for start, end, body in institutions.find_in(text):
         owner = next((c for c in countries if c.end <= start and _JOINED.fullmatch(text, c.end, start)), None)
@@ -134,11 +135,11 @@ def _cyrillic(word: str) -> str:
     return converted[:1].upper() + converted[1:] if word[:1].isupper() else converted
 
 
-def _world(text: str, places: list[Mention]) -> list[Mention]:
-    """Countries, world cities, rivers and seas (`gazetteer.find_world`), under their Russian names; a
-    longer world name wins over a town inside it («Арал теңізі» over the town Арал)."""
+def _world(world: list[gazetteer.PlaceMention], places: list[Mention]) -> list[Mention]:
+    """Countries, world cities, rivers and seas (``world``: `gazetteer.find_world` of the text), under their
+    Russian names; a longer world name wins over a town inside it («Арал теңізі» over the town Арал)."""
     out = []
-    for p in gazetteer.find_world(text, "kk"):
+    for p in world:
         inside = [m for m in places if m.start < p.end and p.start < m.end]
         if all(m.end - m.start < p.end - p.start for m in inside):
             out.append(Mention("LOC", p.start, p.end, p.text, p.place.ru))
