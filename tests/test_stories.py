@@ -144,6 +144,13 @@ def test_audit_flags_the_deliberately_wrong_tags(site):
     assert 'class="note"' in page.text and "редкие теги" in page.text  # the sample has under 200 tagged articles
 
 
+def test_the_audit_page_counts_the_articles_the_model_learnt_from_once(site):
+    page = " ".join(site.get("/audit").text.split())
+    trained = re.search(r"на (\d+) материалах с тегами редакторов; с тех пор изменений: 0", page)
+    noted = re.search(r"обучена на (\d+) материалах с тегами редакторов \(меньше", page)
+    assert trained and noted and trained.group(1) == noted.group(1)  # headlines' tags teach nothing: 114, not 138
+
+
 def test_a_tag_the_audit_doubts_does_not_label_the_card(site):
     flagged = {(f["article_id"], f["tag"]) for f in site.get("/api/v1/audit").json()["items"]}
     doubted = [(w["id"], w["tag"]) for w in TRUTH["wrong_tags"] if (w["id"], w["tag"]) in flagged]

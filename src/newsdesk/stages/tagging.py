@@ -7,14 +7,13 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from newsdesk import tags
-from newsdesk.records import ARTICLE, HEADLINE, Article, TagScore
+from newsdesk.records import HEADLINE, Article, TagScore
 from newsdesk.stages.lemmas import LemmaCache
-from newsdesk.store.audit import stored_audit
+from newsdesk.store.audit import editor_tagged_count, stored_audit
 from newsdesk.store.modelstore import load_model, model_info, save_model
-from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES
 
 MODEL = "tags"
 SUGGEST = 5  # tags the model is asked for
@@ -67,10 +66,7 @@ def tag_model_age(conn: Connection) -> TagModelAge | None:
 
 def tagged_articles(conn: Connection) -> int:
     """Articles (not headlines) carrying editor tags: what `train_tags` learns from."""
-    t = ARTICLE_TAGS.c
-    query = (select(func.count(func.distinct(t.article_id))).select_from(ARTICLE_TAGS.join(ARTICLES))
-             .where(t.origin == "editor", ARTICLES.c.kind == ARTICLE))
-    return int(conn.scalar(query) or 0)
+    return editor_tagged_count(conn)
 
 
 LEADING_KINDS = ("topic", "story")

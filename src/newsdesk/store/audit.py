@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from newsdesk.records import ARTICLE
 from newsdesk.store.meta import get_meta, set_meta
-from newsdesk.store.writer import ARTICLE_TAGS
+from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES
 
 AUDIT_KEY = "audit"
 VARIANTS_KEY = "tag_variants"  # `tag_variants.find_variants` of the editor tags, as dicts, most used first
@@ -73,9 +74,11 @@ def stored_variants(conn: Connection) -> list[dict[str, Any]]:
 
 
 def editor_tagged_count(conn: Connection) -> int:
-    """Articles carrying editor tags: what the audit learns from."""
+    """Articles (not headlines) carrying editor tags: what `newsdesk train` and its audit learn from."""
     t = ARTICLE_TAGS.c
-    return int(conn.scalar(select(func.count(func.distinct(t.article_id))).where(t.origin == "editor")) or 0)
+    query = (select(func.count(func.distinct(t.article_id))).select_from(ARTICLE_TAGS.join(ARTICLES))
+             .where(t.origin == "editor", ARTICLES.c.kind == ARTICLE))
+    return int(conn.scalar(query) or 0)
 
 
 def small_archive_note(tagged: int, rule_articles: int) -> str | None:
