@@ -215,6 +215,15 @@ def test_entity_tags_need_enough_mentions() -> None:
     assert [(t.tag, t.kind) for t in found] == [("Касым-Жомарт Токаев", "person"), ("Росатом", "organisation")]
 
 
+def test_a_person_tag_needs_a_full_name_and_an_item_that_is_news() -> None:
+    probe = article("Гороскоп на неделю", "Льву и Деве звёзды советуют отдохнуть.")
+    probe.entities = [Entity("Лев", "PER", mentions=2), Entity("Дева", "PER", mentions=2),
+                      Entity("Адиль Сарсенбаев", "PER", mentions=2), Entity("Казгидромет", "ORG", mentions=2)]
+    assert [t.tag for t in tags.entity_tags(probe)] == ["Адиль Сарсенбаев", "Казгидромет"]
+    probe.rubric = "not_news"
+    assert tags.entity_tags(probe) == []
+
+
 def test_place_tags_come_from_the_gazetteer() -> None:
     found = tags.place_tags(article("В Алматы выпал первый снег", "Синоптики обещают мороз в Шымкенте."))
     assert {("Алматы", "place"), ("Шымкент", "place")} <= {(t.tag, t.kind) for t in found}

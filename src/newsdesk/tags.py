@@ -411,11 +411,16 @@ ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}
 
 
 def entity_tags(article: Article, min_mentions: int = 2) -> list[TagScore]:
-    """People and organisations named at least ``min_mentions`` times, as tags with their kind."""
+    """People and organisations named at least ``min_mentions`` times, as tags with their kind.  A person
+    needs a full name: a lone word is a first name or a misreading («Лев», «Дева» of a horoscope), not a
+    topic for a tag page.  Items that are not news (a horoscope, an advert) get no such tags."""
+    if article.rubric == "not_news":
+        return []
     total = sum(e.mentions for e in article.entities if e.type in ENTITY_KINDS) or 1
     return [TagScore(e.name, round(min(1.0, 0.5 + e.mentions / total), 4), ENTITY_KINDS[e.type])
             for e in sorted(article.entities, key=lambda e: -e.mentions)
-            if e.type in ENTITY_KINDS and e.mentions >= min_mentions and e.name]
+            if e.type in ENTITY_KINDS and e.mentions >= min_mentions and e.name
+            and (e.type != "PER" or len(e.name.split()) > 1)]
 
 
 # Feed-card preference by kind: a running story says most, a place least.
