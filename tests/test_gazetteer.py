@@ -64,3 +64,18 @@ def test_mentions_have_offsets() -> None:
 @pytest.mark.parametrize("text", ["", "😀", "&nbsp;", "Алматы" * 100_000])
 def test_odd_input(text: str) -> None:
     assert isinstance(match(text), list)
+
+
+@pytest.mark.parametrize(("name", "stored"), [
+    ("Балқаш", "Балхаш"),  # a place's Kazakh name: its Russian one
+    ("астана", "Астана"), ("мвд", "МВД"), ("мажилис", "Мажилис"),  # an outlet's lower case: the proper spelling
+    ("суд", "суд"), ("бишимбаев куандык", "бишимбаев куандык"), ("ес", "ес"),  # nothing to go by
+    ("Мажилис", "Мажилис"), ("МВД РК", "МВД РК"),  # an editor's own casing stays
+])
+def test_the_name_a_tag_is_stored_under(name: str, stored: str) -> None:
+    from newsdesk.gazetteer import canonical_tag
+    from newsdesk.slug import slugify
+
+    assert canonical_tag(name) == stored
+    assert slugify(stored) == slugify(name) or name == "Балқаш"  # only a case change: the same tag
+

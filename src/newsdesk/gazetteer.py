@@ -184,8 +184,17 @@ def _russian_names() -> dict[str, Place]:
 
 
 def canonical_tag(name: str) -> str:
-    """The name a tag is stored under: a place's Kazakh name becomes its Russian one."""
-    place = _kazakh_names().get(name.strip().casefold())
+    """The name a tag is stored under: a place's Kazakh name becomes its Russian one, and a name an outlet
+    writes all in lower case is spelled as the place or institution is («астана» → «Астана», «мвд» → «МВД»,
+    «мажилис» → «Мажилис»; the slug, and so the tag, stay the same)."""
+    folded = name.strip().casefold()
+    place = _kazakh_names().get(folded)
+    if place is None and name == name.lower():
+        place = _russian_names().get(folded)
+        if place is None:
+            from newsdesk import institutions
+
+            return (institutions.spelling(name) if len(folded) > 2 else None) or name  # «ес» is no «ЕС»
     return place.ru if place is not None else name
 
 

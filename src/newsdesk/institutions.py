@@ -64,6 +64,22 @@ def _index() -> tuple[dict[str, Institution], dict[tuple[str, ...], Institution]
     return by_name, by_stems
 
 
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """Folded name → the name as the table writes it («мвд» → «МВД», «нацбанк» → «Нацбанк»)."""
+    out: dict[str, str] = {}
+    for body in load():
+        for name in (body.ru, body.kk, *body.aliases):
+            if name:
+                out.setdefault(_fold(name), name)
+    return out
+
+
+def spelling(name: str) -> str | None:
+    """How the table writes a name an institution goes by, whatever its case («мвд» → «МВД»), else None."""
+    return _spellings().get(_fold(name))
+
+
 def find(name: str, lang: str | None = "ru") -> Institution | None:
     """The institution ``name`` (an organisation's name as entities give it, in ``lang``) is, if our table has it."""
     by_name, by_stems = _index()
