@@ -252,3 +252,24 @@ def test_json_document_array_and_directory_skips_unknown_files(tmp_path):
     arts, errors = _split(read(str(folder)))
     assert [a.id for a in arts] == ["kz-1"]
     assert len(errors) == 1 and "records.json:2: field 'title'" in str(errors[0])
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # one block, sentences glued as a scrape without its paragraph breaks gives them: cut where glued
+    ("Суд начался 17 апреля.Судья начала заседание.\"Это важно\", - сказал Иванов.Заседание продолжится.",
+     ["Суд начался 17 апреля.", "Судья начала заседание.\"Это важно\", - сказал Иванов.", "Заседание продолжится."]),
+    # a name with a dot inside quotes is no glue
+    ("Об этом сообщили в ООО \"Эксперт.Медиа\" и в «Каро.Арт» вчера.",
+     ["Об этом сообщили в ООО \"Эксперт.Медиа\" и в «Каро.Арт» вчера."]),
+    # paragraphs of their own: a glued sentence only gets its space back
+    ("Первый абзац.Второе предложение.\n\nВторой абзац.", ["Первый абзац. Второе предложение.", "Второй абзац."]),
+    # an Instagram embed's fallback text goes
+    ("Посмотреть эту публикацию в InstagramПубликация от TengriNews (@tengrinewskz)После этого суд продолжился.",
+     ["После этого суд продолжился."]),
+    ("Курс 5.4 тенге, пишет tengrinews.kz. Сайт Gov.kz молчит.",
+     ["Курс 5.4 тенге, пишет tengrinews.kz. Сайт Gov.kz молчит."]),
+])
+def test_a_glued_body_is_cut_into_its_paragraphs(body: str, expected: list[str]) -> None:
+    from newsdesk.sources.fields import paragraphs
+
+    assert paragraphs(body) == expected
