@@ -83,9 +83,13 @@ def clean_line(text: str) -> str:
 # Публикация от TengriNews (@tengrinewskz)» (Tengrinews has one in 26 of its 349 articles).
 _EMBED = re.compile(r"(?:Посмотреть эту публикацию в Instagram|View this post on Instagram)\s*"
                     r"(?:(?:Публикация от|A post shared by) [^()\n]{1,80}\(@[\w.]+\))?")
-# A sentence ending glued to the next one («17 апреля.Судья начала…»), as pages scraped without their
-# paragraph breaks come: after a lower-case word, a number or a closing quote, before a capitalised word.
-_GLUE = re.compile(r"(?<=[а-яёa-z0-9»\")][.!?…])(?=[А-ЯЁA-Z][а-яёa-z])")
+# A sentence ending glued to the next one («17 апреля.Судья начала…», «…врач."Чтобы…»), as pages scraped
+# without their paragraph breaks come: after a lower-case word, a number or a closing quote, before a
+# capitalised word (or a quote opening one); and a paragraph that ends without a stop glued to one of the
+# words paragraphs open with («…объявили эвакуациюРанее сообщалось…»), which no word has inside it.
+_GLUE = re.compile(r"(?<=[а-яёa-z0-9»\")][.!?…])(?=[\"«]?[А-ЯЁA-Z](?:[а-яёa-z]|\s))"
+                   r"|(?<=[а-яё»\")])(?=(?:Также|Напомним|Ранее|Отметим|Сообщается|Кроме того|При этом|Читайте также"
+                   r"|Как сообщалось|Между тем|Тем временем)\b)")
 
 
 def paragraphs(text: str) -> list[str]:
