@@ -48,7 +48,7 @@ def _fold(name: str) -> str:
 
 
 def _stems(name: str) -> tuple[str, ...]:
-    return tuple(kazakh.stem(word) for word in _WORD.findall(_fold(name)))
+    return tuple(_stem(word) for word in _WORD.findall(name))
 
 
 @lru_cache(maxsize=1)
