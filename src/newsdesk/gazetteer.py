@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from newsdesk import analyze
+from newsdesk import analyze, institutions
 
 MAX_NAME_TOKENS = 4
 _GAP = re.compile(r"[\s\-\u00a0]*")
@@ -192,8 +192,6 @@ def canonical_tag(name: str) -> str:
     if place is None and name == name.lower():
         place = _russian_names().get(folded)
         if place is None:
-            from newsdesk import institutions
-
             return (institutions.spelling(name) if len(folded) > 2 else None) or name  # «ес» is no «ЕС»
     return place.ru if place is not None else name
 
