@@ -69,7 +69,8 @@ def test_odd_input(text: str) -> None:
 @pytest.mark.parametrize(("name", "stored"), [
     ("Балқаш", "Балхаш"),  # a place's Kazakh name: its Russian one
     ("астана", "Астана"), ("мвд", "МВД"), ("мажилис", "Мажилис"),  # an outlet's lower case: the proper spelling
-    ("суд", "суд"), ("бишимбаев куандык", "бишимбаев куандык"), ("ес", "ес"),  # nothing to go by
+    ("бишимбаев куандык", "Бишимбаев Куандык"), ("касым-жомарт токаев", "Касым-Жомарт Токаев"),  # people
+    ("суд", "суд"), ("русский букер", "русский букер"), ("фк ростов", "фк ростов"), ("ес", "ес"),  # no such
     ("Мажилис", "Мажилис"), ("МВД РК", "МВД РК"),  # an editor's own casing stays
 ])
 def test_the_name_a_tag_is_stored_under(name: str, stored: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from newsdesk import analyze, institutions
+from newsdesk import analyze, institutions, names
 
 MAX_NAME_TOKENS = 4
 _GAP = re.compile(r"[\s\-\u00a0]*")
@@ -186,13 +186,15 @@ def _russian_names() -> dict[str, Place]:
 def canonical_tag(name: str) -> str:
     """The name a tag is stored under: a place's Kazakh name becomes its Russian one, and a name an outlet
     writes all in lower case is spelled as the place or institution is («астана» → «Астана», «мвд» → «МВД»,
-    «мажилис» → «Мажилис»; the slug, and so the tag, stay the same)."""
+    «мажилис» → «Мажилис») or, when it looks like a person's, capitalised («бишимбаев куандык» → «Бишимбаев
+    Куандык»); the slug, and so the tag, stay the same."""
     folded = name.strip().casefold()
     place = _kazakh_names().get(folded)
     if place is None and name == name.lower():
         place = _russian_names().get(folded)
         if place is None:
-            return (institutions.spelling(name) if len(folded) > 2 else None) or name  # «ес» is no «ЕС»
+            spelled = institutions.spelling(name) if len(folded) > 2 else None  # «ес» is no «ЕС»
+            return spelled or names.person_case(name.strip()) or name
     return place.ru if place is not None else name
 
 

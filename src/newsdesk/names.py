@@ -51,6 +51,35 @@ def _person(text: str) -> str:
     return _WORD.sub(lambda m: _person_word(m.group(), female), text)
 
 
+_SURNAME_END = re.compile(r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|улы|уулу|кызы|ко|ук|юк|ский|цкий|ская|цкая)$")
+
+
+def person_case(name: str) -> str | None:
+    """A person's name an outlet wrote all in lower case, capitalised («бишимбаев куандык» → «Бишимбаев
+    Куандык», «касым-жомарт токаев» → «Касым-Жомарт Токаев»), or None when ``name`` does not look like one:
+    two or three Cyrillic words of three letters or more, one of them a surname (in pymorphy's dictionary or
+    by its ending, not an adjective: «русский букер»), the others first names, surnames or unknown words."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(re.fullmatch(r"[а-яё]{3,}(?:-[а-яё]{2,})*", w) for w in words):
+        return None
+    morph = rulemma.morph()
+
+    def surname(word: str) -> bool:
+        parses = morph.parse(word)[:2]
+        if parses and parses[0].is_known and parses[0].tag.POS == "ADJF" and "Surn" not in parses[0].tag:
+            return False
+        return bool(_SURNAME_END.search(word)) or any("Surn" in p.tag for p in parses)
+
+    def name_like(word: str) -> bool:
+        parses = morph.parse(word)[:2]
+        return not parses[0].is_known or any(tag in p.tag for p in parses for tag in ("Name", "Surn", "Patr"))
+
+    first = next((i for i, w in enumerate(words) if surname(w)), None)
+    if first is None or not all(name_like(w) for i, w in enumerate(words) if i != first):
+        return None
+    return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)
+
+
 def is_feminine_surname(word: str) -> bool:
     """A capitalised word in a woman's surname case the man's name does not share: «Нукеновой»."""
     return word[:1].isupper() and len(word) > 5 and word.lower().endswith(FEMININE_CASES)
