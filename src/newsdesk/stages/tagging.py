@@ -61,12 +61,7 @@ def tag_model_age(conn: Connection) -> TagModelAge | None:
     meta = info["meta"] or {}
     trained = meta.get("trained_at")
     return TagModelAge(datetime.fromisoformat(trained) if trained else None, int(meta.get("articles", 0)),
-                       tagged_articles(conn), int(meta.get("editor_updates", 0)))
-
-
-def tagged_articles(conn: Connection) -> int:
-    """Articles (not headlines) carrying editor tags: what `train_tags` learns from."""
-    return editor_tagged_count(conn)
+                       editor_tagged_count(conn), int(meta.get("editor_updates", 0)))
 
 
 LEADING_KINDS = ("topic", "story")

@@ -34,11 +34,10 @@ def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]
         bursts = [{"name": t["tag"], "slug": t["slug"], "count": t["count"], "rising": True,
                    "hint": _burst_hint(t["count"], t["window_hours"], t["expected"])}
                   for t in stories.trending_tags(conn, limit=TRENDING)]
-        seen = {t["slug"] for t in bursts}
         common = [{**t, "hint": ru_count(t["count"], "материал", "материала", "материалов") + " за 48 часов"}
-                  for t in listing.trending_now(conn, TRENDING) if t["slug"] not in seen]
+                  for t in listing.trending_now(conn, TRENDING)]
         first: dict[str, dict[str, Any]] = {}
-        for t in bursts + common:  # a tag bursting in both windows keeps its first (strongest) pill
+        for t in bursts + common:  # one pill a tag: a burst (the strongest window first) before a plain count
             first.setdefault(t["slug"], t)
         return list(first.values())[:TRENDING]
 

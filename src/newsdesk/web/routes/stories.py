@@ -70,9 +70,9 @@ def entity_page(request: Request, conn: Conn, slug: str, after: After = None) ->
 @router.get("/audit", include_in_schema=False)
 def audit_page(request: Request, conn: Conn) -> Response:
     flags = stories.audit(conn)
-    tagged = editor_tagged_count(conn) if flags else 0
-    small = flags and tagged < TagOptions().audit_rule_articles
     age = tag_model_age(conn)
+    tagged = (age.tagged if age is not None else editor_tagged_count(conn)) if flags else 0  # counted once
+    small = flags and tagged < TagOptions().audit_rule_articles
     return render(request, "audit.html", {"title": "Проверка тегов", "flags": flags, "tagged": tagged,
                                           "small_archive": small, "rule_articles": TagOptions().audit_rule_articles,
                                           "variants": stories.tag_variants(conn),
