@@ -271,6 +271,9 @@ def test_json_document_array_and_directory_skips_unknown_files(tmp_path):
      ["После этого суд продолжился."]),
     ("Курс 5.4 тенге, пишет tengrinews.kz. Сайт Gov.kz молчит.",
      ["Курс 5.4 тенге, пишет tengrinews.kz. Сайт Gov.kz молчит."]),
+    # a site's name glued to the next word: a space, or a cut before a capitalised one
+    ("Об этом сообщает Tengrinews.kzсо ссылкой на сайт primeminister.kzПервый вице-премьер выступил.",
+     ["Об этом сообщает Tengrinews.kz со ссылкой на сайт primeminister.kz", "Первый вице-премьер выступил."]),
 ])
 def test_a_glued_body_is_cut_into_its_paragraphs(body: str, expected: list[str]) -> None:
     from newsdesk.sources.fields import paragraphs

@@ -89,7 +89,10 @@ _EMBED = re.compile(r"(?:Посмотреть эту публикацию в Ins
 # words paragraphs open with («…объявили эвакуациюРанее сообщалось…»), which no word has inside it.
 _GLUE = re.compile(r"(?<=[а-яёa-z0-9»\")][.!?…])(?=[\"«]?[А-ЯЁA-Z](?:[а-яёa-z]|\s))"
                    r"|(?<=[а-яё»\")])(?=(?:Также|Напомним|Ранее|Отметим|Сообщается|Кроме того|При этом|Читайте также"
-                   r"|Как сообщалось|Между тем|Тем временем)\b)")
+                   r"|Как сообщалось|Между тем|Тем временем)\b)"
+                   r"|(?<=\.(?:kz|ru|kg|uz))(?=[А-ЯЁ][а-яё])")  # «…сайт primeminister.kzПервый вице-премьер…»
+# A site's name glued to the word after it: «Tengrinews.kzпубликует» → «Tengrinews.kz публикует».
+_SITE_GLUE = re.compile(r"(?<=[A-Za-z]\.(?:kz|ru|kg|uz))(?=[а-яёәғқңөұүһі])|(?<=[A-Za-z]\.com)(?=[а-яё])")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -99,7 +102,7 @@ def paragraphs(text: str) -> list[str]:
     embeds' fallback text goes."""
     text = _EMBED.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
-    cleaned = [p for p in (clean_line(b.replace("\n", " ")) for b in blocks) if p]
+    cleaned = [_SITE_GLUE.sub(" ", p) for p in (clean_line(b.replace("\n", " ")) for b in blocks) if p]
     if len(cleaned) == 1:
         return unglued(cleaned[0])
     return [" ".join(unglued(p)) for p in cleaned]
