@@ -17,6 +17,7 @@ from newsdesk.records import Article, Entity, Origin, TagScore
 from newsdesk.store import open_archive
 from newsdesk.store.models import RevisionRow
 from newsdesk.store.queries import count_articles, export, get_article
+from newsdesk.web.render import tag_labels
 
 
 def art(i: int, title: str = "", **kw) -> Article:
@@ -210,3 +211,7 @@ def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_name
     assert names() == ({"Адиль Сарсенбаев"}, {"Адиль Сарсенбаев"})  # one person, one name: the Russian
     with archive.engine.connect() as conn:
         assert {e["name"] for e in get_article(conn, "a2")["entities"] if e["type"] == "PER"} == {"Адиль Сарсенбаев"}
+        kazakh, russian = get_article(conn, "a1"), get_article(conn, "a2")
+    # … and the Kazakh spelling stays for Kazakh pages: the entity's and its person tag's label
+    assert {e["kazakh_name"] for e in kazakh["entities"] if e["type"] == "PER"} == {"Әділ Сәрсенбаев"}
+    assert "Әділ Сәрсенбаев" in tag_labels(kazakh) and "Адиль Сарсенбаев" in tag_labels(russian)

@@ -210,3 +210,29 @@ def test_a_kazakh_page_names_places_and_institutions_in_kazakh(tmp_path: Path) -
         assert '<p class="meta" lang="kk">Қазақстан Ұлттық банкі</p>' in page
         assert "kk-bank" in page and "ru-bank" in page  # one entity, both languages
 
+
+def test_a_kazakh_page_names_a_person_as_kazakh_text_spells_them(tmp_path: Path) -> None:
+    def boxer(name: str) -> dict:
+        return {"name": name, "type": "PER", "mentions": 2, "slug": "adil-sarsenbaev"}
+
+    records = [learned(id="ru-box", title="Адиль Сарсенбаев победил", text="Текст.", source="Dala News",
+                       published_at="2026-11-24T11:00:00+05:00", entities=[boxer("Адиль Сарсенбаев")],
+                       tags=["Адиль Сарсенбаев"]),
+               learned(id="kk-box", lang="kk", title="Әділ Сәрсенбаев жеңді", text="Мәтін.", source="El Habar",
+                       published_at="2026-11-24T10:00:00+05:00", entities=[boxer("Әділ Сәрсенбаев")],
+                       tags=["Әділ Сәрсенбаев"])]  # the Russian spelling met first: the stored name
+    with make_client(str(tmp_path / "kk.db")) as client:
+        fill(client.app.state.archive, records)
+        kazakh, russian = client.get("/article/kk-box").text, client.get("/article/ru-box").text
+        assert '<a href="/entity/adil-sarsenbaev">Әділ Сәрсенбаев</a>' in kazakh
+        assert '<a href="/entity/adil-sarsenbaev">Адиль Сарсенбаев</a>' in russian
+        assert 'href="/tag/adil-sarsenbaev">Әділ Сәрсенбаев<' in kazakh  # the person's tag too
+        page = client.get("/entity/adil-sarsenbaev").text
+        assert "<h1>Адиль Сарсенбаев</h1>" in page and '<p class="meta" lang="kk">Әділ Сәрсенбаев</p>' in page
+        cards = client.get("/").text
+        assert 'href="/tag/adil-sarsenbaev">Әділ Сәрсенбаев<' in cards and 'href="/tag/adil-sarsenbaev">Адиль' in cards
+        api = {a["id"]: a for a in client.get("/api/v1/articles").json()["items"]}
+        assert api["kk-box"]["entities"][0]["kazakh_name"] == "Әділ Сәрсенбаев"
+        assert api["kk-box"]["tag_labels"] == ["Әділ Сәрсенбаев"]
+        assert api["ru-box"]["tag_labels"] == ["Адиль Сарсенбаев"]
+

@@ -175,12 +175,23 @@ def cards(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
         return []
     rows = {r.id: r for r in conn.execute(_CARDS, {"ids": list(ids)})}
     tags = applied_tags(conn, list(rows))
-    return [card(rows[i], tags.get(i, [])) for i in ids if i in rows]
+    people = kazakh_people(conn, {t["slug"] for i, r in rows.items() if r.lang == "kk" for t in tags.get(i, [])})
+    return [card(rows[i], tags.get(i, []), people) for i in ids if i in rows]
 
 
-def card(row: Any, tags: list[dict[str, str]]) -> dict[str, Any]:
-    if row.lang == "kk":  # a place reads in Kazakh on a Kazakh article's card
-        tags = [{**t, "name": gazetteer.tag_label(t["name"], "kk")} for t in tags]
+def kazakh_people(conn: Connection, slugs: set[str]) -> dict[str, str]:
+    """{slug: Kazakh spelling} of the people among ``slugs`` (a tag shares its person's slug) the archive met
+    in Kazakh text."""
+    if not slugs:
+        return {}
+    found = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.kazakh_name)
+                         .where(ENTITIES.c.slug.in_(list(slugs)), ENTITIES.c.kazakh_name.is_not(None)))
+    return {r.slug: r.kazakh_name for r in found}
+
+
+def card(row: Any, tags: list[dict[str, str]], people: dict[str, str] | None = None) -> dict[str, Any]:
+    if row.lang == "kk":  # a place or a person reads in Kazakh on a Kazakh article's card
+        tags = [{**t, "name": (people or {}).get(t["slug"]) or gazetteer.tag_label(t["name"], "kk")} for t in tags]
     return {
         "id": row.id, "kind": row.kind, "title": row.title, "lead": row.lead, "url": row.url,
         "source": row.source, "published_at": row.published_at, "lang": row.lang, "rubric": row.rubric,
@@ -298,7 +309,8 @@ def related_for(conn: Connection, article: dict[str, Any], limit: int,
     read = set(candidates)
     unread = [r.id for r in rows if r.id not in read]
     tags |= applied_tags(conn, unread) if unread else {}
-    return [card(r, tags.get(r.id, [])) for r in rows]
+    people = kazakh_people(conn, {t["slug"] for r in rows if r.lang == "kk" for t in tags.get(r.id, [])})
+    return [card(r, tags.get(r.id, []), people) for r in rows]
 
 
 RERANK = 48  # pooled candidates ordered by content, overlap and time

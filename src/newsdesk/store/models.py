@@ -91,6 +91,7 @@ class EntityRow(Base):
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     type: Mapped[str] = mapped_column(String(8))
+    kazakh_name: Mapped[str | None] = mapped_column(String(300))  # a person's Kazakh spelling, when met
 
 
 class ArticleEntityRow(Base):

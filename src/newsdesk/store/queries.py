@@ -76,14 +76,14 @@ def _tags(conn: Connection, ids: list[str]) -> dict[str, dict[str, list[Any]]]:
 def _entities(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     rows = conn.execute(
         select(ARTICLE_ENTITIES.c.article_id, ARTICLE_ENTITIES.c.mentions, ENTITIES.c.name, ENTITIES.c.type,
-               ENTITIES.c.slug)
+               ENTITIES.c.slug, ENTITIES.c.kazakh_name)
         .join(ENTITIES, ENTITIES.c.id == ARTICLE_ENTITIES.c.entity_id)
         .where(ARTICLE_ENTITIES.c.article_id.in_(ids))
         .order_by(ARTICLE_ENTITIES.c.article_id, ARTICLE_ENTITIES.c.mentions.desc(), ENTITIES.c.name))
     found: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         found.setdefault(r.article_id, []).append(
-            {"name": r.name, "type": r.type, "mentions": r.mentions, "slug": r.slug})
+            {"name": r.name, "type": r.type, "mentions": r.mentions, "slug": r.slug, "kazakh_name": r.kazakh_name})
     return found
 
 

@@ -98,15 +98,15 @@ def story_link(conn: Connection, thread_id: str) -> dict[str, Any] | None:
 def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     total = func.sum(ARTICLE_ENTITIES.c.mentions).label("mentions")
     rows = conn.execute(
-        select(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type, total,
+        select(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type, ENTITIES.c.kazakh_name, total,
                func.count(ARTICLE_ENTITIES.c.article_id).label("articles"))
         .join(ENTITIES, ENTITIES.c.id == ARTICLE_ENTITIES.c.entity_id)
         .where(ARTICLE_ENTITIES.c.article_id.in_(ids))
-        .group_by(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type)
+        .group_by(ENTITIES.c.name, ENTITIES.c.slug, ENTITIES.c.type, ENTITIES.c.kazakh_name)
         .order_by(func.count(ARTICLE_ENTITIES.c.article_id).desc(), total.desc(), ENTITIES.c.name)
         .limit(3 * KEY_ENTITIES))
-    return [{"name": r.name, "slug": r.slug, "type": r.type, "mentions": int(r.mentions), "articles": r.articles}
-            for r in rows]
+    return [{"name": r.name, "slug": r.slug, "type": r.type, "kazakh_name": r.kazakh_name,
+             "mentions": int(r.mentions), "articles": r.articles} for r in rows]
 
 
 def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: str | None = None,
@@ -230,7 +230,8 @@ def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
                           .where(ARTICLE_ENTITIES.c.entity_id == row.id)).one()
     if not counts[0]:
         return None  # no article names it any more: an older reading's name
-    return {"name": row.name, "slug": row.slug, "type": row.type, "articles": counts[0],
+    return {"name": row.name, "slug": row.slug, "type": row.type, "kazakh_name": row.kazakh_name,
+            "articles": counts[0],
             "mentions": int(counts[1] or 0), "page_url": "/entity/" + quote(row.slug)}
 
 

@@ -77,6 +77,7 @@ class Writer:
         self._entity_ids: dict[str, int] = {}
         self._kinds: set[tuple[str, str]] = set()
         self._russian: set[tuple[str, str]] = set()  # (table, slug) stored under a Russian spelling
+        self._kazakh: set[str] = set()  # entity slugs whose Kazakh spelling is stored
 
     def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
         now = datetime.now(UTC)
@@ -127,7 +128,7 @@ class Writer:
             for slug in moves:  # a merge deleted those rows: ids cached before it are stale
                 self._tag_ids.pop(slug, None)
             slugs = {name: moves.get(slug, slug) for name, slug in slugs.items()}
-        missing = {slug: canonical[name] for name, slug in slugs.items() if slug not in self._tag_ids}
+        missing = _russian_first((slug, canonical[name]) for name, slug in slugs.items() if slug not in self._tag_ids)
         if missing:
             kind_of = {canonical[name]: kind for name, kind in kinds.items()}
             insert_ignore(conn, TAGS, [{"slug": s, "name": n, "kind": kind_of[n]} for s, n in missing.items()])
@@ -155,6 +156,14 @@ class Writer:
                 conn.execute(update(table).where(table.c.slug == row.slug).values(name=wanted[row.slug]))
             self._russian.add((table.name, row.slug))
 
+    def _kazakh_names(self, conn: Connection, names: dict[str, str]) -> None:
+        """Keep a person's Kazakh spelling (``entities.kazakh_name``, the first met) for Kazakh pages."""
+        wanted = {slug: name for slug, name in names.items() if slug and slug not in self._kazakh}
+        for slug, name in wanted.items():
+            conn.execute(update(ENTITIES).where(ENTITIES.c.slug == slug, ENTITIES.c.kazakh_name.is_(None))
+                         .values(kazakh_name=name))
+            self._kazakh.add(slug)
+
     def _upgrade_kinds(self, conn: Connection, kinds: dict[str, str]) -> None:
         """A tag first seen as a plain topic takes the specific kind (place, person…) the engine found."""
         for slug, kind in kinds.items():
@@ -166,13 +175,16 @@ class Writer:
         wanted = {(e.slug or slugify(e.name)): (e.name, e.type) for a in articles for e in a.entities}
         missing = [s for s in wanted if s and s not in self._entity_ids]
         if missing:
-            insert_ignore(conn, ENTITIES, [{"slug": s, "name": wanted[s][0], "type": wanted[s][1]} for s in missing])
+            insert_ignore(conn, ENTITIES, [{"slug": s, "name": wanted[s][0], "type": wanted[s][1],
+                                            "kazakh_name": _kazakh_spelling(*wanted[s])} for s in missing])
             for start in range(0, len(missing), CHUNK):
                 found = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
                                      .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
                 self._entity_ids.update((r.slug, r.id) for r in found)
         people = ((e.slug or slugify(e.name), e.name) for a in articles for e in a.entities if e.type == "PER")
         self._russian_names(conn, ENTITIES, _russian_first(people))
+        self._kazakh_names(conn, {(e.slug or slugify(e.name)): name for a in articles for e in a.entities
+                                  if (name := _kazakh_spelling(e.name, e.type))})
         rows: dict[tuple[str | None, int], dict[str, Any]] = {}
         for a in articles:
             for e in a.entities:
@@ -184,6 +196,10 @@ class Writer:
                     else:
                         rows[key] = {"article_id": a.id, "entity_id": entity_id, "mentions": e.mentions}
         insert_ignore(conn, ARTICLE_ENTITIES, list(rows.values()))
+
+
+def _kazakh_spelling(name: str, type_: str) -> str | None:
+    return name if type_ == "PER" and has_kazakh_letters(name) else None
 
 
 def _russian_first(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

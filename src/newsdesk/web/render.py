@@ -57,13 +57,25 @@ def ru_count(count: int, one: str, few: str, many: str) -> str:
     return f"{count} {word}"
 
 
-def entity_label(name: str, kind: str, lang: str | None) -> str:
-    """How an entity reads on an article in ``lang``: a place or an institution in Kazakh on Kazakh pages
-    (entities are stored under their Russian names, one entity in both languages)."""
+def entity_label(name: str, kind: str, lang: str | None, kazakh: str | None = None) -> str:
+    """How an entity reads on an article in ``lang``: a place, an institution or a person in Kazakh on Kazakh
+    pages (entities are stored under their Russian names, one entity in both languages; ``kazakh``: the
+    person's Kazakh spelling the archive met)."""
     if lang != "kk":
         return name
+    if kind == "PER":
+        return kazakh or name
     kazakh = gazetteer.kazakh_name(name) if kind == "LOC" else institutions.kazakh_name(name) if kind == "ORG" else None
     return kazakh or name
+
+
+def tag_labels(article: dict[str, Any]) -> list[str]:
+    """The article's final tags as its page names them: on a Kazakh article a place in Kazakh, and a person
+    in the Kazakh spelling the archive met (its entity's ``kazakh_name``)."""
+    lang = article.get("lang")
+    people = {e["slug"]: e["kazakh_name"] for e in article.get("entities") or [] if e.get("kazakh_name")}
+    return [(lang == "kk" and people.get(slug)) or gazetteer.tag_label(name, lang)
+            for name, slug in zip(article.get("tags") or [], article.get("tag_slugs") or [], strict=False)]
 
 
 def paragraphs(text: str | None) -> list[str]:

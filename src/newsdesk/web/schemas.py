@@ -60,6 +60,7 @@ class EntityOut(BaseModel):
     type: str
     mentions: int
     slug: str
+    kazakh_name: str | None = Field(None, description="A person's Kazakh spelling, when a Kazakh text named them.")
 
 
 class ArticleOut(BaseModel):

@@ -14,7 +14,7 @@ from newsdesk.store import listing, stories, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.web.cache import Memo
-from newsdesk.web.render import LANGS, RUBRICS, ru_count
+from newsdesk.web.render import LANGS, RUBRICS, ru_count, tag_labels
 
 TRENDING = 10
 RELATED = 12
@@ -81,8 +81,8 @@ def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict
     if found is None:
         raise NotFound(f"no article with id {article_id!r}")
     found["page_url"] = listing.page_url(article_id)
-    tags = [{"name": gazetteer.tag_label(n, found.get("lang")), "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
-            for n, s in zip(found["tags"], found["tag_slugs"], strict=True)]
+    tags = [{"name": label, "slug": s, "kind": found["tag_kinds"].get(n, "topic")}
+            for n, s, label in zip(found["tags"], found["tag_slugs"], tag_labels(found), strict=True)]
     return {"title": found["title"], "article": found, "tag_links": tags,
             "entity_groups": _entity_groups(found["entities"]),
             "related": stories.related(conn, found, RELATED, latest(memo)),

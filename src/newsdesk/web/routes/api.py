@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store import editing, listing, tagmerge
@@ -18,6 +17,7 @@ from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import article_dicts, get_article
 from newsdesk.web import views
 from newsdesk.web.errors import ApiError
+from newsdesk.web.render import tag_labels
 from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer, archive
 from newsdesk.web.schemas import (
     ArticleIn,
@@ -49,8 +49,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def with_page_url(article: dict[str, Any]) -> dict[str, Any]:
-    labels = [gazetteer.tag_label(name, article.get("lang")) for name in article.get("tags") or []]
-    return {**article, "page_url": listing.page_url(article["id"]), "tag_labels": labels}
+    return {**article, "page_url": listing.page_url(article["id"]), "tag_labels": tag_labels(article)}
 
 
 @router.get("/articles", response_model=ArticleList, summary="List articles, newest first")
