@@ -68,6 +68,19 @@ def test_a_first_name_that_does_not_decline_stays_as_written() -> None:
     assert normalize("Ивана Петрова", "PER") == "Иван Петров"
 
 
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Адилем Сарсенбаевым", "Адиль Сарсенбаев"),  # pymorphy reads «Адилем» as a nominative, «Адилю» as Адиля's
+    ("Адилю Сарсенбаеву", "Адиль Сарсенбаев"),
+    ("Сапару Исакову", "Сапар Исаков"), ("Сандеру Левину", "Сандер Левин"),  # real news: «Сапара», «Сандрать»
+    ("Ерланом Кариным", "Ерлан Карин"), ("Владимире Путине", "Владимир Путин"),
+    ("Сергеем Ивановичем Петровым", "Сергей Иванович Петров"), ("Марине Ивановой", "Марина Иванова"),
+])
+def test_a_first_name_takes_the_case_its_surname_shows(mention: str, name: str) -> None:
+    from newsdesk.names import normalize
+
+    assert normalize(mention, "PER") == name
+
+
 def test_two_places_share_one_noun(nlp: None) -> None:
     assert names("Утечки газа нашли в Алмалинском и Жетысуском районах.") == {
         "Алмалинский район": "LOC", "Жетысуский район": "LOC"}

@@ -47,8 +47,52 @@ MASCULINE_CASES = ("овым", "евым", "ёвым", "иным", "ыным", "
 
 
 def _person(text: str) -> str:
-    female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) for m in _WORD.finditer(text))
-    return _WORD.sub(lambda m: _person_word(m.group(), female), text)
+    words = list(_WORD.finditer(text))
+    female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) for m in words)
+    case = None if female else next(((m, c) for m in words if (c := _surname_case(m.group()))), None)
+
+    def word(m: re.Match[str]) -> str:
+        if case is not None and m is not case[0] and "-" not in m.group() and m.group()[:1].isupper():
+            named = _name_in_case(m.group().lower(), case[1])
+            if named:
+                return _recase(named, m.group())
+        return _person_word(m.group(), female)
+
+    return "".join(_pieces(text, words, word))
+
+
+def _pieces(text: str, words: list[re.Match[str]], change) -> list[str]:  # noqa: ANN001
+    out, at = [], 0
+    for m in words:
+        out += [text[at:m.start()], change(m)]
+        at = m.end()
+    return [*out, text[at:]]
+
+
+_SURNAME_CASES = re.compile(r"(?:ов|ев|ёв|ин|ын)(ым|у|е)$")
+_CASE_OF_ENDING = {"ым": "ablt", "у": "datv", "е": "loct"}
+_SOFT_NAME_ENDINGS = {"ablt": "ем", "datv": "ю"}  # «Адилем», «Адилю» → «Адиль»
+
+
+def _surname_case(word: str) -> str | None:
+    """The case a man's surname is in when its ending tells it alone: «Сарсенбаевым» ablt, «Токаеву» datv,
+    «Путине» loct (a woman's «-ой», and «-а» that is also a woman's nominative, tell nothing)."""
+    found = _SURNAME_CASES.search(word) if word[:1].isupper() and len(word) > 5 else None
+    return _CASE_OF_ENDING[found.group(1)] if found else None
+
+
+def _name_in_case(low: str, case: str) -> str | None:
+    """The man's first name whose ``case`` form ``low`` is, beside a surname in that case: pymorphy's
+    masculine reading in that case (a guess for a name it does not know), else a soft-sign name's ending
+    («адилем» → «адиль»); None when neither reads so."""
+    for parse in rulemma.morph().parse(low):
+        tag = parse.tag
+        if tag.POS == "NOUN" and tag.case == case and tag.gender == "masc" and tag.number != "plur":
+            return parse.normal_form.replace("ё", "е")
+    ending = _SOFT_NAME_ENDINGS.get(case)
+    if ending and low.endswith(ending) and len(low) > len(ending) + 2:
+        return low[:-len(ending)] + "ь"
+    return None
 
 
 _SURNAME_END = re.compile(r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|улы|уулу|кызы|ко|ук|юк|ский|цкий|ская|цкая)$")
