@@ -408,8 +408,10 @@ def test_latin_letters_the_transliteration_keeps_do_not_loop() -> None:
 @pytest.mark.parametrize(("text", "elsewhere", "lang"), [
     ("Суд начнется в 9:30 по времени Астаны, сообщил адвокат.", "Жители Астаны довольны.", "ru"),
     ("Жер сілкінісі Астана уақытымен сағат 22:47-де тіркелді.", "Астанада да сезілді.", "kk"),
+    ("АСТАНА. КАЗИНФОРМ — Сенат принял закон.", "Жители Астаны довольны.", "ru"),  # a dateline
 ])
-def test_a_place_that_only_tells_the_time_is_no_entity(nlp: None, text: str, elsewhere: str, lang: str) -> None:
+def test_a_place_that_only_tells_the_time_or_files_the_story_is_no_entity(
+        nlp: None, text: str, elsewhere: str, lang: str) -> None:
     assert [m for m in entities.mentions(text, lang) if m.type == "LOC"] == []
     assert [m.name for m in entities.mentions(f"{text} {elsewhere}", lang) if m.type == "LOC"] == ["Астана"]
 

@@ -48,6 +48,11 @@ def test_the_list() -> None:
         ("Прогулка по Астане", "ru", ["astana"]),
         ("Жер сілкінісі Астана уақытымен 22:47-де тіркелді", "kk", []),
         ("Jarys Astana ýaqytymen 14:20-da bastalady, Astanada", "kk", ["astana"]),
+        # nor is the dateline's city, where the agency filed a story about elsewhere; a city in the text counts
+        ("Tramptyń ázili\nASTANA. KAZINFORM – Donald Tramp Kanada jóninde aıtty.", "kk", []),
+        ("АЛМАТЫ, 27 ноя - РИА Новости. Президент России выступил.", "ru", []),
+        ("АСТАНА. КАЗИНФОРМ — В Караганде открыли школу, сообщили в Астане.", "ru", ["karaganda", "astana"]),
+        ("Астана. Город растёт.", "ru", ["astana"]),
     ],
 )  # fmt: skip
 def test_match(text: str, lang: str, expected: list[str]) -> None:

@@ -239,8 +239,9 @@ def _institutions(found: list[Mention], lang: str) -> list[Mention]:
 
 
 def _off_the_clock(text: str, found: list[Mention]) -> list[Mention]:
-    """Without the places that only tell the time: «в 21:00 по времени Астаны», «Астана уақытымен»."""
-    return [m for m in found if m.type != "LOC" or not gazetteer.time_zone(text, m.start, m.end)]
+    """Without the places that only tell the time («в 21:00 по времени Астаны», «Астана уақытымен») or where
+    the story was filed (the dateline's «ASTANA. KAZINFORM –»)."""
+    return [m for m in found if m.type != "LOC" or not gazetteer.aside(text, m.start, m.end)]
 
 
 def _women(found: list[Mention]) -> list[Mention]:

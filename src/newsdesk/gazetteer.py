@@ -155,7 +155,13 @@ def _adjacent(text: str, window: list) -> bool:
 def match(text: str, lang: str | None = None) -> list[Place]:
     """The places ``text`` mentions, each once, in order of first mention (for place tags); a place
     named only as the clock («по времени Астаны», «Астана уақытымен») is not what the text is about."""
-    return list(dict.fromkeys(m.place for m in find(text, lang) if not time_zone(text, m.start, m.end)))
+    return list(dict.fromkeys(m.place for m in find(text, lang) if not aside(text, m.start, m.end)))
+
+
+def aside(text: str, start: int, end: int) -> bool:
+    """Whether the place named at ``text[start:end]`` is not what the text is about: it tells the time or
+    it is the dateline's city."""
+    return time_zone(text, start, end) or dateline(text, start, end)
 
 
 # «в 21:00 по времени Астаны», «в 19:00 по Астане», «Астана уақытымен», «Astana ýaqytymen»
@@ -166,6 +172,20 @@ _CLOCK_AFTER = re.compile(r"\s+(?:уақыт|ýaqyt|uaqyt|waqyt)", re.IGNORECASE
 def time_zone(text: str, start: int, end: int) -> bool:
     """Whether the place named at ``text[start:end]`` only tells the time («по времени Астаны»)."""
     return bool(_CLOCK_BEFORE.search(text, max(0, start - 24), start) or _CLOCK_AFTER.match(text, end))
+
+
+# «ASTANA. KAZINFORM –», «TAShKENT. KAZINFORM —», «МОСКВА, 27 ноя - РИА Новости.»: a city in capitals
+# opening a paragraph, then a date or a stop and a dash before the agency's name.
+_DATELINE_AFTER = re.compile(r"(?:,\s*\d{1,2}\s+\w+\.?)?\s*(?:\.\s*[-–—]?|[-–—])\s*[A-ZА-ЯЁ]")
+
+
+def dateline(text: str, start: int, end: int) -> bool:
+    """Whether the place named at ``text[start:end]`` is a dateline's city (where the agency filed the
+    story, its own city most days: Kazinform's «ASTANA.» opens world news too), not a place of the story."""
+    if start and text[start - 1] != "\n" or not _DATELINE_AFTER.match(text, end):
+        return False
+    letters = [c for c in text[start:end] if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 # --- one tag per place -----------------------------------------------------------------------------
