@@ -410,6 +410,14 @@ def place_tags(article: Article) -> list[TagScore]:
 ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}
 
 
+def same_tag(tag: str) -> tuple[str, ...]:
+    """What makes two spellings one tag on an article: the same words, case, «ё», Kazakh letters and order
+    aside («Бишимбаев Куандык» and «Куандык Бишимбаев»)."""
+    from .tag_variants import letters
+
+    return tuple(sorted(key for word in tag.split() if (key := letters(word)))) or (tag.casefold(),)
+
+
 def entity_tags(article: Article, min_mentions: int = 2) -> list[TagScore]:
     """People and organisations named at least ``min_mentions`` times, as tags with their kind.  A person
     needs a full name: a lone word is a first name or a misreading («Лев», «Дева» of a horoscope), not a

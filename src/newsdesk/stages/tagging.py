@@ -4,7 +4,7 @@ suggested below), and the feed-card order of the article's tags."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
@@ -89,6 +89,7 @@ class TagStage:
         self._loaded = model is not None
         self.doubted = doubted if doubted is not None else {}  # article id -> its editor tags the audit flags
         self._fixed = doubted is not None
+        self._spellings: dict[tuple[str, ...], str] | None = None  # the model's tags by `tags.same_tag`
 
     def load(self, conn: Connection) -> None:
         if not self._loaded:
@@ -99,16 +100,28 @@ class TagStage:
 
     def __call__(self, article: Article) -> None:
         applied, suggested = self._model_tags(article)
-        found = tags.merge(tags.place_tags(article), tags.entity_tags(article), applied)
-        editor = {t.casefold() for t in article.editor_tags}
-        article.auto_tags = [t for t in found if t.tag.casefold() not in editor]
-        taken = editor | {t.tag.casefold() for t in article.auto_tags}
-        article.suggested_tags = [t for t in suggested if t.tag.casefold() not in taken]
+        found = tags.merge(tags.place_tags(article), self._spelled(tags.entity_tags(article)), applied)
+        editor = {tags.same_tag(t) for t in article.editor_tags}
+        article.auto_tags = [t for t in found if tags.same_tag(t.tag) not in editor]
+        taken = editor | {tags.same_tag(t.tag) for t in article.auto_tags}
+        article.suggested_tags = [t for t in suggested if tags.same_tag(t.tag) not in taken]
         for scored in article.auto_tags:
             article.tag_kinds.setdefault(scored.tag, scored.kind)
         for tag in article.editor_tags:
             article.tag_kinds.setdefault(tag, tags.tag_kind(tag, article))
         article.tags = feed_order(article, self.model, self.doubted.get(article.id or "", ()))
+
+    def _spelled(self, found: list[TagScore]) -> list[TagScore]:
+        """Entity tags as the outlet's editors spell the same words: «Куандык Бишимбаев» is their «Бишимбаев
+        Куандык», one tag page, not two."""
+        if self.model is None:
+            return found
+        if self._spellings is None:
+            known = [*self.model.tags, *(self.model.lexicon.forms if self.model.lexicon is not None else [])]
+            self._spellings = {}
+            for tag in known:
+                self._spellings.setdefault(tags.same_tag(tag), tag)
+        return [replace(t, tag=self._spellings.get(tags.same_tag(t.tag), t.tag)) for t in found]
 
     def _model_tags(self, article: Article) -> tuple[list[TagScore], list[TagScore]]:
         if self.model is None or not self.model.tags:
