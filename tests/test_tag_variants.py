@@ -60,7 +60,9 @@ def test_train_finds_them_and_editors_see_them(tmp_path) -> None:
     db = str(tmp_path / "outlet.db")
     runner = CliRunner()
     assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(source)]).exit_code == 0
-    assert runner.invoke(app, ["--db", db, "audit", "--variants"]).output == ""  # not trained yet: nothing stored
+    untrained = runner.invoke(app, ["--db", db, "audit", "--variants"])
+    assert untrained.stdout == ""  # not trained yet: nothing stored, and the reason on stderr
+    assert untrained.exit_code == 0 and "no `newsdesk train` yet" in untrained.stderr
     assert runner.invoke(app, ["--db", db, "-q", "train"]).exit_code == 0
     lines = runner.invoke(app, ["--db", db, "audit", "--variants", "--json"]).output.splitlines()
     assert [json.loads(line) for line in lines] == [

@@ -97,6 +97,17 @@ def audit_cmd(
             typer.echo(f"{flag.score:.3f}  «{flag.tag}»{better}  {flag.article_id}  {flag.title[:80]}")
 
 
+def _note_untrained(ctx: typer.Context) -> None:
+    """Say why no variants are listed when no `newsdesk train` has looked for them yet (not a clean archive)."""
+    from newsdesk.stages.tagging import tag_model_age
+
+    with ctx.obj.archive().engine.connect() as conn:
+        untrained = tag_model_age(conn) is None
+    if untrained and not ctx.obj.quiet:
+        err.print("note: no `newsdesk train` yet, which finds the variants (or add --fresh)", markup=False,
+                  soft_wrap=True)
+
+
 def _print_variants(ctx: typer.Context, as_json: bool, fresh: bool, limit: int) -> None:
     from newsdesk import editorial
     from newsdesk.store.audit import stored_variants
@@ -104,6 +115,8 @@ def _print_variants(ctx: typer.Context, as_json: bool, fresh: bool, limit: int) 
     archive = ctx.obj.archive()
     if fresh:
         editorial.train_tags(archive)
+    else:
+        _note_untrained(ctx)
     with archive.engine.connect() as conn:
         groups = stored_variants(conn)
     for group in groups[:limit or None]:
