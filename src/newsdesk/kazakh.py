@@ -55,6 +55,8 @@ PROTECTED_WORDS = """
     әрқашан барлық бәрі кейде адам ана әке бала дала қала тау су ел жер белгі кеңес күрес жалақы
     ақы қазы күші ісі сайлауы сияқты туралы бойынша арқылы кейін дейін шейін қатысты байланысты
     сәйкес тиісті жайлы жөнінде мүмкін керек қажет тиіс арасы алды арты үсті асты іші сырты
+    тұрғын тегін жақын бұрын алтын орын жиын қиын ақын ұзын тасқын салқын көшкін сүргін қорғасын бұрқасын
+    жауын кәсіпорын отбасы салдар
     баға аға қазақстан қырғызстан өзбекстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
     дағыстан татарстан башқұртстан
 """
@@ -72,7 +74,8 @@ CASE = {
     # accusative, and the past tense (-ды after a vowel is only that: «жасады»; the accusative is -ны)
     "ны": "V", "ні": "V", "ды": "VSNZ", "ді": "VSNZ", "ты": "T", "ті": "T",
     "да": "VSNZ", "де": "VSNZ", "та": "T", "те": "T", "нда": "P", "нде": "P",  # locative
-    "дан": "VSZ", "ден": "VSZ", "нан": "N", "нен": "N", "тан": "T", "тен": "T",  # ablative
+    # ablative; -нан/-нен also after a possessive -ы/-і («сілкінісінен», «жағынан»)
+    "дан": "VSZ", "ден": "VSZ", "нан": "NP", "нен": "NP", "тан": "T", "тен": "T",
     "ндан": "P", "нден": "P",
     "мен": "VSN", "бен": "Z", "пен": "T", "менен": "VSN", "бенен": "Z", "пенен": "T",  # instrumental
     # verbs: present-future and its participle (compete with the accusative: жасайды ≠ жасай+ды)
@@ -84,6 +87,7 @@ POSSESSIVE = {
     "ымыз": "SNZT", "іміз": "SNZT", "мыз": "V", "міз": "V",  # our
     "ыңыз": "SNZT", "іңіз": "SNZT", "ңыз": "V", "ңіз": "V",  # your (polite)
     "сы": "V", "сі": "V", "ы": "SNZT", "і": "SNZT",  # his, her, its, their
+    "сын": "V", "сін": "V", "ын": "SNZT", "ін": "SNZT",  # … and the accusative after it: «зейнетақысын»
 }  # fmt: skip
 PLURAL = {"лар": "VSR", "лер": "VSR", "дар": "NZL", "дер": "NZL", "тар": "T", "тер": "T"}
 VERB = {  # tried only on words no other slot changed (past -ды is the accusative's twin, in CASE)
@@ -94,6 +98,10 @@ SLOTS = (ATTRIBUTIVE, CASE, POSSESSIVE, PLURAL, VERB)
 
 # Stems that end like a suffix: place names and common words (checked at every step).
 PROTECTED = frozenset(PROTECTED_WORDS.split())
+# «досын», «басын» keep their -сын whole; -ын/-ін (possessive + accusative) leaves a stem of four letters or
+# more, as most words that end in it themselves are short («жақын», «бұрын», «алтын»)
+_MIN_STEM = {"сы": 3, "сі": 3, "сын": 3, "сін": 3, "ын": 4, "ін": 4}
+_ENDS_A_WORD = frozenset(("сын", "сін", "ын", "ін"))
 _FRONT_ONLY = frozenset(("мен", "бен", "пен", "менен", "бенен", "пенен"))  # the instrumental has no back form
 _RESTORE_VOICING = {"б": "п", "г": "к", "ғ": "қ"}
 _VOWEL_DROP = {"халқ": "халық", "орн": "орын", "ауз": "ауыз", "ерн": "ерін", "мұрн": "мұрын",
@@ -148,8 +156,14 @@ def _suffix_harmony(suffix: str) -> str:
 
 def _fits(stem: str, suffix: str, allowed: str) -> bool:
     """May ``suffix`` follow ``stem``? (length, vowel, harmony, assimilation)"""
-    if len(stem) < (3 if suffix in ("сы", "сі") else 2) or not VOWELS.intersection(stem):
+    if len(stem) < _MIN_STEM.get(suffix, 2) or not VOWELS.intersection(stem):
         return False
+    if suffix in ("ын", "ін") and stem[-1] == "м" and stem[-2] not in "ыіуұүоө":
+        return False  # «айтамын», «ойлаймын», «құрбанмын»: «I» (-мын), not a noun's accusative («білімін»)
+    if suffix in ("ын", "ін") and stem[-1] in "пш" and stem[-2] not in VOWELS:
+        return False  # «жоқпын», «емеспін» (-пын: «I»), «бүлдіршін», «кемшін»: no stem ends so
+    if suffix in ("ын", "ін") and stem[-1] == "с" and stem[-2] in "лтдзғгп":
+        return False  # «болсын», «орындалсын»: the imperative -сын of a verb («курсын», «балансын» stay nouns)
     if suffix in ("ы", "і") and stem[-1] == "ш" and stem[-2:-1] not in VOWELS - {"у"}:
         return False  # «басшы», «оқушы»: the agent suffix -шы, not a possessive
     if len(suffix) > 2 and suffix[0] in VOWELS and stem[-1] == stem[-2]:
@@ -157,8 +171,8 @@ def _fits(stem: str, suffix: str, allowed: str) -> bool:
     wanted, have = _suffix_harmony(suffix), harmony(stem)
     if "any" not in (wanted, have) and wanted != have:
         return False
-    if "P" in allowed:
-        return stem[-1] in "ыі"
+    if "P" in allowed and stem[-1] in "ыі":
+        return True
     cls = final_class(stem)
     if cls == "S" and "R" in allowed:  # plural -лар after р й у, -дар after л
         return stem[-1] != "л"
@@ -167,18 +181,19 @@ def _fits(stem: str, suffix: str, allowed: str) -> bool:
     return bool(cls) and cls in allowed
 
 
-def _strip_slot(word: str, slot: dict[str, str]) -> str | None:
-    """The word without its longest suffix of this slot that fits, or None."""
-    fitting = [word[: -len(s)] for s, allowed in slot.items() if word.endswith(s)]
+def _strip_slot(word: str, slot: dict[str, str], last: bool = True) -> str | None:
+    """The word without its longest suffix of this slot that fits, or None; ``last``: nothing follows it
+    (the accusative after a possessive ends a word: «салқынға» is «салқын» + -ға, not «салқ» + -ынға)."""
+    fitting = [word[: -len(s)] for s in slot if word.endswith(s) and (last or s not in _ENDS_A_WORD)]
     fitting = [stem for stem in fitting if _fits(stem, word[len(stem) :], slot[word[len(stem) :]])]
     if not fitting:
         return None
-    protected = [stem for stem in fitting if stem in PROTECTED]
+    protected = [stem for stem in fitting if _protected(stem)]
     if protected:
         return protected[0]
     fitting.sort(key=len)  # the longest suffix first, unless -сы leaves «жұмы» where «жұмыс» fits
     if slot is POSSESSIVE and len(fitting) > 1 and fitting[0][-1] in "ыі" and fitting[0][-2:-1] != "ш":
-        return fitting[1]
+        return fitting[1]  # «жиналысын»: «жиналыс» + -ын, not «жиналы» + -сын
     return fitting[0]
 
 
@@ -188,18 +203,26 @@ def stem(word: str) -> str:
     word = word.lower().replace("ё", "е")
     if "-" in word:
         return _stem_hyphenated(word)
-    if len(word) < 3 or word in PROTECTED:
+    if len(word) < 3 or _protected(word):
         return word
+    if word[-1] == "н" and _protected(word[:-1]) and word[-2] in "ыі":
+        return word[:-1]  # the accusative of a listed word that ends like a possessive: «отбасын», «жалақын»
     current, stripped = word, False
     for slot in SLOTS:
         if slot is VERB and stripped:
             break
-        shorter = _strip_slot(current, slot)
+        shorter = _strip_slot(current, slot, last=not stripped)
         if shorter is not None:
             current, stripped = shorter, True
-            if current in PROTECTED:
+            if _protected(current):
                 return current
     return _repair(current) if stripped else current
+
+
+def _protected(word: str) -> bool:
+    """A stem no suffix is taken from: the listed words, and the compounds of «ақы» (payment) that end like a
+    possessive: «зейнетақы», «жалақы», «еңбекақы»."""
+    return word in PROTECTED or (word.endswith("ақы") and len(word) > 4)
 
 
 def _repair(stem_: str) -> str:
