@@ -82,3 +82,16 @@ def test_unsupported_url_scheme_is_named_and_the_rest_goes_in(tmp_path):
         "rejected notaurl://x: unsupported URL scheme 'notaurl' (http, https or a file path)",
     ]
     assert "added 2, updated 0, unchanged 0, rejected 2" in result.output
+
+
+def test_export_dash_is_stdout(tmp_path, monkeypatch):
+    db = str(tmp_path / "a.db")
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--db", db, "--quiet", "export", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["c1", "c2"]
+    assert not (tmp_path / "-").exists()
