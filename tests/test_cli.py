@@ -95,3 +95,14 @@ def test_export_dash_is_stdout(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["c1", "c2"]
     assert not (tmp_path / "-").exists()
+
+
+def test_unknown_language_is_rejected_not_stored(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl([{**RECORDS[0], "lang": "xx"}, RECORDS[1]]), encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    result = CliRunner().invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)])
+    assert result.exit_code == 1
+    assert f"rejected {src}:1: field 'lang': unknown language 'xx': use ru, kk, en or other" in result.output
+    exported = CliRunner().invoke(app, ["--db", db, "--quiet", "export"]).stdout
+    assert [json.loads(line)["id"] for line in exported.splitlines()] == ["c2"]

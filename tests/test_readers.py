@@ -103,6 +103,14 @@ def test_jsonl_without_id_gets_a_stable_one(tmp_path):
     assert first.startswith("nd-") and first == _split(read(path))[0][0].id
 
 
+@pytest.mark.parametrize(("given", "stored"), [("kk", "kk"), ("RU", "ru"), ("kk-KZ", "kk"), ("en_US", "en"),
+                                               ("other", "other"), ("", None), (None, None)])
+def test_a_record_language_is_one_of_ours_or_detected_later(tmp_path, given, stored):
+    path = _write(tmp_path, "a.jsonl", json.dumps({**ARTICLE, "lang": given}, ensure_ascii=False))
+    (art,), errors = _split(read(path))
+    assert not errors and art.lang == stored
+
+
 def test_naive_dates_are_almaty_time():
     assert parse_date("2026-11-24 14:05") == datetime(2026, 11, 24, 14, 5, tzinfo=ZoneInfo("Asia/Almaty"))
     assert parse_date("24 ноября 2026, 14:05").utcoffset().total_seconds() == 5 * 3600
@@ -179,6 +187,8 @@ BAD = [
     ("not an article", "a.json", '{"stories": [], "wrong_tags": []}', "not an article record: none of title, text"),
     ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',
      "field 'published_at': unparsable date"),
+    ("unknown language", "a.jsonl", '{"title": "x", "lang": "xx"}\n',
+     "a.jsonl:1: field 'lang': unknown language 'xx': use ru, kk, en or other"),
     ("not an object", "a.jsonl", "[1, 2]\n", "expected a JSON object"),
     ("bad tags", "a.jsonl", '{"title": "x", "tags": [1]}\n', "field 'tags': expected a list of strings"),
     ("binary", "a.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
