@@ -16,6 +16,7 @@ from newsdesk.errors import InputError
 from newsdesk.records import HEADLINE
 from newsdesk.sources import detect_format, read
 from newsdesk.sources.decode import detect_encoding
+from newsdesk.sources.feeds import outlet_name
 from newsdesk.sources.fields import parse_date
 
 ARTICLE = {
@@ -123,6 +124,40 @@ def test_rss_items(tmp_path):
     assert arts[0].title == "МРП в 2026 году вырастет" and arts[0].editor_tags == ["МРП 2026"]
     assert arts[0].paragraphs == ["Минфин предложил новый размер МРП."]
     assert arts[0].source == "Степной вестник" and arts[0].url == "https://stepnoy.kz/mrp-2026"
+
+
+# Channel titles of real feeds (tests/../shared/data/ru_rss_feeds, the bundled sample), and names to keep.
+OUTLETS = [
+    ("Степной вестник — новости Казахстана", "Степной вестник"),
+    ("El Habar — жаңалықтар", "El Habar"),
+    ("Холод — Общество", "Холод"),
+    ("Lenta.ru : Новости", "Lenta.ru"),
+    ("Istories: Истории", "Istories"),
+    ("Tengrinews.kz - Новости Казахстана", "Tengrinews.kz"),
+    ("Караван | Новости", "Караван"),
+    ("Afisha Daily — Степан Бальмонд", "Afisha Daily"),
+    ("Свобода — Евгений Легалов", "Свобода"),
+    ("Ольга Алленова — Коммерсантъ", "Коммерсантъ"),  # an author's feed names the outlet second
+    ("Ирина Тумакова* — Новая газета", "Новая газета"),
+    ("Александр Черных — Коммерсантъ", "Коммерсантъ"),
+    ("T-invariant — Тексты", "T-invariant"),
+    ("ОВД-Инфо", "ОВД-Инфо"),
+    ("Медиазона.Беларусь", "Медиазона.Беларусь"),
+    ("Центр «Досье»", "Центр «Досье»"),
+    ("Алина Заярная", "Алина Заярная"),
+]
+
+
+@pytest.mark.parametrize(("title", "outlet"), OUTLETS)
+def test_a_channel_title_names_its_outlet_without_the_tagline(title: str, outlet: str) -> None:
+    assert outlet_name(title) == outlet
+
+
+def test_bundled_feeds_name_their_outlets_as_the_other_records_do():
+    sample = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "sample"
+    jsonl = {a.source for a in read(str(sample / "articles.jsonl"))}
+    for name, outlet in (("feed.xml", "Степной вестник"), ("atom.xml", "El Habar")):
+        assert {a.source for a in read(str(sample / name))} == {outlet} and outlet in jsonl
 
 
 def test_atom_entries(tmp_path):
