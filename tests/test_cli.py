@@ -68,3 +68,41 @@ def test_stdin_and_export_file(tmp_path):
 def test_bad_database_url_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "export"])
     assert result.exit_code == 2 and result.output.startswith("error: cannot open the archive")
+
+
+def test_unsupported_url_scheme_is_named_and_the_rest_goes_in(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS), encoding="utf-8")
+    targets = ["ftp://example.com/x.xml", str(src), "notaurl://x"]
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "a.db"), "ingest", "--no-nlp", *targets])
+    assert result.exit_code == 1
+    rejected = [line for line in result.output.splitlines() if line.startswith("rejected ")]
+    assert rejected == [
+        "rejected ftp://example.com/x.xml: unsupported URL scheme 'ftp' (http, https or a file path)",
+        "rejected notaurl://x: unsupported URL scheme 'notaurl' (http, https or a file path)",
+    ]
+    assert "added 2, updated 0, unchanged 0, rejected 2" in result.output
+
+
+def test_export_dash_is_stdout(tmp_path, monkeypatch):
+    db = str(tmp_path / "a.db")
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["--db", db, "--quiet", "export", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["c1", "c2"]
+    assert not (tmp_path / "-").exists()
+
+
+def test_unknown_language_is_rejected_not_stored(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl([{**RECORDS[0], "lang": "xx"}, RECORDS[1]]), encoding="utf-8")
+    db = str(tmp_path / "a.db")
+    result = CliRunner().invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)])
+    assert result.exit_code == 1
+    assert f"rejected {src}:1: field 'lang': unknown language 'xx': use ru, kk, en or other" in result.output
+    exported = CliRunner().invoke(app, ["--db", db, "--quiet", "export"]).stdout
+    assert [json.loads(line)["id"] for line in exported.splitlines()] == ["c2"]

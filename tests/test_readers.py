@@ -16,6 +16,7 @@ from newsdesk.errors import InputError
 from newsdesk.records import HEADLINE
 from newsdesk.sources import detect_format, read
 from newsdesk.sources.decode import detect_encoding
+from newsdesk.sources.feeds import outlet_name
 from newsdesk.sources.fields import parse_date
 
 ARTICLE = {
@@ -103,6 +104,14 @@ def test_jsonl_without_id_gets_a_stable_one(tmp_path):
     assert first.startswith("nd-") and first == _split(read(path))[0][0].id
 
 
+@pytest.mark.parametrize(("given", "stored"), [("kk", "kk"), ("RU", "ru"), ("kk-KZ", "kk"), ("en_US", "en"),
+                                               ("other", "other"), ("", None), (None, None)])
+def test_a_record_language_is_one_of_ours_or_detected_later(tmp_path, given, stored):
+    path = _write(tmp_path, "a.jsonl", json.dumps({**ARTICLE, "lang": given}, ensure_ascii=False))
+    (art,), errors = _split(read(path))
+    assert not errors and art.lang == stored
+
+
 def test_naive_dates_are_almaty_time():
     assert parse_date("2026-11-24 14:05") == datetime(2026, 11, 24, 14, 5, tzinfo=ZoneInfo("Asia/Almaty"))
     assert parse_date("24 ноября 2026, 14:05").utcoffset().total_seconds() == 5 * 3600
@@ -115,6 +124,40 @@ def test_rss_items(tmp_path):
     assert arts[0].title == "МРП в 2026 году вырастет" and arts[0].editor_tags == ["МРП 2026"]
     assert arts[0].paragraphs == ["Минфин предложил новый размер МРП."]
     assert arts[0].source == "Степной вестник" and arts[0].url == "https://stepnoy.kz/mrp-2026"
+
+
+# Channel titles of real feeds (tests/../shared/data/ru_rss_feeds, the bundled sample), and names to keep.
+OUTLETS = [
+    ("Степной вестник — новости Казахстана", "Степной вестник"),
+    ("El Habar — жаңалықтар", "El Habar"),
+    ("Холод — Общество", "Холод"),
+    ("Lenta.ru : Новости", "Lenta.ru"),
+    ("Istories: Истории", "Istories"),
+    ("Tengrinews.kz - Новости Казахстана", "Tengrinews.kz"),
+    ("Караван | Новости", "Караван"),
+    ("Afisha Daily — Степан Бальмонд", "Afisha Daily"),
+    ("Свобода — Евгений Легалов", "Свобода"),
+    ("Ольга Алленова — Коммерсантъ", "Коммерсантъ"),  # an author's feed names the outlet second
+    ("Ирина Тумакова* — Новая газета", "Новая газета"),
+    ("Александр Черных — Коммерсантъ", "Коммерсантъ"),
+    ("T-invariant — Тексты", "T-invariant"),
+    ("ОВД-Инфо", "ОВД-Инфо"),
+    ("Медиазона.Беларусь", "Медиазона.Беларусь"),
+    ("Центр «Досье»", "Центр «Досье»"),
+    ("Алина Заярная", "Алина Заярная"),
+]
+
+
+@pytest.mark.parametrize(("title", "outlet"), OUTLETS)
+def test_a_channel_title_names_its_outlet_without_the_tagline(title: str, outlet: str) -> None:
+    assert outlet_name(title) == outlet
+
+
+def test_bundled_feeds_name_their_outlets_as_the_other_records_do():
+    sample = Path(__file__).resolve().parents[1] / "src" / "newsdesk" / "sample"
+    jsonl = {a.source for a in read(str(sample / "articles.jsonl"))}
+    for name, outlet in (("feed.xml", "Степной вестник"), ("atom.xml", "El Habar")):
+        assert {a.source for a in read(str(sample / name))} == {outlet} and outlet in jsonl
 
 
 def test_atom_entries(tmp_path):
@@ -179,6 +222,8 @@ BAD = [
     ("not an article", "a.json", '{"stories": [], "wrong_tags": []}', "not an article record: none of title, text"),
     ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',
      "field 'published_at': unparsable date"),
+    ("unknown language", "a.jsonl", '{"title": "x", "lang": "xx"}\n',
+     "a.jsonl:1: field 'lang': unknown language 'xx': use ru, kk, en or other"),
     ("not an object", "a.jsonl", "[1, 2]\n", "expected a JSON object"),
     ("bad tags", "a.jsonl", '{"title": "x", "tags": [1]}\n', "field 'tags': expected a list of strings"),
     ("binary", "a.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),

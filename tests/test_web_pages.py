@@ -122,6 +122,14 @@ def test_tags_page(client: TestClient) -> None:
     assert 'href="/tag/almaty">Алматы <small>4</small>' in html
 
 
+def test_a_footer_language_without_articles_is_an_empty_page(client: TestClient) -> None:
+    assert 'href="/lang/en">English</a>' in client.get("/").text
+    response = client.get("/lang/en")
+    assert response.status_code == 200 and "<h1>English</h1>" in response.text
+    assert "Здесь пока ничего нет" in response.text
+    assert client.get("/lang/en", params={"format": "json"}).json()["items"] == []
+
+
 @pytest.mark.parametrize("path", ["/tag/net-takoy", "/rubric/politics", "/source/Nobody", "/lang/xx",
                                   "/article/net", "/no/such/page"])
 def test_404_helps(client: TestClient, path: str) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 ARTICLE = "article"
 HEADLINE = "headline"
 
+LANGS = ("ru", "kk", "en", "other")  # what a record's `lang` may be; `lang.detect` gives the same
 RUBRICS = ("society", "economy", "technology", "sports", "entertainment", "science", "other", "not_news")
 TAG_KINDS = ("topic", "place", "story", "person", "organisation")
 ENTITY_TYPES = ("PER", "ORG", "LOC")

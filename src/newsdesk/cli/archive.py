@@ -67,12 +67,12 @@ def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Sum
 @guarded
 def export_cmd(
     ctx: typer.Context,
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file (default, or -: stdout)."),
 ) -> None:
     """Export every article with everything the engine learned, as JSON lines."""
     obj: Context = ctx.obj
     with obj.archive().engine.connect() as conn:
-        if output is None:
+        if output is None or str(output) == "-":  # «-o -» is stdout, as «ingest -» reads stdin
             count = write_jsonl(conn, sys.stdout)
         else:
             with output.open("w", encoding="utf-8") as out:

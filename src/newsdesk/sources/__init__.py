@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ FORMATS = ("auto", "jsonl", "rss", "atom", "html", "text")
 MAX_DOCUMENT = 64 * 1024 * 1024  # bytes for a whole-document format (feed, page, dump)
 Item = Article | InputError
 
+# ``scheme://`` (RFC 3986 scheme names; two letters or more, so a Windows drive «C://» stays a path).
+_URL = re.compile(r"([a-z][a-z0-9+.-]+)://", re.I)
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".rss": "rss", ".xml": "rss",
              ".atom": "atom", ".html": "html", ".htm": "html", ".txt": "text", ".text": "text"}
 
@@ -35,12 +38,15 @@ def read(target: str, fmt: str = "auto", source: str | None = None) -> Iterator[
     """Every record in a path, URL, directory, archive or '-' (standard input)."""
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    scheme = _URL.match(target)
     if target == "-":
         yield from read_stream(sys.stdin.buffer, "<stdin>", fmt, source)
-    elif target.startswith(("http://", "https://")):
-        yield from _read_url(target, fmt, source)
-    else:
+    elif scheme is None:
         yield from _read_path(Path(target), fmt, source)
+    elif scheme[1].lower() in ("http", "https"):
+        yield from _read_url(target, fmt, source)
+    else:  # as a path it would be «ftp:/host/x» (Path folds the //) and "no such file": name the real reason
+        yield InputError(f"unsupported URL scheme {scheme[1]!r} (http, https or a file path)", Origin(target))
 
 
 def _read_url(url: str, fmt: str, source: str | None) -> Iterator[Item]:

@@ -11,12 +11,17 @@ from typing import Any
 
 import feedparser
 
+from newsdesk import rulemma
 from newsdesk.errors import InputError
+from newsdesk.names import person_case
 from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import clean_line, paragraphs, parse_date, stable_id
 
 _BLOCK = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
+# Between an outlet's name and what a channel title adds to it: «El Habar — жаңалықтар», «Lenta.ru : Новости»,
+# «Istories: Истории».  Spaces around a dash are required, so «T-invariant» and «Кок-Тобе» stay whole.
+_TAGLINE = re.compile(r"\s+[—–|·-]\s+|\s*:\s+")
 
 
 def html_to_text(fragment: str) -> str:
@@ -31,7 +36,7 @@ def read_feed(data: bytes, name: str, source: str | None = None) -> Iterator[Art
         reason = getattr(parsed, "bozo_exception", None) or "no items"
         yield InputError(f"not a readable RSS/Atom feed: {str(reason)[:200]}", Origin(name))
         return
-    feed_title = clean_line(parsed.feed.get("title", "")) or None
+    feed_title = outlet_name(clean_line(parsed.feed.get("title", ""))) or None
     broken = f" (the feed is malformed XML: {parsed.bozo_exception})" if parsed.bozo else ""
     for number, entry in enumerate(parsed.entries, start=1):
         origin = Origin(name, number)
@@ -39,6 +44,29 @@ def read_feed(data: bytes, name: str, source: str | None = None) -> Iterator[Art
             yield _entry(entry, origin, source or feed_title)
         except InputError as exc:
             yield InputError(exc.reason + broken, exc.origin, exc.field)
+
+
+def outlet_name(title: str) -> str:
+    """The outlet a channel title names, without the tagline or section it adds («Степной вестник — новости
+    Казахстана» → «Степной вестник»), so a feed's items and the outlet's other records share one source.
+    An author's feed names the outlet second («Ольга Алленова — Коммерсантъ» → «Коммерсантъ»)."""
+    parts = [p for p in _TAGLINE.split(title) if p]
+    if len(parts) < 2:
+        return title
+    return parts[1] if _names_a_person(parts[0]) else parts[0]
+
+
+def _names_a_person(text: str) -> bool:
+    """«Ольга Алленова», «Ирина Тумакова*» (a foreign-agent mark), «Александр Черных» (a first name, then a
+    surname pymorphy reads as an adjective)."""
+    words = text.rstrip("*").split()
+    if person_case(" ".join(words).lower()):
+        return True
+    return len(words) == 2 and all(w[:1].isupper() for w in words) and _first_name(words[0])
+
+
+def _first_name(word: str) -> bool:
+    return any({"Name", "nomn"} <= p.tag.grammemes for p in rulemma.morph().parse(word.lower()))
 
 
 def _entry(entry: Any, origin: Origin, source: str | None) -> Article:

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsdesk.errors import InputError
-from newsdesk.records import ARTICLE, HEADLINE, RUBRICS, Article, Entity, Origin, TagScore
+from newsdesk.records import ARTICLE, HEADLINE, LANGS, RUBRICS, Article, Entity, Origin, TagScore
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
@@ -185,7 +185,7 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         author=clean_line(text_field(raw, "author", origin)) or None,
         published_at=parse_date(raw.get("published_at"), origin),
         fetched_at=parse_date(raw.get("fetched_at"), origin, "fetched_at"),
-        lang=clean_line(text_field(raw, "lang", origin)) or None,
+        lang=_lang(raw, origin),
         rubric=_rubric(raw, origin),
         section=_section(raw, origin),
         editor_tags=tag_list(raw, "editor_tags" if "editor_tags" in raw else "tags", origin),
@@ -198,6 +198,18 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
     if raw.get("nlp_version"):
         _restore_learned(art, raw, origin)
     return art
+
+
+def _lang(raw: dict[str, Any], origin: Origin | None) -> str | None:
+    """The record's language, one of LANGS in any case and with a region dropped («RU», «kk-KZ»), or None
+    to have it detected.  Another code is refused: stored as given it matches no page or filter, and
+    detected over it is silently not what the record said."""
+    given = clean_line(text_field(raw, "lang", origin))
+    code = re.split(r"[-_]", given.lower(), maxsplit=1)[0]
+    if code and code not in LANGS:
+        raise InputError(f"unknown language {given[:20]!r}: use ru, kk, en or other, or leave it out to have it "
+                         "detected", origin, "lang")
+    return code or None
 
 
 def _rubric(raw: dict[str, Any], origin: Origin | None) -> str | None:

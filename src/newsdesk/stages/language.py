@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from newsdesk import lang
-from newsdesk.records import Article
-
-LANGS = ("ru", "kk", "en", "other")
+from newsdesk.records import LANGS, Article
 
 
 class LangStage:

@@ -25,7 +25,7 @@ class ArticleIn(BaseModel):
     lead: str = ""
     text: str = Field("", description="Body; paragraphs separated by blank lines.")
     published_at: datetime | None = Field(None, description="ISO 8601; a time without zone is Asia/Almaty.")
-    lang: str | None = Field(None, max_length=8, description="ru, kk or en; detected when absent.")
+    lang: str | None = Field(None, max_length=8, description="ru, kk, en or other; detected when absent.")
     rubric: Rubric | None = None
     section: str | None = Field(None, max_length=200, description="The outlet's own section label.")
     tags: list[str] = Field(default_factory=list, description="The editor's tags, primary first.")

@@ -136,8 +136,10 @@ def source_page(conn: Connection, source: str, size: int, after: str | None) -> 
 
 
 def lang_page(conn: Connection, lang: str, size: int, after: str | None) -> dict[str, Any]:
+    """A language the footer links to is a page even while empty («English» before the first English
+    article); another code is one only while the archive has articles in it."""
     page = feed_page(conn, Filter(lang=lang), size, after)
-    if not page["items"] and page["is_first"]:
+    if lang not in LANGS and not page["items"] and page["is_first"]:
         raise NotFound(f"no articles in language {lang!r}")
     return {"title": LANGS.get(lang, lang), "lang": lang, **page}
 
