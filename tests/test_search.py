@@ -325,16 +325,59 @@ def test_a_copy_is_folded_into_its_original_and_the_command_line_says_so(tmp_pat
     db = str(tmp_path / "copies.db")  # type: ignore[operator]
     archive = _load(open_archive(db))
     assert sorted(ids(archive, "взносы")) == ["ru-employers", "ru-pension", "ru-scattered"]
-    with archive.engine.begin() as conn:  # as the copy stage marks a reprint
-        conn.execute(text("UPDATE articles SET duplicate_of = 'ru-pension' WHERE id = 'ru-scattered'"))
+    mark_copy(archive, "ru-scattered", "ru-pension")
     with archive.engine.connect() as conn:
         found = search(conn, "взносы")
-    assert sorted(h.id for h in found.items) == ["ru-employers", "ru-pension"] and found.total == 3
+    assert sorted(h.id for h in found.items) == ["ru-employers", "ru-pension"]
+    assert (found.total, found.matches, found.exact) == (2, 3, True)
     assert next(h for h in found.items if h.id == "ru-pension").copies == (("ru-scattered", "zakon"),)
     archive.dispose()
     result = CliRunner().invoke(app, ["--db", db, "search", "взносы"])
     assert result.exit_code == 0 and "also: zakon (ru-scattered)" in result.stdout
-    assert "1–3 of 3 found (1 under its original)" in result.stderr
+    assert "1–2 of 2 found (1 copy under its original)" in result.stderr
+
+
+def mark_copy(archive: Archive, copy: str, original: str) -> None:
+    with archive.engine.begin() as conn:  # as the copy stage marks a reprint
+        conn.execute(text("UPDATE articles SET duplicate_of = :o WHERE id = :c"), {"o": original, "c": copy})
+
+
+def walk(archive: Archive, query: str, size: int, filters: Filters | None = None,
+         **kw: object) -> tuple[list[tuple[str, object]], set[int]]:
+    """Every page of ``size`` hits: (id, copies) in order, and the totals the pages reported."""
+    seq: list[tuple[str, object]] = []
+    totals: set[int] = set()
+    with archive.engine.connect() as conn:
+        while True:
+            found = search(conn, query, filters, limit=size, offset=len(seq), **kw)  # type: ignore[arg-type]
+            totals.add(found.total)
+            if not found.items:
+                return seq, totals
+            seq += [(h.id, h.copies) for h in found.items]
+
+
+def test_copies_fold_the_same_whatever_the_page_size(archive: Archive) -> None:
+    _load(archive)
+    mark_copy(archive, "ru-scattered", "ru-pension")  # its short title ranks it first for «взносы»
+    mark_copy(archive, "ru-employers", "ru-pensioner")  # an original that does not match «взносы»
+    for kw in ({}, {"recency": True}):
+        one, one_totals = walk(archive, "взносы", 1, **kw)
+        assert one == walk(archive, "взносы", 100, **kw)[0] == walk(archive, "взносы", 2, **kw)[0]
+        assert [i for i, _ in one] == ["ru-pension", "ru-employers"]  # the story where its copy ranked
+        assert one[0][1] == (("ru-scattered", "zakon"),) and one_totals == {len(one)}
+    assert walk(archive, "взносы", 1, Filters(source="zakon"))[0] == [("ru-scattered", ())]  # original filtered out
+
+
+def test_past_the_exact_bound_the_total_is_matches(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.search import fold
+
+    _load(archive)
+    mark_copy(archive, "ru-scattered", "ru-pension")
+    monkeypatch.setattr(fold, "EXACT_TOTAL", 2)
+    with archive.engine.connect() as conn:
+        found = search(conn, "взносы", limit=1)
+    assert (found.total, found.matches, found.exact) == (3, 3, False)
+    assert walk(archive, "взносы", 1)[0] == walk(archive, "взносы", 100)[0]
 
 
 # --- the embedded tantivy engine -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 def test_api_search(client: TestClient) -> None:
     body = client.get("/api/v1/search", params={"q": "пенсия"}).json()
     assert body["total"] == 1 and body["query"] == "пенсия"
+    assert body["matches"] == 1 and body["total_exact"] is True and body["folded"] == 0
     hit = body["items"][0]
     assert hit["id"] == "ru-pension" and hit["page_url"] == "/article/ru-pension"
     assert "<mark>пенсии</mark>" in hit["snippet"]

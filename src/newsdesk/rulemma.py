@@ -4,16 +4,29 @@ pymorphy3 reads «Токаев» as the genitive plural of «токай» and «
 capitalised word is therefore checked first against the declined forms of our gazetteer's
 Russian place names, then read as a surname when it looks like one (-ов/-ев/-ин + case ending
 and pymorphy either calls it a surname, does not know it, or reads it as a genitive plural).
+
+Two more misreadings, in any letter case:
+
+* An Armenian «-ян» surname pymorphy does not know: it guesses «Пашинян» as the genitive plural
+  of «пашинянин» (like «армян», «крестьян»), while «Пашиняном» gets «пашинян» — so one person had
+  two lemmas.  An unknown word in «-ян» + case ending is the surname.
+* A short adjective that only ties a noun reading: pymorphy has no corpus evidence for either
+  (score 0.5 each) and lists the adjective first, so «паводков» (genitive plural of «паводок»)
+  became «паводковый».  The noun is the reading a news text means; where the corpus does favour
+  the short form («готов» 0.94, «рад» 0.96) it is kept.  Capitalised, such a tie in «-ов/-ев/-ин»
+  is a surname («Хромов», «Кедров»), as other unclear capitalised «-ов» words are.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 # Names pymorphy3 reads wrongly («Акорде» → «акорд»), declined like the gazetteer's places.
 EXTRA_NAMES = ("Акорда", "Мажилис", "Сенат", "Самрук-Казына", "Байтерек")
 _SURNAME = re.compile(r"^(.{2,}?(?:ов|ев|ёв|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)?$")
+_YAN_SURNAME = re.compile(r"^([а-яё]{2,}ян)(?:а|у|ом|е|ы)?$")  # Пашинян, Пашиняна, Пашиняном; not «-янов»
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +43,26 @@ def lemma(word: str) -> str:
         fixed = _proper_name(low)
         if fixed:
             return fixed.replace("ё", "е")
-    return morph().parse(low)[0].normal_form.replace("ё", "е")
+    parses = morph().parse(low)
+    return (_yan_surname(low, parses) or _best(parses).normal_form).replace("ё", "е")
+
+
+def _best(parses: list) -> Any:
+    """pymorphy's first reading, unless it is a short adjective merely tied with a noun reading."""
+    return _tied_noun(parses) or parses[0]
+
+
+def _tied_noun(parses: list) -> Any:
+    top = parses[0]
+    if "ADJS" not in top.tag:
+        return None
+    return next((p for p in parses[1:] if "NOUN" in p.tag and abs(p.score - top.score) < 1e-9), None)
+
+
+def _yan_surname(low: str, parses: list) -> str | None:
+    """«пашиняном» → «пашинян» for a «-ян» word pymorphy does not know (it knows «армян», «славян»)."""
+    match = _YAN_SURNAME.match(low)
+    return match.group(1) if match and not parses[0].is_known else None
 
 
 def _proper_name(low: str) -> str | None:
@@ -41,6 +73,8 @@ def _proper_name(low: str) -> str | None:
     top = parses[0]
     if "Name" in top.tag and top.is_known:  # a dictionary first name: Марины → марина
         return top.normal_form
+    if yan := _yan_surname(low, parses):
+        return yan
     match = _SURNAME.match(low)
     if match and _may_be_surname(parses):
         return match.group(1)
@@ -49,8 +83,8 @@ def _proper_name(low: str) -> str | None:
 
 def _may_be_surname(parses: list) -> bool:
     top = parses[0]
-    if not top.is_known or ("plur" in top.tag and "gent" in top.tag):
-        return True
+    if not top.is_known or ("plur" in top.tag and "gent" in top.tag) or _tied_noun(parses):
+        return True  # «Хромов», «Кедров»: a capitalised tie of «хромовый» and «хромов» (of «хром»)
     return any("Surn" in p.tag for p in parses[:4])
 
 

@@ -49,11 +49,7 @@ def search_cmd(
         else:
             out.print(readable(rank, hit))
     if not obj.quiet:
-        folded = sum(len(hit.copies) for hit in results.items)
-        shown = f"{offset + 1}–{offset + len(results.items) + folded} of " if results.items else ""
-        copies = (f" ({folded} under {'its' if folded == 1 else 'their'} original{'' if folded == 1 else 's'})"
-                  if folded else "")
-        err.print(f"{shown}{results.total} found{copies} in {results.took_ms:.0f} ms", markup=False)
+        err.print(summary(results, offset), markup=False)
 
 
 @app.command("reindex")
@@ -96,6 +92,16 @@ def parse_date(value: str | None, option: str, end: bool = False) -> datetime | 
     except ValueError:
         raise fail(f"{option} {value!r}: expected a date like 2024-04-12 or 2024-04-12T09:30") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def summary(results: engine.Results, offset: int) -> str:
+    """«1–2 of 2 found (1 copy under its original)»: the range counts results, copies are told apart."""
+    folded = sum(len(hit.copies) for hit in results.items)
+    shown = f"{offset + 1}–{offset + len(results.items)} of " if results.items else ""
+    found = f"{results.total}" if results.exact else f"up to {results.total}"
+    copies = (f" ({folded} {'copy' if folded == 1 else 'copies'} under {'its' if folded == 1 else 'their'} "
+              f"original{'' if folded == 1 else 's'})" if folded else "")
+    return f"{shown}{found} found{copies} in {results.took_ms:.0f} ms"
 
 
 def hit_dict(hit: engine.Hit) -> dict[str, object]:

@@ -8,8 +8,9 @@
 
 The database index is always written and is the source of truth; with ``search_engine=tantivy`` an
 embedded index derived from it answers (block-max pruning: p95 < 30 ms at 1M articles).  All engines
-index the same terms, so they return the same hits; snippets are cut from the original text with
-``analyze.tokens`` offsets (``snippets.py``).
+index the same terms, so they return the same hits; a copy whose original matches too is folded under
+it before paging (``fold.py``); snippets are cut from the original text with ``analyze.tokens`` offsets
+(``snippets.py``).
 """
 
 from newsdesk.search.engine import Hit, Results, SearchStage, index, remove, search, write

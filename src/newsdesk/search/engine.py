@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, text
 
 from newsdesk.records import Article
-from newsdesk.search import postgres, snippets, sqlite
+from newsdesk.search import fold, postgres, snippets, sqlite
 from newsdesk.search.filters import Filters, condition
 from newsdesk.search.plan import Plan
 from newsdesk.search.query import Query, parse
@@ -31,7 +31,7 @@ MAX_OFFSET = 10_000
 @dataclass(frozen=True, slots=True)
 class Hit:
     id: str
-    score: float
+    score: float  # the best score of the story: this article or one of its folded copies
     snippet: str  # HTML: escaped text with <mark> around the matched words
     title_highlighted: str  # HTML, likewise
     title: str = ""
@@ -40,14 +40,19 @@ class Hit:
     published_at: datetime | None = None
     lang: str | None = None
     rubric: str | None = None
-    copies: tuple[tuple[str, str | None], ...] = ()  # (id, source) of copies of it folded into this hit
+    copies: tuple[tuple[str, str | None], ...] = ()  # (id, source) of its copies that match too, folded here
 
 
 @dataclass(frozen=True, slots=True)
 class Results:
+    """One page of results.  ``total`` counts results as paging walks them (a copy folded under its
+    original is not one); it is exact when ``exact``, else it is ``matches``, an upper bound."""
+
     items: list[Hit] = field(default_factory=list)
     total: int = 0
     took_ms: float = 0.0
+    matches: int = 0  # every matching article, copies too
+    exact: bool = True
 
 
 def backend(conn: Connection) -> ModuleType:
@@ -68,13 +73,14 @@ def search(conn: Connection, query: str | Query, filters: Filters | None = None,
     plan = Plan(parsed, condition(filters), max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET)),
                 recency, day_number(datetime.now(UTC)) or 0)
     if index is not None and index.supports(filters) and index.sync(conn) >= 0:
-        ranked, total = index.ranked(plan, filters)
+        found = fold.page(conn, plan, lambda p: index.ranked(p, filters), backend(conn))
     else:
-        ranked, total = ranked_in_database(conn, plan)
-    items = hits(conn, ranked, parsed)
+        found = fold.page(conn, plan, lambda p: ranked_in_database(conn, p), backend(conn))
+    total, exact = fold.total(conn, plan, found.matches, backend(conn))
+    items = hits(conn, found.ranked, parsed, found.copies)
     took = (time.perf_counter() - started) * 1000
     log.debug("search %r: %d of %d in %.1f ms", parsed.fts5(), len(items), total, took)
-    return Results(items, total, took)
+    return Results(items, total, took, found.matches, exact)
 
 
 def ranked_in_database(conn: Connection, plan: Plan) -> tuple[list[tuple[str, float]], int]:
@@ -87,22 +93,16 @@ ARTICLE_SQL = ("SELECT id, title, lead, body, lang, url, source, published_at, r
                "WHERE id IN :ids")
 
 
-def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query) -> list[Hit]:
-    """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out).  A
-    copy whose original is among them is folded into the original's hit (``copies``), as feeds show a story
-    once: a reprint and its original are not two results."""
+def hits(conn: Connection, ranked: Sequence[tuple[str, float]], query: Query,
+         copies: dict[str, list[tuple[str, str | None]]] | None = None) -> list[Hit]:
+    """Hits with highlighted title and snippet, in ``ranked`` order (articles gone since are left out),
+    each with its ``copies`` (``fold.page`` decides them: a reprint and its original are one result)."""
     if not ranked:
         return []
     stmt = text(ARTICLE_SQL).bindparams(bindparam("ids", expanding=True)).columns(published_at=UTCDateTime())
     rows = {r.id: r for r in conn.execute(stmt, {"ids": [i for i, _ in ranked]})}
-    copies: dict[str, list[tuple[str, str | None]]] = {}
-    for i, _ in ranked:
-        row = rows.get(i)
-        if row is not None and row.duplicate_of in rows:
-            copies.setdefault(row.duplicate_of, []).append((row.id, row.source))
-    terms = query.terms
-    return [_hit(rows[i], score, terms, tuple(copies.get(i, ()))) for i, score in ranked
-            if i in rows and rows[i].duplicate_of not in rows]
+    copies = copies or {}
+    return [_hit(rows[i], score, query.terms, tuple(copies.get(i, ()))) for i, score in ranked if i in rows]
 
 
 def _hit(row: Any, score: float, terms: frozenset[str], copies: tuple[tuple[str, str | None], ...] = ()) -> Hit:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from newsdesk.search import docs
 from newsdesk.search.plan import Plan, recency_sql
@@ -85,3 +85,22 @@ def count(conn: Connection, plan: Plan) -> int:
     join, where = _filtered(plan)
     stmt = text(f"SELECT count(*) FROM search_docs d{join} WHERE d.tsv @@ {tsquery_literal(plan)}{where}")
     return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params("")).scalar() or 0)
+
+
+def matching(conn: Connection, plan: Plan, article_ids: Sequence[str]) -> set[str]:
+    """Which of these articles match the query and filters (looked up by primary key, then tested)."""
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    sql = (f"SELECT d.article_id FROM search_docs d{JOIN} WHERE d.article_id IN :ids "
+           f"AND d.tsv @@ {tsquery_literal(plan)}{where}")
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True), *plan.where.binds)
+    params = plan.params("")
+    return {r[0] for chunk in docs.chunks(article_ids) for r in conn.execute(stmt, {**params, "ids": chunk})}
+
+
+def folded(conn: Connection, plan: Plan) -> int:
+    """How many matches are copies whose original matches too (reads every match's ``duplicate_of``)."""
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    sql = (f"WITH m AS (SELECT a.id, a.duplicate_of FROM search_docs d{JOIN} "
+           f"WHERE d.tsv @@ {tsquery_literal(plan)}{where}) "
+           "SELECT count(*) FROM m WHERE m.duplicate_of IN (SELECT id FROM m)")
+    return int(conn.execute(text(sql).bindparams(*plan.where.binds), plan.params("")).scalar() or 0)

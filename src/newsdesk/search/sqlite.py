@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from newsdesk.search import docs
 from newsdesk.search.plan import Plan, recency_sql
@@ -75,3 +75,22 @@ def count(conn: Connection, plan: Plan) -> int:
     join = JOIN if plan.where.sql else ""
     stmt = text(f"SELECT count(*) FROM search_fts{join} WHERE search_fts MATCH :q{where}")
     return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params(plan.query.fts5())).scalar() or 0)
+
+
+def matching(conn: Connection, plan: Plan, article_ids: Sequence[str]) -> set[str]:
+    """Which of these articles match the query and filters: one FTS5 probe (rowid + MATCH) each, so the
+    cost follows the ids asked about, not the number of matches (CROSS JOIN keeps that join order)."""
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    sql = (f"SELECT d0.article_id FROM search_docs d0 CROSS JOIN search_fts ON search_fts.rowid = d0.docid "
+           f"JOIN articles a ON a.id = d0.article_id WHERE d0.article_id IN :ids AND search_fts MATCH :q{where}")
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True), *plan.where.binds)
+    params = plan.params(plan.query.fts5())
+    return {r[0] for chunk in docs.chunks(article_ids) for r in conn.execute(stmt, {**params, "ids": chunk})}
+
+
+def folded(conn: Connection, plan: Plan) -> int:
+    """How many matches are copies whose original matches too (reads every match's ``duplicate_of``)."""
+    where = f" AND {plan.where.sql}" if plan.where.sql else ""
+    sql = (f"WITH m AS (SELECT a.id, a.duplicate_of FROM search_fts{JOIN} WHERE search_fts MATCH :q{where}) "
+           "SELECT count(*) FROM m WHERE m.duplicate_of IN (SELECT id FROM m)")
+    return int(conn.execute(text(sql).bindparams(*plan.where.binds), plan.params(plan.query.fts5())).scalar() or 0)

@@ -55,7 +55,9 @@ class HitOut(BaseModel):
 
 class SearchOut(BaseModel):
     query: str
-    total: int  # every match, copies too
+    total: int  # results as paging walks them (copies folded under their originals); exact when total_exact
+    total_exact: bool = True  # false past 1,000 matches: total is then ``matches``, an upper bound
+    matches: int = 0  # every matching article, copies too
     took_ms: float
     items: list[HitOut]
     folded: int = 0  # copies on this page shown under their originals (``copies``), not as hits of their own
@@ -70,8 +72,8 @@ def _run(request: Request, conn: Conn, q: str, filters: engine.Filters, limit: i
     index = for_settings(request.app.state.settings)
     found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency, index=index)
     items = [{**_hit(h), "page_url": page_url(h.id)} for h in found.items]
-    return {"query": q, "total": found.total, "took_ms": round(found.took_ms, 1), "items": items,
-            "folded": sum(len(h.copies) for h in found.items)}
+    return {"query": q, "total": found.total, "total_exact": found.exact, "matches": found.matches,
+            "took_ms": round(found.took_ms, 1), "items": items, "folded": sum(len(h.copies) for h in found.items)}
 
 
 def _hit(hit: engine.Hit) -> dict[str, Any]:
@@ -98,7 +100,7 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
     context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
-    more = page * size < context["total"]
+    more = len(context["items"]) == size and page * size < context["total"]
     context.update(title=f"Поиск: {q}" if q.strip() else "Поиск", q=q, page=page,
                    next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
                    prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if page > 1 else None)
