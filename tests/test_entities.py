@@ -278,6 +278,14 @@ def test_no_name_across_a_line_break(nlp: None) -> None:
     assert "Алматы" in {e.name for e in found}
 
 
+def test_no_name_across_a_bullet(nlp: None) -> None:
+    # raw text, as the API takes it: «■» glued to the words on both sides made «Продолжение■Токаев» a person
+    text = "Об этом сообщили в Акорде.Продолжение■Токаев подписал указ.■Какие страны помогли"
+    found = entities.extract(text, "ru", AcronymIndex())
+    assert not any("■" in e.name or "Продолжение" in e.name for e in found)
+    assert {"Токаев": "PER", "Акорда": "ORG"}.items() <= {e.name: e.type for e in found}.items()
+
+
 def test_batch(nlp: None) -> None:
     index = AcronymIndex({})
     texts = ["Форум Евразийского экономического союза (ЕАЭС) прошёл в Минске.", "Страны ЕАЭС договорились."]

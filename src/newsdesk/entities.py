@@ -29,6 +29,7 @@ from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
 from newsdesk.kazakh import russian_letters
 from newsdesk.records import Entity
 from newsdesk.slug import slugify
+from newsdesk.sources.fields import BULLET_MARKS
 from newsdesk.surnames import MIN_SEEN, PeopleIndex
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ _PAREN_ACRONYM = re.compile(rf"\s*\(({_ACRONYM})\)")
 # a short name in brackets after an organisation's full name: «Министерство здравоохранения (Минздрав)»
 _PAREN_SHORT = re.compile(r"\s*\(([A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)?)\)")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_BULLET = re.compile(f"[{BULLET_MARKS}]")
 _CAPITALISED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+)?")
 _TITLE_WORDS = re.compile(r"\s+(хан|хана|хану|ханом|хане|батыр|батыра|батыру|батыром|би)\b")
 # Names natasha gets wrong, with the type they are: the presidential residence stands for the
@@ -282,7 +284,9 @@ def _common_noun_first(text: str, m: Mention) -> bool:
 def _by_paragraph(text: str) -> list[Mention]:
     """natasha's spans, none across a line break: a title without a full stop runs into the lead for natasha
     («…пожар на СТО» + «Огонь уничтожил…» gave the organisation «СТО Огонь»).  The paragraphs a crossing
-    span touches are tagged again one by one (rare, so the usual cost is one call)."""
+    span touches are tagged again one by one (rare, so the usual cost is one call).  A bullet is a line break
+    too: glued to the words around it («Продолжение■Токаев») it made one name of them."""
+    text = _BULLET.sub("\n", text)  # same length: offsets hold
     found = natasha_mentions(text)
     crossing = [m for m in found if "\n" in m.text]
     if not crossing:
