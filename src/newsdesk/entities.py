@@ -45,7 +45,8 @@ _CAPITALISED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңө�
 _TITLE_WORDS = re.compile(r"\s+(хан|хана|хану|ханом|хане|батыр|батыра|батыру|батыром|би)\b")
 # Names natasha gets wrong, with the type they are: the presidential residence stands for the
 # administration, like «Кремль».
-FIXED_TYPES = {"акорда": "ORG", "кремль": "ORG", "европейский союз": "ORG", "евросоюз": "ORG"}
+FIXED_TYPES = {"акорда": "ORG", "кремль": "ORG", "европейский союз": "ORG", "евросоюз": "ORG",
+               "мажилис": "ORG", "сенат": "ORG"}  # natasha: «депутат Мажилиса» a person, «В Мажилисе» a place
 # Bodies named after the place they govern: «правительства Китая», «акимата Алматы» (an ORG
 # holding the place's LOC, as factRuEval annotates them).
 _BODY = re.compile(
@@ -463,12 +464,27 @@ def _lone_acronyms(text: str, found: list[Mention], index: AcronymIndex) -> list
 
 
 def _fix_type(m: Mention) -> Mention:
-    """Types natasha gets wrong: «Акорда» is a body, not a place; «СКО», «ВКО» (regions' abbreviations the
-    gazetteer knows) are places, not organisations («Полиция СКО»)."""
+    """Types natasha gets wrong: «Акорда», «Мажилис» are bodies, not places or people; «СКО», «ВКО» (regions'
+    abbreviations the gazetteer knows) are places, not organisations («Полиция СКО»); one word that is a town
+    of the gazetteer and no name pymorphy knows is a place («Уральск»)."""
     fixed = FIXED_TYPES.get(names.normalize(m.text, "LOC").lower())
     if fixed is None and m.type == "ORG" and m.text.isupper() and _whole_place(m.text):
         fixed = "LOC"
+    if fixed is None and m.type != "LOC" and _a_towns_form(m.text) and not _may_be_name(m.text):
+        fixed = "LOC"  # «подъезжает к Уральску», «Так выглядит Уральск»: natasha's person or body, a town
     return Mention(fixed, m.start, m.end, m.text) if fixed and fixed != m.type else m
+
+
+def _a_towns_form(word: str) -> bool:
+    """A case of a one-word place's own Russian name («Уральску»), not of an alias: «Юко» (ЮКО) is Yuko."""
+    found = gazetteer.find(word, "ru") if word.isalpha() else []
+    return (len(found) == 1 and (found[0].start, found[0].end) == (0, len(word))
+            and rulemma.place_forms().get(word.lower().replace("ё", "е")) == found[0].place.ru.lower())
+
+
+def _may_be_name(word: str) -> bool:
+    """A word pymorphy knows as a first name or a surname: «Абай», «Жанибек» are towns and people."""
+    return any(tag in p.tag for p in rulemma.morph().parse(word.lower())[:3] for tag in ("Name", "Surn", "Patr"))
 
 
 def _whole_place(text: str) -> bool:
