@@ -176,7 +176,18 @@ def not_the_outlet(found: list[Entity], source: str | None, url: str | None) -> 
     if not own:
         return found
     own |= {name + zone for name in own for zone in _ZONES}  # «Tengrinewskz»: the dot lost
-    return [e for e in found if e.type != "ORG" or _outlet(e.name) not in own]
+    own |= {brand for host, brand in _BRANDS.items() if any(host in text for text in (source, url) if text)}
+    return [e for e in found if e.type != "ORG" or not {_outlet(e.name), _agency(e.name)} & own]
+
+
+# Outlets whose site is not named as they are: qz.inform.kz is Kazinform («Kazinform agenttiginiń tilshisi»).
+_BRANDS = {"inform.kz": "kazinform"}
+_AGENCY = re.compile(r"\s+(?:агенттіг\w*|агентств\w*|agency|news)$", re.IGNORECASE)
+
+
+def _agency(name: str) -> str:
+    """An outlet's name without «агенттігі» («агентство»), in Latin letters: «Казінформ агенттігі» → kazinform."""
+    return re.sub(r"[\W_]+", "", slugify(russian_letters(_AGENCY.sub("", name))))
 
 
 def _outlet(name: str) -> str:
