@@ -74,11 +74,36 @@ def test_a_first_name_that_does_not_decline_stays_as_written() -> None:
     ("Сапару Исакову", "Сапар Исаков"), ("Сандеру Левину", "Сандер Левин"),  # real news: «Сапара», «Сандрать»
     ("Ерланом Кариным", "Ерлан Карин"), ("Владимире Путине", "Владимир Путин"),
     ("Сергеем Ивановичем Петровым", "Сергей Иванович Петров"), ("Марине Ивановой", "Марина Иванова"),
+    # Armenian «-ян»: pymorphy reads «Пашинян» as «пашинянин» (like «армян»), «Никол» as «Никола»'s
+    ("Никол Пашинян", "Никол Пашинян"), ("Николом Пашиняном", "Никол Пашинян"), ("Никола Пашиняна", "Никол Пашинян"),
+    ("Ваагном Хачатуряном", "Ваагн Хачатурян"), ("Ваагн Хачатурян", "Ваагн Хачатурян"),
+    ("Алену Симоняну", "Ален Симонян"),
+    ("Марой Багдасарян", "Мара Багдасарян"),  # a woman's «-ян» does not decline: no case for her first name
+    ("Сержем Саркисяном", "Серж Саркисян"),
 ])
 def test_a_first_name_takes_the_case_its_surname_shows(mention: str, name: str) -> None:
     from newsdesk.names import normalize
 
     assert normalize(mention, "PER") == name
+
+
+@pytest.mark.parametrize(("mention", "name"), [
+    ("Светлана Романовская", "Светлана Романовская"), ("Светланы Романовской", "Светлана Романовская"),
+    ("Романовскую", "Романовская"), ("Ольги Трубецкой", "Ольга Трубецкая"),  # hers, as an adjective's
+    ("Сергей Рудской", "Сергей Рудский"), ("Франциска Ассизского", "Франциска Ассизский"),  # his
+    ("Бауыржана Момышулы", "Бауыржан Момышулы"), ("Майра Мухамедкызы", "Майра Мухамедкызы"),  # -улы, -кызы as written
+    ("Ирина Старых", "Ирина Старых"), ("Глеб Ретивых", "Глеб Ретивых"),  # «-ых» too
+])
+def test_surnames_keep_their_gender_or_stay_as_written(mention: str, name: str) -> None:
+    from newsdesk.names import normalize
+
+    assert normalize(mention, "PER") == name
+
+
+def test_a_town_or_the_mazhilis_is_never_a_person(nlp: None) -> None:
+    found = names("Напомним, ранее депутаты Мажилиса сообщали об этом. Уже подъезжает к Уральску колонна.")
+    assert found.get("Мажилис") == "ORG" and found.get("Уральск") == "LOC"
+    assert names("Выступление Юко Кавагути и Александра Смирнова.").get("Туркестанская область") is None
 
 
 def test_two_places_share_one_noun(nlp: None) -> None:
@@ -276,6 +301,14 @@ def test_no_name_across_a_line_break(nlp: None) -> None:
     assert all("\n" not in text[s:e] for e in found for s, e in e.spans)
     assert not any("Огонь" in e.name for e in found)
     assert "Алматы" in {e.name for e in found}
+
+
+def test_no_name_across_a_bullet(nlp: None) -> None:
+    # raw text, as the API takes it: «■» glued to the words on both sides made «Продолжение■Токаев» a person
+    text = "Об этом сообщили в Акорде.Продолжение■Токаев подписал указ.■Какие страны помогли"
+    found = entities.extract(text, "ru", AcronymIndex())
+    assert not any("■" in e.name or "Продолжение" in e.name for e in found)
+    assert {"Токаев": "PER", "Акорда": "ORG"}.items() <= {e.name: e.type for e in found}.items()
 
 
 def test_batch(nlp: None) -> None:

@@ -319,6 +319,14 @@ def test_json_document_array_and_directory_skips_unknown_files(tmp_path):
     # a site's name glued to the next word: a space, or a cut before a capitalised one
     ("Об этом сообщает Tengrinews.kzсо ссылкой на сайт primeminister.kzПервый вице-премьер выступил.",
      ["Об этом сообщает Tengrinews.kz со ссылкой на сайт primeminister.kz", "Первый вице-премьер выступил."]),
+    # Tengrinews' «read also» box (other stories' headlines, each with its date) goes, glued as it comes
+    ("Об этом сообщает Tengrinews.kz.Продолжение■Токаев провел совещание13 апреля 2024 19:44■Какие страны"
+     " помогли КазахстануВчера 06:43Вице-премьер выступил.",
+     ["Об этом сообщает Tengrinews.kz.", "Вице-премьер выступил."]),
+    # a bullet starts a list item, which keeps it, glued or not (an emoji's variation selector with it)
+    ("Итоги:■Первое место■Второе место", ["Итоги:", "■ Первое место", "■ Второе место"]),
+    ("Главное:\n\n• Курс вырос • Индекс упал\n\n▪\ufe0fИтог", ["Главное:", "• Курс вырос", "• Индекс упал",
+                                                          "▪\ufe0f Итог"]),
 ])
 def test_a_glued_body_is_cut_into_its_paragraphs(body: str, expected: list[str]) -> None:
     from newsdesk.sources.fields import paragraphs

@@ -29,6 +29,7 @@ from newsdesk.acronyms import NOT_NAMES, AcronymIndex, initials_fit
 from newsdesk.kazakh import russian_letters
 from newsdesk.records import Entity
 from newsdesk.slug import slugify
+from newsdesk.sources.fields import BULLET_MARKS
 from newsdesk.surnames import MIN_SEEN, PeopleIndex
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,13 @@ _PAREN_ACRONYM = re.compile(rf"\s*\(({_ACRONYM})\)")
 # a short name in brackets after an organisation's full name: «Министерство здравоохранения (Минздрав)»
 _PAREN_SHORT = re.compile(r"\s*\(([A-ZА-ЯЁ][a-zа-яё]+(?:[A-ZА-ЯЁ][a-zа-яё]+)?)\)")
 _PARAGRAPH = re.compile(r"[^\n]+")
+_BULLET = re.compile(f"[{BULLET_MARKS}]")
 _CAPITALISED = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+)?")
 _TITLE_WORDS = re.compile(r"\s+(хан|хана|хану|ханом|хане|батыр|батыра|батыру|батыром|би)\b")
 # Names natasha gets wrong, with the type they are: the presidential residence stands for the
 # administration, like «Кремль».
-FIXED_TYPES = {"акорда": "ORG", "кремль": "ORG", "европейский союз": "ORG", "евросоюз": "ORG"}
+FIXED_TYPES = {"акорда": "ORG", "кремль": "ORG", "европейский союз": "ORG", "евросоюз": "ORG",
+               "мажилис": "ORG", "сенат": "ORG"}  # natasha: «депутат Мажилиса» a person, «В Мажилисе» a place
 # Bodies named after the place they govern: «правительства Китая», «акимата Алматы» (an ORG
 # holding the place's LOC, as factRuEval annotates them).
 _BODY = re.compile(
@@ -173,7 +176,18 @@ def not_the_outlet(found: list[Entity], source: str | None, url: str | None) -> 
     if not own:
         return found
     own |= {name + zone for name in own for zone in _ZONES}  # «Tengrinewskz»: the dot lost
-    return [e for e in found if e.type != "ORG" or _outlet(e.name) not in own]
+    own |= {brand for host, brand in _BRANDS.items() if any(host in text for text in (source, url) if text)}
+    return [e for e in found if e.type != "ORG" or not {_outlet(e.name), _agency(e.name)} & own]
+
+
+# Outlets whose site is not named as they are: qz.inform.kz is Kazinform («Kazinform agenttiginiń tilshisi»).
+_BRANDS = {"inform.kz": "kazinform"}
+_AGENCY = re.compile(r"\s+(?:агенттіг\w*|агентств\w*|agency|news)$", re.IGNORECASE)
+
+
+def _agency(name: str) -> str:
+    """An outlet's name without «агенттігі» («агентство»), in Latin letters: «Казінформ агенттігі» → kazinform."""
+    return re.sub(r"[\W_]+", "", slugify(russian_letters(_AGENCY.sub("", name))))
 
 
 def _outlet(name: str) -> str:
@@ -283,7 +297,9 @@ def _common_noun_first(text: str, m: Mention) -> bool:
 def _by_paragraph(text: str) -> list[Mention]:
     """natasha's spans, none across a line break: a title without a full stop runs into the lead for natasha
     («…пожар на СТО» + «Огонь уничтожил…» gave the organisation «СТО Огонь»).  The paragraphs a crossing
-    span touches are tagged again one by one (rare, so the usual cost is one call)."""
+    span touches are tagged again one by one (rare, so the usual cost is one call).  A bullet is a line break
+    too: glued to the words around it («Продолжение■Токаев») it made one name of them."""
+    text = _BULLET.sub("\n", text)  # same length: offsets hold
     found = natasha_mentions(text)
     crossing = [m for m in found if "\n" in m.text]
     if not crossing:
@@ -460,12 +476,27 @@ def _lone_acronyms(text: str, found: list[Mention], index: AcronymIndex) -> list
 
 
 def _fix_type(m: Mention) -> Mention:
-    """Types natasha gets wrong: «Акорда» is a body, not a place; «СКО», «ВКО» (regions' abbreviations the
-    gazetteer knows) are places, not organisations («Полиция СКО»)."""
+    """Types natasha gets wrong: «Акорда», «Мажилис» are bodies, not places or people; «СКО», «ВКО» (regions'
+    abbreviations the gazetteer knows) are places, not organisations («Полиция СКО»); one word that is a town
+    of the gazetteer and no name pymorphy knows is a place («Уральск»)."""
     fixed = FIXED_TYPES.get(names.normalize(m.text, "LOC").lower())
     if fixed is None and m.type == "ORG" and m.text.isupper() and _whole_place(m.text):
         fixed = "LOC"
+    if fixed is None and m.type != "LOC" and _a_towns_form(m.text) and not _may_be_name(m.text):
+        fixed = "LOC"  # «подъезжает к Уральску», «Так выглядит Уральск»: natasha's person or body, a town
     return Mention(fixed, m.start, m.end, m.text) if fixed and fixed != m.type else m
+
+
+def _a_towns_form(word: str) -> bool:
+    """A case of a one-word place's own Russian name («Уральску»), not of an alias: «Юко» (ЮКО) is Yuko."""
+    found = gazetteer.find(word, "ru") if word.isalpha() else []
+    return (len(found) == 1 and (found[0].start, found[0].end) == (0, len(word))
+            and rulemma.place_forms().get(word.lower().replace("ё", "е")) == found[0].place.ru.lower())
+
+
+def _may_be_name(word: str) -> bool:
+    """A word pymorphy knows as a first name or a surname: «Абай», «Жанибек» are towns and people."""
+    return any(tag in p.tag for p in rulemma.morph().parse(word.lower())[:3] for tag in ("Name", "Surn", "Patr"))
 
 
 def _whole_place(text: str) -> bool:

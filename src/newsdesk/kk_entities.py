@@ -69,7 +69,21 @@ def _cyrillic_mentions(text: str) -> list[Mention]:
         m = _known(run) or _typed(text, run, inner_capitals)
         if m:
             runs.append(m)
-    return sorted(_with_world(found, runs, _world(world, found)), key=lambda m: m.start)
+    return sorted(_surnames_first(_with_world(found, runs, _world(world, found))), key=lambda m: m.start)
+
+
+def _surnames_first(found: list[Mention]) -> list[Mention]:
+    """A pair of names that starts with the surname of a full name the text gives is no person: «Трамп Іран»,
+    «Трамп Макрон» (after «Доналд Трамп») are Trump and something else; the surname alone stays his."""
+    surnames = {m.name.split()[-1] for m in found if m.type == "PER" and len(m.name.split()) > 1}
+    out = []
+    for m in found:
+        words = m.name.split() if m.type == "PER" else []
+        if len(words) == 2 and words[0] in surnames and m.name not in {f.name for f in found if f is not m}:
+            first = re.match(r"\S+", m.text)
+            m = Mention("PER", m.start, m.start + first.end(), first.group(), words[0]) if first else m
+        out.append(m)
+    return out
 
 
 _JOINED = re.compile(r"\s+(?:[Рр]еспубликасы(?:ның)?\s+)?")
@@ -107,13 +121,42 @@ def _people_apart(masked: str) -> Iterator[re.Match[str]]:
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+# A Latin word that is no Kazakh: the Kazakh Latin alphabets (2018 and 2021) have no «w», «x», nor a «c» outside
+# «ch», and Kazakh words have no «ou», no «eu» (but «-euly», a patronymic), no word-final «th», no capital after a
+# small letter: «Washington», «Lincoln», «Reuters», «Truth», «AccuWeather», «JPMorgan» (not «QazMunaıGaz»).
+_FOREIGN = re.compile(r"[wxWX]|[cC](?![hH])|ou|eu(?!ly)|th$|[A-Z]{2}[a-z]{3}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][^\W\d_]*(?:[ -][A-Z][^\W\d_]*)*")
+
+
+_KAZAKH_LETTERS = re.compile(r"[áóúýǵńıqÁÓÚÝǴŃQ]")  # only Kazakh words have them: «Shaqqalıev», «Berlındegi»
+
+
+def _foreign_words(text: str) -> set[int]:
+    """Start offsets of the words of ``text`` to keep in Latin: each foreign word, and the words of its name:
+    the capitalised words around it up to one with Kazakh letters («Abraham Lincoln», «Washington Post»; in
+    «Arman Shaqqalıev Berlındegi Grüne Woche» only «Grüne Woche»).  An acronym («UFC») spreads to none."""
+    starts = {w.start() for w in _LETTERS.finditer(text) if _FOREIGN.search(w.group())}
+    for run in _CAPITALISED_RUN.finditer(text):
+        name: list[re.Match[str]] = []
+        for word in [*_LETTERS.finditer(run.group()), None]:
+            if word is None or _KAZAKH_LETTERS.search(word.group()):
+                if any(_FOREIGN.search(w.group()) and not w.group().isupper() for w in name):
+                    starts.update(run.start() + w.start() for w in name)
+                name = []
+            else:
+                name.append(word)
+    return starts
+
+
 def _from_latin(text: str) -> list[Mention]:
-    """Mentions in Latin-script Kazakh: found in a word-by-word Cyrillic copy, mapped back to ``text``."""
+    """Mentions in Latin-script Kazakh: found in a word-by-word Cyrillic copy, mapped back to ``text``.  Foreign
+    names stay Latin in the copy: transliterated as Kazakh they were garbage («Уашінгтон Пост»)."""
     pieces, spans, pos, out = [], [], 0, 0  # spans: (copy start, copy end, text start, text end) per word
+    foreign = _foreign_words(text)
     for word in _LETTERS.finditer(text):
         pieces.append(text[pos : word.start()])
         out += word.start() - pos
-        cyrillic = _cyrillic(word.group())
+        cyrillic = word.group() if word.start() in foreign else _cyrillic(word.group())
         pieces.append(cyrillic)
         spans.append((out, out + len(cyrillic), word.start(), word.end()))
         out, pos = out + len(cyrillic), word.end()
@@ -123,8 +166,15 @@ def _from_latin(text: str) -> list[Mention]:
         inside = [s for s in spans if s[0] < m.end and m.start < s[1]]
         if inside:
             start, end = inside[0][2], inside[-1][3]
-            found.append(Mention(m.type, start, end, text[start:end], m.name, m.key))
+            latin = [text[s[2]:s[3]] for s in inside if s[2] in foreign]
+            found.append(Mention(m.type, start, end, text[start:end], _whole_words(m.name, latin), m.key))
     return found
+
+
+def _whole_words(name: str, latin: list[str]) -> str:
+    """``name`` with the part of a foreign word the Cyrillic rules kept («Weather» of «AccuWeather», cut at its
+    inner capital) given back whole."""
+    return " ".join(next((w for w in latin if part in w), part) if part.isascii() else part for part in name.split())
 
 
 def _cyrillic(word: str) -> str:

@@ -48,11 +48,13 @@ MASCULINE_CASES = ("овым", "евым", "ёвым", "иным", "ыным", "
 
 def _person(text: str) -> str:
     words = list(_WORD.finditer(text))
-    female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) for m in words)
+    female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) or _feminine_adjective(m.group())
+                 for m in words)
     case = None if female else next(((m, c) for m in words if (c := _surname_case(m.group()))), None)
 
     def word(m: re.Match[str]) -> str:
-        if case is not None and m is not case[0] and "-" not in m.group() and m.group()[:1].isupper():
+        if case is not None and m is not case[0] and "-" not in m.group() and m.group()[:1].isupper() and (
+                case[1] != "nomn" or m.start() < case[0].start()):  # a bare surname speaks for the names before it
             named = _name_in_case(m.group().lower(), case[1])
             if named:
                 return _recase(named, m.group())
@@ -69,29 +71,40 @@ def _pieces(text: str, words: list[re.Match[str]], change) -> list[str]:  # noqa
     return [*out, text[at:]]
 
 
-_SURNAME_CASES = re.compile(r"(?:ов|ев|ёв|ин|ын)(ым|у|е)$")
-_CASE_OF_ENDING = {"ым": "ablt", "у": "datv", "е": "loct"}
-_SOFT_NAME_ENDINGS = {"ablt": "ем", "datv": "ю"}  # «Адилем», «Адилю» → «Адиль»
+_SURNAME_CASES = re.compile(r"(?:ов|ев|ёв|ин|ын)(ым|у|е)$|ян(ом|у|е|а|)$")
+# an Armenian surname is a man's when it declines («Пашиняна» has no woman's reading) and nominative bare
+_CASE_OF_ENDING = {"ым": "ablt", "ом": "ablt", "у": "datv", "е": "loct", "а": "gent", "": "nomn"}
+_SOFT_NAME_ENDINGS = {"ablt": "ем", "datv": "ю", "gent": "я"}  # «Адилем», «Адилю», «Адиля» → «Адиль»
+_HARD_NAME_ENDINGS = {"ablt": "ом", "datv": "у", "gent": "а"}  # «Ваагном», «Ваагну», «Ваагна» → «Ваагн»
 
 
 def _surname_case(word: str) -> str | None:
     """The case a man's surname is in when its ending tells it alone: «Сарсенбаевым» ablt, «Токаеву» datv,
-    «Путине» loct (a woman's «-ой», and «-а» that is also a woman's nominative, tell nothing)."""
+    «Путине» loct, «Пашиняна» gent, «Пашинян» nomn (a woman's «-ой», and «-ова» that is also a woman's
+    nominative, tell nothing).  An «-ян» word counts only when ``rulemma`` reads it as a surname."""
     found = _SURNAME_CASES.search(word) if word[:1].isupper() and len(word) > 5 else None
-    return _CASE_OF_ENDING[found.group(1)] if found else None
+    if found is None or (found.group(2) is not None and (not rulemma.ARMENIAN.match(rulemma.lemma(word))
+                                                         or _is_first_name(word))):  # «Себастьян»
+        return None
+    return _CASE_OF_ENDING[found.group(1) if found.group(2) is None else found.group(2)]
 
 
 def _name_in_case(low: str, case: str) -> str | None:
-    """The man's first name whose ``case`` form ``low`` is, beside a surname in that case: pymorphy's
-    masculine reading in that case (a guess for a name it does not know), else a soft-sign name's ending
-    («адилем» → «адиль»); None when neither reads so."""
+    """The man's first name whose ``case`` form ``low`` is, beside a surname in that case: as written beside
+    a nominative («Никол Пашинян», not «Никола»), pymorphy's masculine reading in that case (a guess for a
+    name it does not know), else a soft-sign or a hard name's ending («адилем» → «адиль», «ваагном» →
+    «ваагн»); None when none reads so."""
+    if case == "nomn":  # unless pymorphy reads it as one person in another case: «Марой Багдасарян» is hers
+        oblique = any(p.tag.number == "sing" and p.tag.case not in ("nomn", "accs") for p in rulemma.morph().parse(low))
+        return None if oblique else low
     for parse in rulemma.morph().parse(low):
         tag = parse.tag
         if tag.POS == "NOUN" and tag.case == case and tag.gender == "masc" and tag.number != "plur":
             return parse.normal_form.replace("ё", "е")
-    ending = _SOFT_NAME_ENDINGS.get(case)
-    if ending and low.endswith(ending) and len(low) > len(ending) + 2:
-        return low[:-len(ending)] + "ь"
+    for endings, stem_end in ((_SOFT_NAME_ENDINGS, "ь"), (_HARD_NAME_ENDINGS, "")):
+        ending = endings.get(case)
+        if ending and low.endswith(ending) and len(low) > len(ending) + 2:
+            return low[:-len(ending)] + stem_end
     return None
 
 
@@ -129,9 +142,19 @@ def is_feminine_surname(word: str) -> bool:
     return word[:1].isupper() and len(word) > 5 and word.lower().endswith(FEMININE_CASES)
 
 
+def _feminine_adjective(word: str) -> bool:
+    """A surname like an adjective in a woman's own form: «Романовская», «Романовскую» (her «Романовской» is
+    also a man's nominative: «Сергей Рудской»; only a woman's first name beside it tells)."""
+    return word[:1].isupper() and len(word) > 6 and word.lower().endswith(("ская", "цкая", "скую", "цкую"))
+
+
+def _is_first_name(word: str) -> bool:
+    return any("Name" in p.tag and p.is_known for p in rulemma.morph().parse(word.lower())[:2])
+
+
 def _is_female_name(word: str) -> bool:
-    parse = rulemma.morph().parse(word.lower())[0]
-    return "Name" in parse.tag and "femn" in parse.tag and parse.is_known
+    parse = rulemma.morph().parse(word.lower())[0]  # one woman: «Ваагн» read as many Ваагнас is a man
+    return "Name" in parse.tag and "femn" in parse.tag and "sing" in parse.tag and parse.is_known
 
 
 def _person_word(word: str, female: bool) -> str:
@@ -140,12 +163,18 @@ def _person_word(word: str, female: bool) -> str:
     low = word.lower()
     if low in _TITLES:
         return _TITLES[low]
-    if not word[:1].isupper() or word.isupper() or _indeclinable_name(low):
+    if not word[:1].isupper() or word.isupper() or _indeclinable_name(low) or _INDECLINABLE_SURNAME.search(low):
         return word
     lemma = rulemma.lemma(word)
     if female and lemma.endswith(MASCULINE_NAMES) and low != lemma:
         lemma += "а"  # Марины Ивановой → Марина Иванова
+    elif female and lemma.endswith(("ский", "цкий", "ской", "цкой")) and low.endswith(("ая", "ой", "ую", "ою")):
+        lemma = lemma[:-2] + "ая"  # Светланы Романовской → Светлана Романовская
     return _recase(lemma, word)
+
+
+# «Ирина Старых», «Александр Бессмертных»: as written (not a family's plural: «Чекалиных», «Барятинских»)
+_INDECLINABLE_SURNAME = re.compile(r"\w{3,}(?<!ов|ев|ёв|ин|ын|ск|цк)(?:ых|их)$")
 
 
 def _indeclinable_name(low: str) -> bool:

@@ -3,7 +3,8 @@
 pymorphy3 reads «Токаев» as the genitive plural of «токай» and «Семее» as a form of «семый»; a
 capitalised word is therefore checked first against the declined forms of our gazetteer's
 Russian place names, then read as a surname when it looks like one (-ов/-ев/-ин + case ending
-and pymorphy either calls it a surname, does not know it, or reads it as a genitive plural).
+and pymorphy either calls it a surname, does not know it, or reads it as a genitive plural); a
+Kazakh surname of the father's name (-улы/-кызы) is kept as written.
 
 Two more misreadings, in any letter case:
 
@@ -27,6 +28,10 @@ from typing import Any
 EXTRA_NAMES = ("Акорда", "Мажилис", "Сенат", "Самрук-Казына", "Байтерек")
 _SURNAME = re.compile(r"^(.{2,}?(?:ов|ев|ёв|ин|ын))(?:а|у|ым|ом|е|ой|ою|ы|ых|ыми)?$")
 _YAN_SURNAME = re.compile(r"^([а-яё]{2,}ян)(?:а|у|ом|е|ы)?$")  # Пашинян, Пашиняна, Пашиняном; not «-янов»
+# an Armenian surname, a man's in a case: «Пашиняном» → «пашинян» (pymorphy: «пашинянин», as «армян» → «армянин»)
+ARMENIAN = re.compile(r"^(.{3,}ян)(а|у|ом|е)?$")
+# a Kazakh surname of the father's name does not decline: «Момышулы» (pymorphy: «момышула»)
+INDECLINABLE = re.compile(r"(?:улы|ұлы|уулу|кызы|қызы)$")
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +83,11 @@ def _proper_name(low: str) -> str | None:
     match = _SURNAME.match(low)
     if match and _may_be_surname(parses):
         return match.group(1)
+    if INDECLINABLE.search(low):
+        return low
+    armenian = ARMENIAN.match(low)
+    if armenian and (not top.is_known or any("Surn" in p.tag for p in parses[:4])):  # not «Россиян», «Крестьян»
+        return armenian.group(1)
     return top.normal_form if "Name" in top.tag else None
 
 
