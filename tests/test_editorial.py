@@ -330,3 +330,28 @@ def test_retagging_with_the_stored_audit_keeps_a_doubted_tag_off_the_card(archiv
     assert order()[-1] == "Футбол" and len(order()) > 1
     retag(archive, model)  # `reanalyse` retags with the stored audit
     assert order()[-1] == "Футбол"
+
+
+def test_the_stored_audit_follows_an_editors_edit_and_a_merge(archive) -> None:
+    from newsdesk.store.audit import stored_audit
+    from newsdesk.store.editing import update_article
+    from newsdesk.store.tagmerge import merge_tags
+
+    _store(archive, _sample())
+    _, flags = train_tags(archive)
+    flagged = {(f.article_id, f.tag) for f in flags}
+    assert ("sample-037", "Футбол") in flagged
+    with archive.engine.connect() as conn:
+        tags = get_article(conn, "sample-037")["editor_tags"]
+    update_article(archive, "sample-037", {"tags": [t for t in tags if t != "Футбол"]})  # the editor agrees
+    with archive.engine.connect() as conn:
+        left = {(f["article_id"], f["tag"]) for f in stored_audit(conn).flags}
+    assert left == flagged - {("sample-037", "Футбол")}  # that flag goes, every other stays until `train`
+    article_id, tag = sorted(left)[0]
+    with archive.engine.begin() as conn:
+        merge_tags(conn, [tag], "Слитый тег")
+    with archive.engine.connect() as conn:
+        renamed = {(f["article_id"], f["tag"]) for f in stored_audit(conn).flags}
+        better = {f.get("better") for f in stored_audit(conn).flags}
+    assert (article_id, "Слитый тег") in renamed and (article_id, tag) not in renamed
+    assert tag not in better  # a merged-away tag is never the better one

@@ -48,6 +48,26 @@ def save_audit(conn: Connection, flags: list[dict[str, Any]]) -> None:
     set_meta(conn, VERSION_KEY, uuid.uuid4().hex)
 
 
+def forget_removed(conn: Connection, article_id: str, editor_tags: list[str]) -> None:
+    """An editor changed an article's tags: its flags on tags it no longer carries go (the audit of the
+    next `newsdesk train` judges the new ones); the rest of the stored audit stays as it was."""
+    kept = {t.casefold() for t in editor_tags}
+    flags = stored_audit(conn).flags
+    left = [f for f in flags if f["article_id"] != article_id or f["tag"].casefold() in kept]
+    if len(left) != len(flags):
+        save_audit(conn, left)
+
+
+def rename_tags(conn: Connection, names: dict[str, str]) -> None:
+    """Tags merged into another (casefolded old name → the kept one): the stored flags name the kept tag,
+    and a flag whose better tag is now its own tag goes."""
+    renamed = [{**f, "tag": names.get(f["tag"].casefold(), f["tag"]),
+                "better": names.get((f.get("better") or "").casefold(), f.get("better"))}
+               for f in stored_audit(conn).flags]
+    left = [f for f in renamed if (f.get("better") or "").casefold() != f["tag"].casefold()]
+    save_audit(conn, list({(f["article_id"], f["tag"]): f for f in left}.values()))
+
+
 def stored_audit(conn: Connection) -> StoredAudit:
     """The archive's stored audit (empty when there is none), parsed once per saved version."""
     version, url, now = get_meta(conn, VERSION_KEY), str(conn.engine.url), time.monotonic()

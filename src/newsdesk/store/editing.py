@@ -21,6 +21,7 @@ from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import article_from_dict
 from newsdesk.stages import tagging
 from newsdesk.stages.threading import refresh_story
+from newsdesk.store.audit import forget_removed
 from newsdesk.store.db import Archive
 from newsdesk.store.queries import get_article
 from newsdesk.store.writer import ARTICLES
@@ -56,12 +57,15 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
         raise NotFound(f"no article with id {article_id!r}")
     merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
     article = article_from_dict(merged, ORIGIN)
+    _learn_tags(archive, article, current["editor_tags"])  # first: the article is tagged by the model that learnt it
     stored = _store(archive, article, pipeline)
     if any(stored.get(k) != current.get(k) for k in STORY_FIELDS):
         with archive.engine.begin() as conn:  # its stories' rows, also when a story left the threading window
             for thread_id in dict.fromkeys([current.get("thread_id"), stored.get("thread_id")]):
                 refresh_story(conn, thread_id)
-    _learn_tags(archive, article, current["editor_tags"])
+    if stored["editor_tags"] != current["editor_tags"]:
+        with archive.engine.begin() as conn:
+            forget_removed(conn, article_id, stored["editor_tags"])
     return stored
 
 

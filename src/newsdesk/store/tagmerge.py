@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from newsdesk import gazetteer
 from newsdesk.errors import InputError, NotFound
-from newsdesk.store.audit import VARIANTS_KEY, stored_variants
+from newsdesk.store.audit import VARIANTS_KEY, rename_tags, stored_variants
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.writer import ARTICLE_TAGS, TAG_MOVES, TAGS, Writer
 
@@ -61,6 +61,7 @@ def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     moves |= dict.fromkeys(slugs, keep)
     set_meta(conn, TAG_MOVES, moves)
     names = {rows[s].name.casefold() for s in slugs}
+    rename_tags(conn, dict.fromkeys(names, kept_name))
     set_meta(conn, VARIANTS_KEY, [g for g in stored_variants(conn)
                                   if not names & {t["tag"].casefold() for t in g["tags"]}])
     return Merged(kept_name, keep, tuple(rows[s].name for s in slugs), int(changed), int(edited))
