@@ -59,6 +59,19 @@ def test_match(text: str, lang: str, expected: list[str]) -> None:
     assert slugs(text, lang) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Заголовок\n\nASTANA. KAZINFORM – Qyrǵyzstanda is-sharalar ótedi.", "ASTANA. KAZINFORM –"),
+    ("ASTANA.KAZINFORM – Tájikstan", "ASTANA.KAZINFORM –"),
+    ("МОСКВА, 27 ноя - РИА Новости. Президент выступил.", "МОСКВА, 27 ноя - РИА Новости."),
+    ("США. Президент заявил.", None),  # no agency: a sentence
+    ("Астана. Город растёт.", None),  # no capitals
+])
+def test_a_dateline_is_found(text: str, expected: str | None) -> None:
+    from newsdesk.gazetteer import dateline_text
+
+    assert dateline_text(text) == expected
+
+
 def test_mentions_have_offsets() -> None:
     text = "Жители Алматинской области"
     (mention,) = find(text, "ru")

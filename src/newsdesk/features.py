@@ -36,14 +36,29 @@ def content(lemmas: Sequence[str]) -> list[str]:
     return [lemma for lemma in lemmas if (len(lemma) > 1 and lemma.isalpha()) or _CONTENT.match(lemma)]
 
 
-def article_lemmas(article: Article, lemmas: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
-    """(title lemmas, body lemmas); ``lemmas`` of ``article.text`` are reused when given."""
+def article_lemmas(article: Article, lemmas: Sequence[str] | None = None,
+                   undated: bool = False) -> tuple[list[str], list[str]]:
+    """(title lemmas, body lemmas); ``lemmas`` of ``article.text`` are reused when given.  ``undated``: without
+    the dateline's words («ASTANA. KAZINFORM –» opens Kazinform's world news too: its «астана» is no topic)."""
     lang = article.lang or "ru"
     title = analyze.lemmas(article.title, lang) if article.title else []
     if lemmas is None:
         rest = "\n\n".join(part for part in (article.lead, article.body) if part)
-        return title, analyze.lemmas(rest[:MAX_TEXT_CHARS], lang)
-    return title, list(lemmas[len(title):])
+        body = analyze.lemmas(rest[:MAX_TEXT_CHARS], lang)
+    else:
+        body = list(lemmas[len(title):])
+    return title, (_undated(article, body, lang) if undated else body)
+
+
+def _undated(article: Article, body: list[str], lang: str, within: int = 200) -> list[str]:
+    from .gazetteer import dateline_text
+
+    found = dateline_text("\n".join(part for part in (article.lead, article.body[:2000]) if part))
+    words = analyze.lemmas(found, lang) if found else []
+    for i in range(min(within, len(body) - len(words) + 1) if words else 0):
+        if body[i:i + len(words)] == words:
+            return body[:i] + body[i + len(words):]
+    return body
 
 
 def terms(title: Sequence[str], body: Sequence[str], entities: Sequence[Entity] = ()) -> list[str]:
@@ -53,8 +68,8 @@ def terms(title: Sequence[str], body: Sequence[str], entities: Sequence[Entity] 
     return bag + [ENTITY + entity.name for entity in entities if entity.name]
 
 
-def article_terms(article: Article, lemmas: Sequence[str] | None = None) -> list[str]:
-    return terms(*article_lemmas(article, lemmas), article.entities)
+def article_terms(article: Article, lemmas: Sequence[str] | None = None, undated: bool = False) -> list[str]:
+    return terms(*article_lemmas(article, lemmas, undated), article.entities)
 
 
 def display(term: str) -> str:

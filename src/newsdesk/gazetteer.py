@@ -179,6 +179,32 @@ def time_zone(text: str, start: int, end: int) -> bool:
 _DATELINE_AFTER = re.compile(r"(?:,\s*\d{1,2}\s+\w+\.?)?\s*(?:\.\s*[-–—]?|[-–—])\s*[A-ZА-ЯЁ]")
 
 
+# A whole dateline opening a paragraph: the city, a date, a stop or dash, the agency (one or two words),
+# a stop or dash: «ASTANA. KAZINFORM –», «ASTANA.KAZINFORM –», «МОСКВА, 27 ноя - РИА Новости.»
+_DATELINE = re.compile(r"([^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)?)(?:,\s*\d{1,2}\s+[^\W\d_]+\.?)?\s*(?:\.\s*[-–—]?|[-–—])"
+                       r"\s*([^\W\d_][^\s.–—-]*)(?:\s+[^\W\d_][^\s.–—-]*)?\s*[.–—-]")
+_AGENCIES = frozenset(("интерфакс", "sputnik", "reuters", "kazinform", "казинформ", "bnews"))
+
+
+def dateline_text(text: str, paragraphs: int = 4) -> str | None:
+    """The dateline opening one of the first ``paragraphs`` paragraphs of ``text``, if any: its city a
+    place in capitals (`dateline`)."""
+    for paragraph in text.split("\n")[: paragraphs * 2]:
+        found = _DATELINE.match(paragraph.strip())
+        if found and _agency(found.group(2)) and dateline(found.group(0), 0, found.end(1)) and _a_place(found.group(1)):
+            return found.group(0)
+    return None
+
+
+def _agency(word: str) -> bool:
+    """An agency's name opens with a word in capitals («KAZINFORM», «РИА», «ТАСС») or is one we know."""
+    return (word.isupper() and len(word) > 1) or word.casefold() in _AGENCIES
+
+
+def _a_place(name: str) -> bool:
+    return any(find(name, lang) or find_world(name, lang) for lang in ("ru", "kk"))
+
+
 def dateline(text: str, start: int, end: int) -> bool:
     """Whether the place named at ``text[start:end]`` is a dateline's city (where the agency filed the
     story, its own city most days: Kazinform's «ASTANA.» opens world news too), not a place of the story."""

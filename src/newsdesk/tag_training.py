@@ -43,7 +43,7 @@ def fit_with_oof(articles: Sequence[Article], options):
     if not tags:
         raise InputError(f"no tag has {options.min_examples} or more tagged articles to learn from",
                          field="editor_tags")
-    lemmas = [features.article_lemmas(a) for a in tagged]
+    lemmas = [features.article_lemmas(a, undated=True) for a in tagged]
     bags = [features.terms(title, body, a.entities) for a, (title, body) in zip(tagged, lemmas, strict=True)]
     space = TermSpace.fit(bags, min_df=options.min_df, max_terms=options.max_terms)
     x, y = space.matrix(bags), _targets(tagged, tags)

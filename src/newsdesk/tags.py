@@ -20,7 +20,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ class TagModel:
         return scores + self.name_weight * self.names.match(bag) if self.name_weight else scores
 
     def confidences(self, article: Article, lemmas: Sequence[str] | None = None) -> np.ndarray:
-        return self.calibrate(self.scores(features.article_terms(article, lemmas)))
+        return self.calibrate(self.scores(features.article_terms(article, lemmas, undated=True)))
 
     def suggest(self, article: Article, k: int = 5, lemmas: Sequence[str] | None = None,
                 min_confidence: float = 0.02) -> list[TagScore]:
@@ -144,7 +144,7 @@ class TagModel:
         With a ranker, the tags of the archive the text names are ranked by it (and may be tags
         too rare to have a classifier); the classifiers' other tags keep their own confidence.
         """
-        title, body = features.article_lemmas(article, lemmas)
+        title, body = features.article_lemmas(article, lemmas, undated=True)
         probs = self.calibrate(self.scores(features.terms(title, body, article.entities)))
         given = set(article.editor_tags)
         if self.ranker is None or self.lexicon is None:
@@ -161,7 +161,7 @@ class TagModel:
         """The ``k`` words and entities of the article that weigh most for ``tag`` (empty if unknown)."""
         if tag not in self.index:
             return []
-        idx, values = self.space.vector(features.article_terms(article, lemmas))
+        idx, values = self.space.vector(features.article_terms(article, lemmas, undated=True))
         if not len(idx):
             return []
         weights = self.weights[idx, self.index[tag]].toarray().ravel() * values
@@ -189,7 +189,7 @@ class TagModel:
             for tag in article.editor_tags:
                 if tag not in self.index:
                     self._add_tag(tag)
-        title, body = features.article_lemmas(article, lemmas)
+        title, body = features.article_lemmas(article, lemmas, undated=True)
         if self.lexicon is not None:
             tagged = self.lexicon.add(article.editor_tags)
             self.lexicon.count(tagged, self.lexicon.find(title, body).positions)
@@ -353,7 +353,8 @@ def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: floa
     threshold = model.audit_threshold if threshold is None else threshold
     given = set(article.editor_tags)
     best = next((j for j in np.argsort(-probs) if model.tags[j] not in given), None)
-    known = [tag for tag in dict.fromkeys(article.editor_tags) if tag in model]
+    named = _in_title(article)
+    known = [tag for tag in dict.fromkeys(article.editor_tags) if tag in model and not named(tag)]
     if model.audit_weights is None:  # confidence alone: a tag the model saw on a handful of articles is low for that
         known = [tag for tag in known if model.counts[model.index[tag]] >= AUDIT_MIN_USES]
     fits = model.audit_scores(probs, [model.index[tag] for tag in known])
@@ -363,6 +364,18 @@ def _flags(article: Article, model: TagModel, probs: np.ndarray, threshold: floa
             better = model.tags[best] if best is not None and probs[best] > probs[model.index[tag]] else None
             flags.append(AuditFlag(tag, round(float(fit), 4), better))
     return sorted(flags, key=lambda flag: flag.score)
+
+
+def _in_title(article: Article) -> Callable[[str], bool]:
+    """Whether a tag is named in the article's title («Актобе» on «В Актобе рекламный щит упал…»): the headline
+    says what the story is about, so such a tag is never flagged, whatever the model has learnt."""
+    title = tag_phrases.normalise(analyze.lemmas(article.title, article.lang or "ru")) if article.title else ()
+
+    def named(tag: str) -> bool:
+        words = tag_phrases.key(tag)
+        return bool(words) and any(title[i:i + len(words)] == words for i in range(len(title) - len(words) + 1))
+
+    return named
 
 
 AUDIT_FEATURES = ("log confidence", "below the median of the article's other tags", "below its best other tag",
