@@ -14,6 +14,7 @@ from newsdesk.export import export_record
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article, Entity, Origin, TagScore
+from newsdesk.sources.fields import article_from_dict
 from newsdesk.store import open_archive
 from newsdesk.store.models import RevisionRow
 from newsdesk.store.queries import count_articles, export, get_article
@@ -193,7 +194,7 @@ def test_migrations_create_exactly_the_tables_of_the_models(archive):
     assert [d for d in diffs if not table(d).startswith("search")] == []
 
 
-def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_names_them(archive):
+def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_names_them(archive, tmp_path):
     kk = art(1, "Әділ Сәрсенбаев әлем чемпионы атанды")
     kk.lang, kk.paragraphs = "kk", ["Әділ Сәрсенбаев Астанада жеңіске жетті. Әділ Сәрсенбаев белбеуді қорғайды."]
     ingest(archive, [kk], Pipeline())
@@ -215,3 +216,11 @@ def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_name
     # … and the Kazakh spelling stays for Kazakh pages: the entity's and its person tag's label
     assert {e["kazakh_name"] for e in kazakh["entities"] if e["type"] == "PER"} == {"Әділ Сәрсенбаев"}
     assert "Әділ Сәрсенбаев" in tag_labels(kazakh) and "Адиль Сарсенбаев" in tag_labels(russian)
+    with archive.engine.connect() as conn:  # an export keeps it, and an archive restored from it shows it
+        records = [export_record(x) for x in export(conn)]
+    other = open_archive(str(tmp_path / "restored.db"))
+    ingest(other, [article_from_dict(r) for r in records], Pipeline())
+    with other.engine.connect() as conn:
+        restored = get_article(conn, "a1")
+    assert {e["kazakh_name"] for e in restored["entities"] if e["type"] == "PER"} == {"Әділ Сәрсенбаев"}
+    other.dispose()

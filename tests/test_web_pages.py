@@ -212,6 +212,9 @@ def test_a_kazakh_page_names_places_and_institutions_in_kazakh(tmp_path: Path) -
         fill(client.app.state.archive, records)
         kazakh = client.get("/article/kk-bank").text
         assert ">Қазақстан Ұлттық банкі</a>" in kazakh and ">Қырғызстан</a>" in kazakh
+        assert '<h1 lang="kk">Ұлттық банк' in kazakh and '<div class="body" lang="kk">' in kazakh  # for screen readers
+        assert 'lang="kk">' not in client.get("/article/ru-bank").text.split("<aside", 1)[0]
+        assert '<h3 class="card-title" lang="kk">' in client.get("/").text
         assert ">Национальный банк Казахстана</a>" in client.get("/article/ru-bank").text
         page = client.get(f"/entity/{bank['slug']}").text
         assert "<h1>Национальный банк Казахстана</h1>" in page

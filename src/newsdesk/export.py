@@ -24,8 +24,14 @@ def export_record(article: dict[str, Any]) -> dict[str, Any]:
     for name in ("published_at", "fetched_at"):
         if isinstance(record[name], datetime):
             record[name] = record[name].isoformat()
-    record["entities"] = [{k: e[k] for k in ("name", "type", "mentions", "slug")} for e in article["entities"]]
+    record["entities"] = [_entity(e) for e in article["entities"]]
     return record
+
+
+def _entity(e: dict[str, Any]) -> dict[str, Any]:
+    """An entity as exported: its Kazakh spelling only where the archive met one (re-ingested, pages keep it)."""
+    out = {k: e[k] for k in ("name", "type", "mentions", "slug")}
+    return out | {"kazakh_name": e["kazakh_name"]} if e.get("kazakh_name") else out
 
 
 def write_jsonl(conn: Connection, out: TextIO) -> int:

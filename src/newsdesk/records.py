@@ -37,6 +37,7 @@ class Entity:
     mentions: int = 1
     slug: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)  # offsets into Article.text
+    kazakh_name: str | None = None  # a person's Kazakh spelling an archive met (restored from an export)
 
 
 @dataclass(slots=True)

@@ -257,7 +257,8 @@ def _scores(values: Any) -> list[TagScore]:
 
 
 def _entity(e: dict[str, Any]) -> Entity:
-    return Entity(str(e["name"]), str(e.get("type", "")), int(e.get("mentions") or 1), str(e.get("slug") or ""))
+    return Entity(str(e["name"]), str(e.get("type", "")), int(e.get("mentions") or 1), str(e.get("slug") or ""),
+                  kazakh_name=str(e["kazakh_name"]) if e.get("kazakh_name") else None)
 
 
 def _restore_learned(art: Article, raw: dict[str, Any], origin: Origin | None) -> None:

@@ -53,7 +53,8 @@ def to_record(data: dict[str, Any]) -> Article:
         auto_tags=[TagScore(t["tag"], t["confidence"] or 0.0, data["tag_kinds"].get(t["tag"], "topic"))
                    for t in data["auto_tags"]],
         suggested_tags=[TagScore(t["tag"], t["confidence"]) for t in data["suggested_tags"]],
-        entities=[Entity(e["name"], e["type"], e["mentions"], e["slug"]) for e in data["entities"]],
+        entities=[Entity(e["name"], e["type"], e["mentions"], e["slug"], kazakh_name=e.get("kazakh_name"))
+                  for e in data["entities"]],
         thread_id=data["thread_id"], duplicate_of=data["duplicate_of"], nlp_version=data["nlp_version"],
         section=data.get("section"),
     )

@@ -172,11 +172,12 @@ class Writer:
                 self._kinds.add((slug, kind))
 
     def write_entities(self, conn: Connection, articles: list[Article]) -> None:
-        wanted = {(e.slug or slugify(e.name)): (e.name, e.type) for a in articles for e in a.entities}
+        wanted = {(e.slug or slugify(e.name)): (e.name, e.type, e.kazakh_name) for a in articles for e in a.entities}
         missing = [s for s in wanted if s and s not in self._entity_ids]
         if missing:
             insert_ignore(conn, ENTITIES, [{"slug": s, "name": wanted[s][0], "type": wanted[s][1],
-                                            "kazakh_name": _kazakh_spelling(*wanted[s])} for s in missing])
+                                            "kazakh_name": _kazakh_spelling(*wanted[s][:2]) or wanted[s][2]}
+                                           for s in missing])
             for start in range(0, len(missing), CHUNK):
                 found = conn.execute(select(ENTITIES.c.slug, ENTITIES.c.id)
                                      .where(ENTITIES.c.slug.in_(missing[start:start + CHUNK])))
@@ -184,7 +185,7 @@ class Writer:
         people = ((e.slug or slugify(e.name), e.name) for a in articles for e in a.entities if e.type == "PER")
         self._russian_names(conn, ENTITIES, _russian_first(people))
         self._kazakh_names(conn, {(e.slug or slugify(e.name)): name for a in articles for e in a.entities
-                                  if (name := _kazakh_spelling(e.name, e.type))})
+                                  if (name := _kazakh_spelling(e.name, e.type) or e.kazakh_name)})
         rows: dict[tuple[str | None, int], dict[str, Any]] = {}
         for a in articles:
             for e in a.entities:
