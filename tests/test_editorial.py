@@ -330,3 +330,29 @@ def test_retagging_with_the_stored_audit_keeps_a_doubted_tag_off_the_card(archiv
     assert order()[-1] == "Футбол" and len(order()) > 1
     retag(archive, model)  # `reanalyse` retags with the stored audit
     assert order()[-1] == "Футбол"
+
+
+def test_rethread_since_the_middle_of_a_story_keeps_it_whole(archive) -> None:
+    """`rethread --since` a date inside the sample's longest story gives every article the story a full
+    rethread gives it (it split the story before: the period's part opened a new one), and the story's row
+    counts its articles on both sides of the date."""
+    from newsdesk.editorial import rethread_since
+    from newsdesk.stages.threading import THREADS, ThreadStage
+
+    ingest(archive, [article_from_dict(r) for r in _sample()], Pipeline([ThreadStage()]))
+
+    def stored() -> tuple[dict[str, str], dict[str, int], dict[str, datetime]]:
+        with archive.engine.connect() as conn:
+            rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.thread_id, ARTICLES.c.published_at)).all()
+            sizes = {r.id: r.size for r in conn.execute(select(THREADS.c.id, THREADS.c.size))}
+        return {r.id: r.thread_id for r in rows}, sizes, {r.id: r.published_at for r in rows}
+
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    full, _, published = stored()
+    longest = max(set(full.values()), key=lambda t: (list(full.values()).count(t), t))
+    members = sorted((published[a], a) for a, t in full.items() if t == longest)
+    assert len(members) >= 3
+    rethread_since(archive, members[1][0].replace(tzinfo=UTC))
+    again, sizes, _ = stored()
+    assert again == full
+    assert sizes[longest] == len(members)

@@ -26,6 +26,7 @@ so the cost per article depends on how much news is active, not on the size of t
     rethread(articles, context=before)       # ... continuing the stories of the window before it
     rank_threads(threads, now)               # stories for the home page, best first
     thread_title(articles)                   # the title of a stored thread
+    stored_thread(thread_id, articles)       # a stored thread as a `Thread`, for its row
 
 Thread ids are article ids: the article that opened the thread online, the earliest published one
 after `rethread` (which replays the articles in publication order).
@@ -565,6 +566,14 @@ def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = No
         for term, weight in vector.terms.items():
             thread.centroid[term] = thread.centroid.get(term, 0.0) + weight
     return _title(thread) if thread.members else ""
+
+
+def stored_thread(thread_id: str, articles: list[Article], vectorizer: Vectorizer | None = None,
+                  lemmas: Mapping[str, TextLemmas] | None = None) -> Thread:
+    """A stored story as a `Thread` from all its articles, not only those an online threader still holds:
+    its row then counts the articles before a rethread's period too."""
+    members = sorted((_member(a, published(a, _EPOCH)) for a in articles), key=lambda m: (m.published_at, m.article_id))
+    return Thread(thread_id, thread_title(articles, vectorizer, lemmas), tuple(members))
 
 
 def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
