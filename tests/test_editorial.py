@@ -356,3 +356,26 @@ def test_rethread_since_the_middle_of_a_story_keeps_it_whole(archive) -> None:
     again, sizes, _ = stored()
     assert again == full
     assert sizes[longest] == len(members)
+
+
+def test_a_story_id_a_rethread_retires_redirects_to_where_its_articles_went(tmp_path) -> None:
+    """A story split by an earlier `rethread --since` (its part after the date named by its own first
+    article) is whole again after the fixed rethread: the retired id's page and API answer 301 to it."""
+    from newsdesk.editorial import rethread_since
+    from newsdesk.stages.threading import ThreadStage
+
+    archive = open_archive(str(tmp_path / "a.db"))
+    ingest(archive, [article_from_dict(r) for r in _sample()], Pipeline([ThreadStage()]))
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    with archive.engine.begin() as conn:  # what the old rethread --since left: sample-083's story split at 084
+        conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == "sample-083", ARTICLES.c.id != "sample-083")
+                     .values(thread_id="sample-084"))
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    archive.dispose()
+    client = TestClient(create_app(Settings(database_url=str(tmp_path / "a.db"))))
+    page = client.get("/story/sample-084", follow_redirects=False)
+    api = client.get("/api/v1/threads/sample-084", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (301, "/story/sample-083")
+    assert (api.status_code, api.headers["location"]) == (301, "/api/v1/threads/sample-083")
+    assert client.get("/api/v1/threads/sample-084").json()["id"] == "sample-083"
+    assert client.get("/story/no-such-story").status_code == 404

@@ -31,7 +31,7 @@ from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
 from newsdesk.store.queries import article_dicts, to_record
-from newsdesk.store.stories import ENTITY_MOVES
+from newsdesk.store.stories import ENTITY_MOVES, STORY_MOVES
 from newsdesk.store.vectors import save_vectors, stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, Writer
 from newsdesk.surnames import PeopleIndex
@@ -211,12 +211,14 @@ def rethread_since(archive: Archive, since: datetime) -> int:
     assigned = rethread(articles, lemmas=lemmas, dense=vectors, context=context)
     with archive.engine.begin() as conn:
         save_vectors(conn, fresh)
-        old = {a.thread_id for a in articles if a.thread_id} | _merge_context(conn, context, assigned)
+        before = {a.id: a.thread_id for a in articles if a.thread_id}
+        old = set(before.values()) | _merge_context(conn, context, assigned)
         for article in context + articles:
             article.thread_id = assigned.get(article.id or "", article.thread_id)
         for article in articles:
             conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(thread_id=article.thread_id))
         save_stories(conn, old | set(assigned.values()), lemmas)
+        _keep_story_moves(conn, before, assigned)
         set_meta(conn, THREAD_KEY, _restored(context + articles, vectors).to_state())
     return len(articles)
 
@@ -228,6 +230,20 @@ def _merge_context(conn: Connection, context: list[Article], assigned: dict[str,
     for absorbed, survivor in merges.items():
         conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == absorbed).values(thread_id=survivor))
     return {i for pair in merges.items() for i in pair if i}
+
+
+def _keep_story_moves(conn: Connection, before: dict[str | None, str | None], assigned: dict[str, str]) -> None:
+    """Stories whose id the rethread retired (no article keeps it): their pages redirect to the story that
+    took most of their articles (`stories.moved_story`)."""
+    taken: dict[str, Counter[str]] = {}
+    for article_id, old in before.items():
+        taken.setdefault(old or "", Counter())[assigned.get(article_id or "", old or "")] += 1
+    kept = set(conn.scalars(select(ARTICLES.c.thread_id).where(ARTICLES.c.thread_id.in_(list(taken)))))
+    gone = {old: counts.most_common(1)[0][0] for old, counts in taken.items() if old not in kept}
+    if gone:
+        moves: dict[str, str] = get_meta(conn, STORY_MOVES) or {}
+        moves = {old: gone.get(new, new) for old, new in moves.items() if old not in kept} | gone
+        set_meta(conn, STORY_MOVES, moves)
 
 
 def _restored(articles: list[Article], vectors: dict[str, np.ndarray]) -> Threader:
