@@ -355,3 +355,52 @@ def test_the_stored_audit_follows_an_editors_edit_and_a_merge(archive) -> None:
         better = {f.get("better") for f in stored_audit(conn).flags}
     assert (article_id, "Слитый тег") in renamed and (article_id, tag) not in renamed
     assert tag not in better  # a merged-away tag is never the better one
+
+
+def test_rethread_since_the_middle_of_a_story_keeps_it_whole(archive) -> None:
+    """`rethread --since` a date inside the sample's longest story gives every article the story a full
+    rethread gives it (it split the story before: the period's part opened a new one), and the story's row
+    counts its articles on both sides of the date."""
+    from newsdesk.editorial import rethread_since
+    from newsdesk.stages.threading import THREADS, ThreadStage
+
+    ingest(archive, [article_from_dict(r) for r in _sample()], Pipeline([ThreadStage()]))
+
+    def stored() -> tuple[dict[str, str], dict[str, int], dict[str, datetime]]:
+        with archive.engine.connect() as conn:
+            rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.thread_id, ARTICLES.c.published_at)).all()
+            sizes = {r.id: r.size for r in conn.execute(select(THREADS.c.id, THREADS.c.size))}
+        return {r.id: r.thread_id for r in rows}, sizes, {r.id: r.published_at for r in rows}
+
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    full, _, published = stored()
+    longest = max(set(full.values()), key=lambda t: (list(full.values()).count(t), t))
+    members = sorted((published[a], a) for a, t in full.items() if t == longest)
+    assert len(members) >= 3
+    rethread_since(archive, members[1][0].replace(tzinfo=UTC))
+    again, sizes, _ = stored()
+    assert again == full
+    assert sizes[longest] == len(members)
+
+
+def test_a_story_id_a_rethread_retires_redirects_to_where_its_articles_went(tmp_path) -> None:
+    """A story split by an earlier `rethread --since` (its part after the date named by its own first
+    article) is whole again after the fixed rethread: the retired id's page and API answer 301 to it."""
+    from newsdesk.editorial import rethread_since
+    from newsdesk.stages.threading import ThreadStage
+
+    archive = open_archive(str(tmp_path / "a.db"))
+    ingest(archive, [article_from_dict(r) for r in _sample()], Pipeline([ThreadStage()]))
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    with archive.engine.begin() as conn:  # what the old rethread --since left: sample-083's story split at 084
+        conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == "sample-083", ARTICLES.c.id != "sample-083")
+                     .values(thread_id="sample-084"))
+    rethread_since(archive, datetime(2000, 1, 1, tzinfo=UTC))
+    archive.dispose()
+    client = TestClient(create_app(Settings(database_url=str(tmp_path / "a.db"))))
+    page = client.get("/story/sample-084", follow_redirects=False)
+    api = client.get("/api/v1/threads/sample-084", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (301, "/story/sample-083")
+    assert (api.status_code, api.headers["location"]) == (301, "/api/v1/threads/sample-083")
+    assert client.get("/api/v1/threads/sample-084").json()["id"] == "sample-083"
+    assert client.get("/story/no-such-story").status_code == 404

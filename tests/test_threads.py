@@ -142,6 +142,29 @@ def test_rethread_is_independent_of_input_order_and_names_threads_by_earliest(ve
     assert forward["flood-2"] == "flood-0" and forward["single-1"] == "single-1"
 
 
+def test_a_period_starting_mid_story_continues_it_as_a_full_rethread_does(vectorizer: Vectorizer) -> None:
+    """The flood story began before the period: with the window before it as context its third article
+    joins it under the full rethread's id (it opened a second flood story before); the context is not
+    threaded anew, so only the period's articles are in the result."""
+    articles = [a for _, a in corpus()]
+    full = rethread(articles, vectorizer)
+    since = T0 + timedelta(hours=3)
+    before = [dataclasses.replace(a, thread_id=full[a.id or ""]) for a in articles if a.published_at < since]
+    period = [a for a in articles if a.published_at >= since]
+    assert [a.id for a in before] == ["flood-0", "flood-1"]
+    assert rethread(period, vectorizer)["flood-2"] == "flood-2"  # what `rethread --since` did: a split story
+    assert rethread(period, vectorizer, context=before) == {a.id: full[a.id or ""] for a in period}
+
+
+def test_a_period_article_linking_two_context_stories_merges_them(vectorizer: Vectorizer) -> None:
+    """Context stories stored apart (threaded online, say) that a period article links merge as online:
+    the context articles of the absorbed one are reported with the surviving id."""
+    flood = [a for s, a in corpus() if s == "flood"]
+    before = [dataclasses.replace(flood[0], thread_id="flood-0"), dataclasses.replace(flood[1], thread_id="apart")]
+    found = rethread([flood[2]], vectorizer, context=before)
+    assert found == {"flood-2": "flood-0", "flood-1": "flood-0"}
+
+
 def test_articles_further_apart_than_the_window_are_not_linked(vectorizer: Vectorizer) -> None:
     rate = [a for s, a in corpus() if s == "rate"]
     later = Article(id="later", title=rate[1].title, paragraphs=rate[1].paragraphs, lang="ru",

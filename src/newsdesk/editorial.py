@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, delete, exists, select, update
 from newsdesk import dense, rubrics, tags
 from newsdesk.kazakh import russian_letters
 from newsdesk.records import ARTICLE, RUBRICS, Article
+from newsdesk.similarity import analyse
 from newsdesk.slug import slugify
 from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.people import PEOPLE_KEY, EntityStage
@@ -24,18 +25,18 @@ from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
 from newsdesk.stages.tagging import TagStage, load_tag_model
 from newsdesk.stages.threading import KEY as THREAD_KEY
-from newsdesk.stages.threading import THREADS, refresh_rubrics, save_threads
+from newsdesk.stages.threading import refresh_rubrics, save_stories
 from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit, save_variants, stored_audit
 from newsdesk.store.db import Archive
 from newsdesk.store.meta import get_meta, set_meta
 from newsdesk.store.modelstore import load_model, save_model
 from newsdesk.store.queries import article_dicts, to_record
-from newsdesk.store.stories import ENTITY_MOVES
+from newsdesk.store.stories import ENTITY_MOVES, STORY_MOVES
 from newsdesk.store.vectors import save_vectors, stored_vectors
 from newsdesk.store.writer import ARTICLE_ENTITIES, ARTICLE_TAGS, ARTICLES, ENTITIES, Writer
 from newsdesk.surnames import PeopleIndex
 from newsdesk.tag_variants import Variants, find_variants
-from newsdesk.threads import Threader, rethread
+from newsdesk.threads import Threader, ThreadOptions, rethread
 
 log = logging.getLogger(__name__)
 PAGE = 500
@@ -194,29 +195,60 @@ def audit_flags(archive: Archive, recompute: bool = False) -> list[Flag]:
 
 
 def rethread_since(archive: Archive, since: datetime) -> int:
-    """Rebuild the threads of every article published since ``since``; returns the articles rethreaded."""
+    """Rebuild the threads of every article published since ``since``; returns the articles rethreaded.
+
+    The articles of the window before ``since`` are the context (`threads.rethread`): the period's articles
+    join the stories they continue, so a story crossing ``since`` keeps its id and stays whole."""
+    window = ThreadOptions().window
     with archive.engine.connect() as conn:
         articles = list(stored_articles(conn, since))
-        vectors = stored_vectors(conn, articles) if dense.available() else {}
-    missing = [a for a in articles if a.id not in vectors]
+        context = list(stored_articles(conn, since - window, where=(ARTICLES.c.published_at < since,)))
+        vectors = stored_vectors(conn, context + articles) if dense.available() else {}
+    missing = [a for a in context + articles if a.id not in vectors]
     fresh = [(a, v) for a, v in zip(missing, dense.embed_many(missing), strict=True) if v is not None]
     vectors |= {a.id or "": v for a, v in fresh}
-    assigned = rethread(articles, dense=vectors)
+    lemmas = {a.id or "": analyse(a) for a in context + articles}
+    assigned = rethread(articles, lemmas=lemmas, dense=vectors, context=context)
     with archive.engine.begin() as conn:
         save_vectors(conn, fresh)
-        old = {a.thread_id for a in articles if a.thread_id}
-        for article in articles:
+        before = {a.id: a.thread_id for a in articles if a.thread_id}
+        old = set(before.values()) | _merge_context(conn, context, assigned)
+        for article in context + articles:
             article.thread_id = assigned.get(article.id or "", article.thread_id)
+        for article in articles:
             conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(thread_id=article.thread_id))
-        conn.execute(delete(THREADS).where(THREADS.c.id.in_(old)))
-        threader = _restored(articles, vectors)
-        save_threads(conn, threader.threads())
-        set_meta(conn, THREAD_KEY, threader.to_state())
+        save_stories(conn, old | set(assigned.values()), lemmas)
+        _keep_story_moves(conn, before, assigned)
+        set_meta(conn, THREAD_KEY, _restored(context + articles, vectors).to_state())
     return len(articles)
 
 
+def _merge_context(conn: Connection, context: list[Article], assigned: dict[str, str]) -> set[str]:
+    """Stories of the context that a period article merged into another: every stored article of the
+    absorbed one (older ones too) moves to the survivor, as the online stage does.  Returns both ids."""
+    merges = {a.thread_id: assigned[a.id] for a in context if a.id in assigned and a.thread_id != assigned[a.id]}
+    for absorbed, survivor in merges.items():
+        conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == absorbed).values(thread_id=survivor))
+    return {i for pair in merges.items() for i in pair if i}
+
+
+def _keep_story_moves(conn: Connection, before: dict[str | None, str | None], assigned: dict[str, str]) -> None:
+    """Stories whose id the rethread retired (no article keeps it): their pages redirect to the story that
+    took most of their articles (`stories.moved_story`)."""
+    taken: dict[str, Counter[str]] = {}
+    for article_id, old in before.items():
+        taken.setdefault(old or "", Counter())[assigned.get(article_id or "", old or "")] += 1
+    kept = set(conn.scalars(select(ARTICLES.c.thread_id).where(ARTICLES.c.thread_id.in_(list(taken)))))
+    gone = {old: counts.most_common(1)[0][0] for old, counts in taken.items() if old not in kept}
+    if gone:
+        moves: dict[str, str] = get_meta(conn, STORY_MOVES) or {}
+        moves = {old: gone.get(new, new) for old, new in moves.items() if old not in kept} | gone
+        set_meta(conn, STORY_MOVES, moves)
+
+
 def _restored(articles: list[Article], vectors: dict[str, np.ndarray]) -> Threader:
-    """An online threader holding the rethreaded articles, so arrivals continue their threads."""
+    """An online threader holding the rethreaded articles (and the context before them), so arrivals
+    continue their threads."""
     threader = Threader()
     for article in sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.id or "")):
         if article.thread_id:

@@ -23,8 +23,10 @@ so the cost per article depends on how much news is active, not on the size of t
     threader.pop_changes()                   # {absorbed thread id: surviving id} since the last call
     threader.threads()                       # active `Thread`s: title, members, key terms
     rethread(articles)                       # {article id: thread id} for a period, order-independent
+    rethread(articles, context=before)       # ... continuing the stories of the window before it
     rank_threads(threads, now)               # stories for the home page, best first
     thread_title(articles)                   # the title of a stored thread
+    stored_thread(thread_id, articles)       # a stored thread as a `Thread`, for its row
 
 Thread ids are article ids: the article that opened the thread online, the earliest published one
 after `rethread` (which replays the articles in publication order).
@@ -566,21 +568,48 @@ def thread_title(articles: Iterable[Article], vectorizer: Vectorizer | None = No
     return _title(thread) if thread.members else ""
 
 
+def stored_thread(thread_id: str, articles: list[Article], vectorizer: Vectorizer | None = None,
+                  lemmas: Mapping[str, TextLemmas] | None = None) -> Thread:
+    """A stored story as a `Thread` from all its articles, not only those an online threader still holds:
+    its row then counts the articles before a rethread's period too."""
+    members = sorted((_member(a, published(a, _EPOCH)) for a in articles), key=lambda m: (m.published_at, m.article_id))
+    return Thread(thread_id, thread_title(articles, vectorizer, lemmas), tuple(members))
+
+
 def rethread(articles: Iterable[Article], vectorizer: Vectorizer | None = None,
              options: ThreadOptions | None = None,
              lemmas: Mapping[str, TextLemmas] | None = None,
-             dense: Mapping[str, np.ndarray] | None = None) -> dict[str, str]:
+             dense: Mapping[str, np.ndarray] | None = None,
+             context: Iterable[Article] = ()) -> dict[str, str]:
     """Thread a period from scratch: ``{article id: thread id}``, independent of the input order.
 
     Articles are replayed in publication order (ties by id), so a thread's id is the id of its earliest
     article.  Pass ``lemmas`` and ``dense`` vectors (by article id) to skip computing them again.
+
+    ``context`` is what the online threader would have had active when the period began: the articles of
+    the window before it, each with its stored ``thread_id``.  They are put back as they are, not threaded
+    anew, so an article of the period joins the story it continues instead of opening a second one.  When
+    a period article links two context stories they merge, as online; the context articles whose story was
+    absorbed are then in the result too, with the surviving id.
     """
-    ordered = sorted(articles, key=lambda a: (published(a, None), article_id(a)))
     threader = Threader(vectorizer, options)
     known, vectors = lemmas or {}, dense or {}
+    before = _put_back(threader, context, known, vectors)
+    ordered = sorted((a for a in articles if a.id not in before), key=lambda a: (published(a, None), article_id(a)))
     assigned = {a.id or "": threader.add(a, known.get(a.id or ""), vectors.get(a.id or "")) for a in ordered}
-    log.info("rethreaded %d articles: %s", len(assigned), dict(threader.stats))
-    return resolve(assigned, threader.pop_changes())
+    log.info("rethreaded %d articles after %d of context: %s", len(assigned), len(before), dict(threader.stats))
+    changes = threader.pop_changes()
+    moved = {a: changes[t] for a, t in before.items() if t in changes}
+    return resolve(assigned, changes) | moved
+
+
+def _put_back(threader: Threader, context: Iterable[Article], lemmas: Mapping[str, TextLemmas],
+              vectors: Mapping[str, np.ndarray]) -> dict[str, str]:
+    """Restore the threaded ``context`` articles in publication order; returns ``{article id: thread id}``."""
+    threaded = sorted((a for a in context if a.thread_id), key=lambda a: (published(a, None), article_id(a)))
+    for article in threaded:
+        threader.restore(article, article.thread_id or "", lemmas.get(article.id or ""), vectors.get(article.id or ""))
+    return {a.id or "": a.thread_id or "" for a in threaded}
 
 
 def resolve(assigned: Mapping[str, str], changes: Mapping[str, str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 
 from newsdesk import dense
 from newsdesk.records import HEADLINE, RUBRICS, Article
+from newsdesk.similarity import TextLemmas
 from newsdesk.stages.vectors import VectorCache
 from newsdesk.store.meta import get_meta, restore_state, set_meta
 from newsdesk.store.models import ThreadRow
@@ -26,6 +27,7 @@ from newsdesk.threads import (
     independent_sources,
     main_language,
     rank_threads,
+    stored_thread,
     story_language,
     thread_title,
 )
@@ -110,6 +112,24 @@ def save_threads(conn: Connection, threads: list[Thread], now: datetime | None =
     rows = [_row(t, ranked.get(t.id), rubrics.get(t.id)) for t in threads]
     conn.execute(delete(THREADS).where(THREADS.c.id.in_([t.id for t in threads])))
     conn.execute(THREADS.insert(), rows)
+
+
+def save_stories(conn: Connection, ids: Iterable[str], lemmas: Mapping[str, TextLemmas] | None = None) -> None:
+    """Store again the rows of these threads from all their stored articles (a rethread moved some of
+    them), and drop the rows of those left with none."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        members: dict[str, list[Article]] = {}
+        for article in _articles_of(conn, chunk):
+            members.setdefault(article.thread_id or "", []).append(article)
+        conn.execute(delete(THREADS).where(THREADS.c.id.in_(set(chunk) - members.keys())))
+        save_threads(conn, [stored_thread(i, found, lemmas=lemmas) for i, found in members.items()])
+
+
+def _articles_of(conn: Connection, thread_ids: list[str]) -> list[Article]:
+    ids = list(conn.scalars(select(ARTICLES.c.id).where(ARTICLES.c.thread_id.in_(thread_ids))))
+    return [to_record(d) for start in range(0, len(ids), CHUNK) for d in article_dicts(conn, ids[start:start + CHUNK])]
 
 
 def refresh_story(conn: Connection, thread_id: str | None) -> None:

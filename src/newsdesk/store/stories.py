@@ -28,6 +28,7 @@ from newsdesk.threads import Member, Thread, rank_threads
 THREADS: Table = ThreadRow.__table__  # type: ignore[assignment]
 KEY_ENTITIES = 12
 ENTITY_MOVES = "entity_moves"  # meta: {retired entity slug: the slug its page moved to}
+STORY_MOVES = "story_moves"  # meta: {thread id a rethread retired: the thread that took most of its articles}
 
 
 def story_url(thread_id: str) -> str:
@@ -221,6 +222,18 @@ def trending_tags(conn: Connection, now: datetime | None = None, limit: int = 20
 
 
 # --- entities, audit, explanations ------------------------------------------------------------------------
+
+def moved_story(conn: Connection, thread_id: str) -> str | None:
+    """The story a rethread moved ``thread_id``'s articles to (`editorial.rethread_since` keeps the moves),
+    followed through later moves; None when it did not move or no story is left there."""
+    moves: dict[str, str] = get_meta(conn, STORY_MOVES) or {}
+    seen = {thread_id}
+    while (thread_id := moves.get(thread_id, "")) and thread_id not in seen:
+        if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.thread_id == thread_id).limit(1)) is not None:
+            return thread_id
+        seen.add(thread_id)
+    return None
+
 
 def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
     row = conn.execute(select(ENTITIES).where(ENTITIES.c.slug == slug)).first()

@@ -38,8 +38,24 @@ def _found(value: Any, what: str) -> Any:
 
 @router.get("/story/{thread_id:path}", include_in_schema=False)
 def story_page(request: Request, conn: Conn, thread_id: str) -> Response:
-    found = _found(stories.story(conn, thread_id), f"story {thread_id!r}")
+    found = _story(request, conn, thread_id)
+    if isinstance(found, Response):
+        return found
     return render(request, "story.html", {"title": found["title"], "story": found})
+
+
+def _story(request: Request, conn: Conn, thread_id: str) -> dict[str, Any] | Response:
+    """The story, or a permanent redirect to the one a rethread gave most of its articles (its id was its
+    first article's, and that article now opens or joins another), or NotFound."""
+    found = stories.story(conn, thread_id)
+    if found is not None:
+        return found
+    moved = stories.moved_story(conn, thread_id)
+    if moved is None:
+        raise NotFound(f"no story {thread_id!r}")
+    api = request.url.path.startswith("/api/")
+    path = ("/api/v1/threads/" + quote(moved, safe="")) if api else stories.story_url(moved)  # same page or API
+    return RedirectResponse(path + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
 
 
 def _entity(request: Request, conn: Conn, slug: str) -> dict[str, Any] | Response:
@@ -91,8 +107,9 @@ def threads_api(conn: Conn, period: Period = 3 * 86400, lang: str | None = None,
 
 
 @router.get("/api/v1/threads/{thread_id:path}", tags=["stories"], summary="One story with its timeline")
-def thread_api(conn: Conn, thread_id: str) -> Response:
-    return json_response(_found(stories.story(conn, thread_id), f"story {thread_id!r}"))
+def thread_api(request: Request, conn: Conn, thread_id: str) -> Response:
+    found = _story(request, conn, thread_id)
+    return found if isinstance(found, Response) else json_response(found)
 
 
 @router.get("/api/v1/trending", tags=["stories"], summary="Tags heating up (24 h and 7 days)")
