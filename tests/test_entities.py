@@ -303,6 +303,19 @@ def test_no_name_across_a_line_break(nlp: None) -> None:
     assert "Алматы" in {e.name for e in found}
 
 
+def test_no_name_of_words_the_scrape_glued(nlp: None) -> None:
+    """Tengrinews bodies glue a word to the name after it («13 апреляИран»): the reader's paragraphs split
+    them, so no «АпреляИран» person is made."""
+    from newsdesk.sources.fields import paragraphs
+
+    body = ("Напомним, вечером 13 апреляИран запустил ракеты по Израилю.Фото пресс-службы АкордыПрезидент провел "
+            "разговор с президентомТаджикистанаЭмомали Рахмоном.Ночью на востокеВосточно-Казахстанской области "
+            "дождь.Ранеесуд отказался приобщать заключение.")
+    assert names("\n".join(paragraphs(body))) == {
+        "Иран": "LOC", "Израиль": "LOC", "Акорда": "ORG", "Таджикистан": "LOC", "Эмомали Рахмон": "PER",
+        "Восточно-Казахстанская область": "LOC"}
+
+
 def test_no_name_across_a_bullet(nlp: None) -> None:
     # raw text, as the API takes it: «■» glued to the words on both sides made «Продолжение■Токаев» a person
     text = "Об этом сообщили в Акорде.Продолжение■Токаев подписал указ.■Какие страны помогли"

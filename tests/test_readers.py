@@ -332,3 +332,45 @@ def test_a_glued_body_is_cut_into_its_paragraphs(body: str, expected: list[str])
     from newsdesk.sources.fields import paragraphs
 
     assert paragraphs(body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # words glued as Tengrinews scrapes them (a link, a caption, a heading lost its space): a space inside a
+    # sentence, a new paragraph where the right word opens one
+    ("Напомним, вечером 13 апреляИран запустил ракеты.Фото пресс-службы АкордыПрезидент провел разговор с "
+     "президентомТаджикистанаЭмомали Рахмоном.",
+     ["Напомним, вечером 13 апреля Иран запустил ракеты.", "Фото пресс-службы Акорды",
+      "Президент провел разговор с президентом Таджикистана Эмомали Рахмоном."]),
+    ("Ночью на востокеВосточно-Казахстанской области дождь, сообщает наРИА Новости.Экс-министраНазым Кахарман"
+     " пришел в суд.",
+     ["Ночью на востоке Восточно-Казахстанской области дождь, сообщает на РИА Новости.",
+      "Экс-министра Назым Кахарман пришел в суд."]),
+    ("Причины назвали в КазахстанеВ феврале об этом говорили в Сенате.Что такое базовая ставкаЭто ставка "
+     "Нацбанка.Недавно Национальный банк снизил ее.",
+     ["Причины назвали в Казахстане", "В феврале об этом говорили в Сенате.", "Что такое базовая ставка",
+      "Это ставка Нацбанка.", "Недавно Национальный банк снизил ее."]),
+    # «Ранее» glued to the lower-case word after it: no word starts so
+    ("Об этом заявил Бишимбаев.Ранеесуд отказался приобщать заключение.",
+     ["Об этом заявил Бишимбаев.", "Ранее суд отказался приобщать заключение."]),
+    # paragraphs of their own: a glued sentence only gets its space back
+    ("Курс рубля к тенге 15 апреляРоссийский рубль подешевел.\n\nВторой абзац.",
+     ["Курс рубля к тенге 15 апреля Российский рубль подешевел.", "Второй абзац."]),
+])
+def test_glued_words_are_split(body: str, expected: list[str]) -> None:
+    from newsdesk.sources.fields import paragraphs
+
+    assert paragraphs(body) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "КазМунайГаз, АлматыЭнергоСбыт, МедиаХолдинг, ЕвроХим и ВКонтакте продают iPhone.",
+    "ҚазМұнайГаз, ҚазАвтоЖол және АстанаЭнергоСбыт жұмыс істейді.",  # Kazakh names
+    "Решения ЦИКа, МИДа и ВОЗом приняты по КоАП в спецЦОНах.",  # an abbreviation and its case ending
+    "АО КазТрансОйл, АвтоВАЗ, МордовАгроРесурс и ГлавУпДК купили МиГ-29 и линию 10 кВ на 5 кВтч.",
+    "Актёр ДжитКунДо, ИнтерВидение, КазаньЭкспресс и ВкусВилл.",
+    "Кампания #АлматыНашОбщийДом, #СпартакЦСКА и @ЛигаЧемпионов.",
+])
+def test_names_with_inner_capitals_stay_whole(text: str) -> None:
+    from newsdesk.sources.fields import paragraphs
+
+    assert paragraphs(text) == [text]

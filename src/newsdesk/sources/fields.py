@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from newsdesk.errors import InputError
 from newsdesk.records import ARTICLE, HEADLINE, LANGS, RUBRICS, Article, Entity, Origin, TagScore
+from newsdesk.sources import glued
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
@@ -100,6 +101,7 @@ _GLUE = re.compile(r"(?<=[а-яёa-z0-9»\")][.!?…])(?=[\"«]?[А-ЯЁA-Z](?:[
                    r"|(?<=[а-яё»\")])(?=(?:Также|Напомним|Ранее|Отметим|Сообщается|Кроме того|При этом|Читайте также"
                    r"|Как сообщалось|Между тем|Тем временем)\b)"
                    r"|(?<=\.(?:kz|ru|kg|uz))(?=[А-ЯЁ](?:[а-яё]|\s))")  # «…сайт primeminister.kzПервый вице-премьер…»
+_NEWLINE = re.compile("\n")  # inside a cleaned paragraph: where ``_spaced`` cut it
 # A site's name glued to the word after it: «Tengrinews.kzпубликует» → «Tengrinews.kz публикует».
 _SITE_GLUE = re.compile(r"(?<=[A-Za-z]\.(?:kz|ru|kg|uz))(?=[а-яёәғқңөұүһі])|(?<=[A-Za-z]\.com)(?=[а-яё])")
 
@@ -126,12 +128,26 @@ def _items(paragraph: str) -> list[str]:
 
 
 def unglued(paragraph: str) -> list[str]:
-    """``paragraph`` cut where a sentence is glued to the next, except inside quotes («"Эксперт.Медиа"»)."""
-    cuts = [m.start() for m in _GLUE.finditer(paragraph) if _outside_quotes(paragraph[:m.start()])]
+    """``paragraph`` cut where a sentence is glued to the next, except inside quotes («"Эксперт.Медиа"»), with
+    words glued inside a sentence spaced apart («13 апреляИран» → «13 апреля Иран», see ``glued``)."""
+    text = _spaced(paragraph)
+    cuts = sorted({m.start() for m in _GLUE.finditer(text) if _outside_quotes(text[:m.start()])}
+                  | {m.start() for m in _NEWLINE.finditer(text)})
     if not cuts:
-        return [paragraph]
-    bounds = [0, *cuts, len(paragraph)]
-    return [piece for a, b in zip(bounds, bounds[1:], strict=False) if (piece := paragraph[a:b].strip())]
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [piece for a, b in zip(bounds, bounds[1:], strict=False) if (piece := text[a:b].strip())]
+
+
+def _spaced(paragraph: str) -> str:
+    """Glued words apart, outside quotes: a space inside a sentence, a line break (a cut for ``unglued``)
+    where the right word opens one («пресс-службы АкордыПрезидент провел…»)."""
+    parts, last = [], 0
+    for split in glued.splits(paragraph):
+        if _outside_quotes(paragraph[:split.at]):
+            parts += [paragraph[last:split.at], "\n" if split.opens else " "]
+            last = split.at
+    return "".join(parts) + paragraph[last:]
 
 
 def _outside_quotes(before: str) -> bool:
