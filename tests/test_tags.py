@@ -229,6 +229,7 @@ def test_a_person_tag_is_the_editors_spelling_of_the_same_words() -> None:
         probe.entities = [boxer]
         stage(probe)
     assert tagged.tags == ["Бишимбаев Куандык"] and tagged.auto_tags == []  # once, not in both orders
+    assert tagged.tag_kinds["Бишимбаев Куандык"] == "person"  # the editor's tag is the person the text names
     assert "Бишимбаев Куандык" in [t.tag for t in untagged.auto_tags]  # the archive's tag page, not a second one
     assert tags.same_tag("Тоқаев Қасым-Жомарт") == tags.same_tag("касым-жомарт токаев")
 

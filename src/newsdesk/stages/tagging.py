@@ -107,8 +107,10 @@ class TagStage:
         article.suggested_tags = [t for t in suggested if tags.same_tag(t.tag) not in taken]
         for scored in article.auto_tags:
             article.tag_kinds.setdefault(scored.tag, scored.kind)
-        for tag in article.editor_tags:
-            article.tag_kinds.setdefault(tag, tags.tag_kind(tag, article))
+        kinds = tags.ENTITY_KINDS
+        named = {tags.same_tag(e.name): kinds[e.type] for e in article.entities if e.type in kinds}
+        for tag in article.editor_tags:  # «Бишимбаев Куандык» is the person the text names «Куандык Бишимбаев»
+            article.tag_kinds.setdefault(tag, named.get(tags.same_tag(tag)) or tags.tag_kind(tag, article))
         article.tags = feed_order(article, self.model, self.doubted.get(article.id or "", ()))
 
     def _spelled(self, found: list[TagScore]) -> list[TagScore]:
