@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -232,7 +232,7 @@ def _merge_context(conn: Connection, context: list[Article], assigned: dict[str,
     return {i for pair in merges.items() for i in pair if i}
 
 
-def _keep_story_moves(conn: Connection, before: dict[str | None, str | None], assigned: dict[str, str]) -> None:
+def _keep_story_moves(conn: Connection, before: Mapping[str | None, str | None], assigned: dict[str, str]) -> None:
     """Stories whose id the rethread retired (no article keeps it): their pages redirect to the story that
     took most of their articles (`stories.moved_story`)."""
     taken: dict[str, Counter[str]] = {}
