@@ -54,8 +54,7 @@ def _story(request: Request, conn: Conn, thread_id: str) -> dict[str, Any] | Res
     if moved is None:
         raise NotFound(f"no story {thread_id!r}")
     api = request.url.path.startswith("/api/")
-    path = ("/api/v1/threads/" + quote(moved, safe="")) if api else stories.story_url(moved)  # same page or API
-    return RedirectResponse(path + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
+    return _moved(request, ("/api/v1/threads/" + quote(moved, safe="")) if api else stories.story_url(moved))
 
 
 def _entity(request: Request, conn: Conn, slug: str) -> dict[str, Any] | Response:
@@ -67,7 +66,11 @@ def _entity(request: Request, conn: Conn, slug: str) -> dict[str, Any] | Respons
     moved = stories.moved_entity(conn, slug)
     if moved is None:
         raise NotFound(f"no entity {slug!r}")
-    path = request.url.path.rsplit("/", 1)[0] + "/" + quote(moved, safe="")  # the same page or API, moved
+    return _moved(request, request.url.path.rsplit("/", 1)[0] + "/" + quote(moved, safe=""))  # same page or API
+
+
+def _moved(request: Request, path: str) -> RedirectResponse:
+    """A permanent redirect to ``path``, the request's query kept (its page, its cursor)."""
     return RedirectResponse(path + (f"?{request.url.query}" if request.url.query else ""), status_code=301)
 
 
