@@ -54,7 +54,19 @@ def test_threads_filters_and_bad_parameters(site):
         members = [site.get(f"/api/v1/articles/{i}").json() for i in story["articles"]]
         assert story["title"] in {a["title"] for a in members if a["lang"] == "kk"}
     assert site.get("/api/v1/threads?period=5").status_code == 422
+    assert site.get("/api/v1/threads?until=yesterday").status_code == 422
     assert site.get("/api/v1/threads?tag=no-such-tag").json()["items"] == []
+
+
+def test_top_stories_as_they_stood_at_an_earlier_time(site):
+    now = site.get("/api/v1/threads?period=86400&limit=100").json()["items"]
+    cup = next(t for t in site.get("/api/v1/threads?period=1209600&limit=100").json()["items"]
+               if "sample-083" in t["articles"])
+    then = site.get("/api/v1/threads", params={"period": 86400, "limit": 100, "until": cup["last_published"]})
+    ids = [t["id"] for t in then.json()["items"]]
+    assert cup["id"] in ids  # an analyst reaches a day the default window («the last 24 h») has moved past
+    assert all(t["first_published"] <= cup["last_published"] for t in then.json()["items"])
+    assert ids != [t["id"] for t in now]
 
 
 def test_every_story_has_its_row_though_the_sample_spans_more_than_the_window(site):

@@ -6,7 +6,7 @@ API endpoints (`/story/{id}`, `/entity/{slug}`, `/audit`; `/api/v1/threads`, `/a
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from newsdesk.errors import NotFound
+from newsdesk.sources.fields import ALMATY
 from newsdesk.stages.tagging import tag_model_age
 from newsdesk.store import listing, stories
 from newsdesk.store.audit import editor_tagged_count
@@ -103,9 +104,14 @@ def threads_api(conn: Conn, period: Period = 3 * 86400, lang: str | None = None,
                 tag: Annotated[str | None, Query(description="Tag slug.")] = None, limit: Limit = 20,
                 min_sources: Annotated[int, Query(ge=1, le=1000, description="Only stories told by at least "
                                                   "this many independent sources (2: no single items).")] = 1,
+                until: Annotated[datetime | None, Query(description="End of the period (ISO 8601; without a zone, "
+                                                        "Almaty time): the top stories as they stood then. "
+                                                        "Default: now, or the newest article.")] = None,
                 ) -> Response:
     """Stories active in the period, ranked by independent sources, growth and freshness."""
-    items = stories.top_stories(conn, timedelta(seconds=period), lang, rubric, tag, limit, min_sources=min_sources)
+    at = until.replace(tzinfo=ALMATY) if until is not None and until.tzinfo is None else until
+    items = stories.top_stories(conn, timedelta(seconds=period), lang, rubric, tag, limit, now=at,
+                                min_sources=min_sources)
     return json_response({"items": items, "next_cursor": None})
 
 
