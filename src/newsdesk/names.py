@@ -53,22 +53,14 @@ def _person(text: str) -> str:
     case = None if female else next(((m, c) for m in words if (c := _surname_case(m.group()))), None)
 
     def word(m: re.Match[str]) -> str:
-        if case is not None and m is not case[0] and "-" not in m.group() and m.group()[:1].isupper() and (
+        if case is not None and m.start() != case[0].start() and "-" not in m.group() and m.group()[:1].isupper() and (
                 case[1] != "nomn" or m.start() < case[0].start()):  # a bare surname speaks for the names before it
             named = _name_in_case(m.group().lower(), case[1])
             if named:
                 return _recase(named, m.group())
         return _person_word(m.group(), female)
 
-    return "".join(_pieces(text, words, word))
-
-
-def _pieces(text: str, words: list[re.Match[str]], change) -> list[str]:  # noqa: ANN001
-    out, at = [], 0
-    for m in words:
-        out += [text[at:m.start()], change(m)]
-        at = m.end()
-    return [*out, text[at:]]
+    return _WORD.sub(word, text)
 
 
 _SURNAME_CASES = re.compile(r"(?:ов|ев|ёв|ин|ын)(ым|у|е)$|ян(ом|у|е|а|)$")

@@ -33,6 +33,7 @@ from . import analyze, features, tag_phrases
 from .features import TermSpace
 from .records import Article, TagScore
 from .tag_phrases import Lexicon, Ranker
+from .tag_variants import letters
 
 log = logging.getLogger(__name__)
 
@@ -426,8 +427,6 @@ ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}
 def same_tag(tag: str) -> tuple[str, ...]:
     """What makes two spellings one tag on an article: the same words, case, «ё», Kazakh letters and order
     aside («Бишимбаев Куандык» and «Куандык Бишимбаев»)."""
-    from .tag_variants import letters
-
     return tuple(sorted(key for word in tag.split() if (key := letters(word)))) or (tag.casefold(),)
 
 
