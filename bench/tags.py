@@ -354,8 +354,19 @@ def read_archive(name: str) -> list[Article]:
         rows = [r for r in rows if r["id"].startswith(name + "-")]
     if name == "rt":  # RT article numbers grow with time; rows without one are left out
         rows = [r | {"published_at": _rt_number(r)} for r in rows if _rt_number(r) is not None]
-    articles = [_tagged(r) for r in sorted(rows, key=lambda r: r["published_at"] or "") if r.get("tags")]
+    articles = [_tagged(r) for r in sorted(rows, key=_when) if r.get("tags")]
     return stored_tags(articles) if STORED_TAGS else articles
+
+
+def _when(row: dict) -> tuple[float, str]:
+    """A row's place in time: its date as ingest reads it (Tengrinews dates a third of its items only in
+    «published_raw»), or RT's article number; undated rows first."""
+    from newsdesk.sources.fields import record_dates
+
+    if not isinstance(row["published_at"], str) or not row["published_at"].isdigit():
+        published = record_dates(row)[0]
+        return (published.timestamp(), "") if published else (0.0, "")
+    return (0.0, row["published_at"])
 
 
 def stored_tags(articles: list[Article]) -> list[Article]:

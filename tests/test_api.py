@@ -165,6 +165,14 @@ def test_update_changes_tags_and_keeps_the_revision(api: TestClient) -> None:
     assert old.revision == 1 and old.editor_tags == ["Пенсия 2026", "МРП 2026"]
 
 
+def test_a_tag_no_article_carries_any_more_has_no_page(api: TestClient) -> None:
+    assert api.get("/tag/mrp-2026").status_code == 200
+    api.patch("/api/v1/articles/pension", json={"tags": ["Пенсия 2026"]}, headers=auth())
+    for path in ("/tag/mrp-2026", "/tag/mrp-2026/feed.xml", "/tag/mrp-2026/atom.xml"):
+        assert api.get(path).status_code == 404, path  # not an empty page a search engine keeps
+    assert api.get("/tag/mrp-2026", params={"format": "json"}).json()["error"]["code"] == "not_found"
+
+
 def test_update_errors(api: TestClient) -> None:
     assert_error(api.patch("/api/v1/articles/net", json={"title": "x"}, headers=auth()), 404, "not_found")
     assert_error(api.patch("/api/v1/articles/pension", json={"title": None}, headers=auth()), 422, "invalid", "title")

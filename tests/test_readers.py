@@ -118,6 +118,30 @@ def test_naive_dates_are_almaty_time():
     assert parse_date("Mon, 23 Nov 2026 10:00:00 +0300").utcoffset().total_seconds() == 3 * 3600
 
 
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+@pytest.mark.parametrize(("fields", "published"), [
+    # Tengrinews' scrape: a third of its items have «published_raw» and no «published_at»
+    ({"published_at": None, "published_raw": "12 апреля 2024 23:15"}, datetime(2024, 4, 12, 23, 15, tzinfo=ALMATY)),
+    ({"published_at": "2024-04-12T10:00:00+05:00", "published_raw": "Вчера 23:15"},
+     datetime(2024, 4, 12, 10, 0, tzinfo=ALMATY)),  # our field wins
+    ({"date": "2026-11-24"}, datetime(2026, 11, 24, tzinfo=ALMATY)),
+    ({"pubDate": "Mon, 23 Nov 2026 10:00:00 +0500"}, datetime(2026, 11, 23, 10, 0, tzinfo=ALMATY)),
+    ({"published_raw": "Вчера 10:38", "fetched_at": "2024-04-16T00:30:00+05:00"},
+     datetime(2024, 4, 15, 10, 38, tzinfo=ALMATY)),
+    ({"published_raw": "Сегодня, в 09:05", "scraped_at": "2024-04-16T01:00:00Z"},
+     datetime(2024, 4, 16, 9, 5, tzinfo=ALMATY)),
+    ({"published": "кеше 18:00", "fetched_at": "2024-04-15T20:00:00Z"},  # Almaty's 16 April already
+     datetime(2024, 4, 15, 18, 0, tzinfo=ALMATY)),
+    ({}, None),
+])
+def test_a_record_date_comes_from_its_first_date_field(tmp_path, fields, published):
+    path = _write(tmp_path, "a.jsonl", json.dumps({**ARTICLE, "published_at": None, **fields}, ensure_ascii=False))
+    (art,), errors = _split(read(path))
+    assert not errors and art.published_at == published
+
+
 def test_rss_items(tmp_path):
     arts, errors = _split(read(_write(tmp_path, "feed.xml", RSS)))
     assert not errors and len(arts) == 2
@@ -222,6 +246,8 @@ BAD = [
     ("not an article", "a.json", '{"stories": [], "wrong_tags": []}', "not an article record: none of title, text"),
     ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',
      "field 'published_at': unparsable date"),
+    ("relative date, no fetch date", "a.jsonl", '{"title": "x", "published_raw": "Вчера 10:38"}\n',
+     "a.jsonl:1: field 'published_raw': relative date 'Вчера 10:38' needs the record's fetched_at"),
     ("unknown language", "a.jsonl", '{"title": "x", "lang": "xx"}\n',
      "a.jsonl:1: field 'lang': unknown language 'xx': use ru, kk, en or other"),
     ("not an object", "a.jsonl", "[1, 2]\n", "expected a JSON object"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,12 +27,22 @@ _RU_DATE = re.compile(
     r"^(\d{1,2})\s+([а-яёәғқңөұүһі]+)\s+(\d{4})(?:\s*(?:г\.?|года|ж\.?|жыл)?\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?$",
     re.I,
 )
+# «Вчера 10:38», «Сегодня, в 14:05», «Кеше 09:12»: as pages show their newest items; read against the day
+# the page was fetched.
+_RELATIVE = re.compile(r"^(сегодня|вчера|позавчера|бүгін|кеше)\s*,?\s*(?:в\s*)?(\d{1,2}):(\d{2})$", re.I)
+_DAYS_BACK = {"сегодня": 0, "бүгін": 0, "вчера": 1, "кеше": 1, "позавчера": 2}
+# Where a record's date may be: our field first, then what scrapers and exports call it (Tengrinews'
+# scrape has «published_raw» «12 апреля 2024 23:15» for a third of its items and no «published_at»).
+DATE_FIELDS = ("published_at", "published", "date", "pub_date", "pubDate", "published_raw", "pub_date_raw")
+FETCHED_FIELDS = ("fetched_at", "scraped_at")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
-def parse_date(value: Any, origin: Origin | None = None, field: str = "published_at") -> datetime | None:
-    """ISO 8601, RFC 822, or «24 ноября 2026, 14:05»; naive times are read as Asia/Almaty."""
+def parse_date(value: Any, origin: Origin | None = None, field: str = "published_at",
+               fetched: datetime | None = None) -> datetime | None:
+    """ISO 8601, RFC 822, «24 ноября 2026, 14:05», or «Вчера 10:38» counted back from ``fetched``; naive times
+    are read as Asia/Almaty."""
     if value in (None, ""):
         return None
     parsed: datetime | None
@@ -41,11 +51,37 @@ def parse_date(value: Any, origin: Origin | None = None, field: str = "published
     elif isinstance(value, (int, float)):
         return datetime.fromtimestamp(value, UTC)
     else:
-        parsed = _parse_text_date(str(value).strip())
+        text = str(value).strip()
+        parsed = _parse_text_date(text) or _relative_date(text, fetched, origin, field)
         if parsed is None:
-            raise InputError(f"unparsable date {str(value)[:60]!r} (use ISO 8601, e.g. 2026-11-24T14:05:00+05:00)",
+            raise InputError(f"unparsable date {text[:60]!r} (use ISO 8601, e.g. 2026-11-24T14:05:00+05:00)",
                              origin, field)
     return parsed.replace(tzinfo=ALMATY) if parsed.tzinfo is None else parsed
+
+
+def record_dates(raw: dict[str, Any], origin: Origin | None = None) -> tuple[datetime | None, datetime | None]:
+    """A record's (published, fetched) dates, each from the first of its fields the record fills."""
+    fetched = _first_date(raw, FETCHED_FIELDS, origin)
+    return _first_date(raw, DATE_FIELDS, origin, fetched), fetched
+
+
+def _first_date(raw: dict[str, Any], fields: tuple[str, ...], origin: Origin | None,
+                fetched: datetime | None = None) -> datetime | None:
+    field = next((f for f in fields if raw.get(f) not in (None, "")), None)
+    return parse_date(raw[field], origin, field, fetched) if field else None
+
+
+def _relative_date(text: str, fetched: datetime | None, origin: Origin | None, field: str) -> datetime | None:
+    match = _RELATIVE.match(text)
+    if not match:
+        return None
+    if fetched is None:
+        raise InputError(f"relative date {text!r} needs the record's fetched_at to be read", origin, field)
+    day = fetched.astimezone(ALMATY).date() - timedelta(days=_DAYS_BACK[match[1].lower()])
+    try:
+        return datetime(day.year, day.month, day.day, int(match[2]), int(match[3]), tzinfo=ALMATY)
+    except ValueError:  # «Вчера 25:70»
+        return None
 
 
 def _parse_text_date(text: str) -> datetime | None:
@@ -209,6 +245,7 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
             raise InputError(f"not an article record: none of title, text, lead, url (it has {keys})", origin)
         raise InputError("a record needs a title or a text; both are missing or empty", origin, "title")
     url = clean_line(text_field(raw, "url", origin)) or None
+    published, fetched = record_dates(raw, origin)
     art = Article(
         title=title,
         lead=lead,
@@ -216,8 +253,8 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         url=url,
         source=clean_line(text_field(raw, "source", origin)) or source,
         author=clean_line(text_field(raw, "author", origin)) or None,
-        published_at=parse_date(raw.get("published_at"), origin),
-        fetched_at=parse_date(raw.get("fetched_at"), origin, "fetched_at"),
+        published_at=published,
+        fetched_at=fetched,
         lang=_lang(raw, origin),
         rubric=_rubric(raw, origin),
         section=_section(raw, origin),

@@ -219,13 +219,14 @@ def applied_tags(conn: Connection, ids: list[str]) -> dict[str, list[dict[str, s
 # --- tags and facets -------------------------------------------------------------------------------
 
 def tag_info(conn: Connection, slug: str) -> dict[str, Any] | None:
+    """A tag some article carries, with how many do; None for one only suggested, or no longer used."""
     row = conn.execute(select(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind).where(TAGS.c.slug == slug)).first()
     if row is None:
         return None
     t = ARTICLE_TAGS.c
     count = conn.scalar(select(func.count()).select_from(ARTICLE_TAGS)
                         .where(t.tag_id == row.id, t.origin.in_(APPLIED), t.position < FINAL))
-    return {"slug": row.slug, "name": row.name, "kind": row.kind, "count": count or 0}
+    return {"slug": row.slug, "name": row.name, "kind": row.kind, "count": count} if count else None
 
 
 def tags_with_counts(conn: Connection, limit: int, offset: int = 0, kind: str | None = None) -> list[dict[str, Any]]:
