@@ -120,6 +120,7 @@ def test_export_ingest_export_round_trip(archive, tmp_path):
         second = [export_record(x) for x in export(conn)]
     assert second == first
     assert "Астана" in first[0]["tags"] and first[0]["tag_kinds"]["Астана"] == "place"
+    assert dict(zip(first[0]["tags"], first[0]["tag_slugs"], strict=True))["Пенсия 2026"] == "pensiya-2026"
     assert first[1]["duplicate_of"] == "a1" and first[0]["lang"] == "ru" and first[0]["rubric"]
 
 
