@@ -90,6 +90,14 @@ def test_hyphenated(word: str, expected: str) -> None:
         ("sáıkes", "сәйкес"),
         ("ýaqyt", "уақыт"),
         ("Qyrǵyzstanda", "қырғызстанда"),
+        # a capital «I» is «И» when a back vowel follows (Turkic casing: the capital of «ı»), else «І»
+        ("Iranǵa", "иранға"),
+        ("Iordanııa", "иордания"),
+        ("Inflıatsııa", "инфляция"),
+        ("Ishki", "ішкі"),
+        ("Iske", "іске"),
+        ("iske", "іске"),
+        ("IIM", "іім"),
     ],
 )
 def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:

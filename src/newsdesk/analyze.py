@@ -28,7 +28,8 @@ from newsdesk import kazakh
 from newsdesk import lang as langid
 from newsdesk.stopwords import EN_STOPWORDS, KK_STOPWORDS, RU_STOPWORDS
 
-ANALYZER_VERSION = "5"  # 5: Kazakh accusative and ablative after a possessive («сілкінісінен» → «сілкініс»);
+ANALYZER_VERSION = "6"  # 6: Latin-script Kazakh «Iran» is «иран», not «іран» (a capital «I» before a back vowel)
+# 5: Kazakh accusative and ablative after a possessive («сілкінісінен» → «сілкініс»);
 # «паводков» → паводок, not «паводковый»; «Пашинян» → пашинян (rulemma)
 # 4: Kazakh case endings after an abbreviation («АҚШ-тың» → «ақш»)
 MAX_WORD = 60  # longer "words" (base64, a megabyte of one word) are lower-cased, not analysed
