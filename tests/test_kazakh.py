@@ -106,6 +106,7 @@ def test_latin_to_cyrillic(latin: str, cyrillic: str) -> None:
 
 def test_latin_and_cyrillic_share_stems() -> None:
     assert stem(latin_to_cyrillic("Almatyda")) == stem("Алматыда") == "алматы"
+    assert stem(latin_to_cyrillic("Irannyń")) == stem("Иранның") == "иран"  # a search for «Иран» finds «Iran»
 
 
 @pytest.mark.parametrize("word", ["", "а", "😀", "ё", "-", "х" * 100_000])
