@@ -22,6 +22,32 @@ A capital after a lower-case letter is a glue when the part before it cannot end
 * «Ранее», «Также», «Напомним» glued to the lower-case dictionary word after them («Ранеесуд»), which no
   Russian word starts with.
 
+Two lower-case words glued («Акмолинской областидождь», «можно посмотретьздесь») show no capital.  In a text
+that lost its spaces elsewhere too (a split above, or «апреля.Судья», «частности,призвал»), a lower-case word
+of 8+ letters unknown to pymorphy splits into two dictionary words of 4+ letters (``lower_split``) when the
+left one is a whole word form that can end a phrase and not the first part of a compound, which Kazakhstan's
+Russian press writes a lot of («лудомании», «спортшколе», «маслихата», «акиматами», «мажилисмены»):
+
+* no compounding prefix of pymorphy's («аудио», «кино», «нарко», «после», «сверх»…) opens the word before a
+  dictionary word («аудиосообщение», «наркозакладчиков»), nor is the left part such a prefix and a letter or
+  two («контра|факт»);
+* neither part can be a name or an abbreviation, nor the left part indeclinable, a numeral, an interjection or
+  an imperative of one («акимат|ами», «сельхоз|животных», «лудо|мании», «пяти|недельной», «масли|хата»);
+* a left part ending in a consonant that can be a bare noun stem (a nominative singular, a genitive plural:
+  «спорт», «опер», «мажилис», «комбат») goes on with a verb or an adverb, not a noun or an adjective
+  («долгявляется» splits, «спортшколе» stays);
+* a short left part in -о/-е, or an adverb in -о before an adjective, is a linking vowel
+  («селезадерживающей», «правоустанавливающие», «легкорельсового», «труднопредсказуемы»);
+* a right part of 4–5 letters starting with a vowel after a consonant is a suffix («комбатанта», «парковал»);
+* a word that may be a word and a preposition or conjunction of 1–3 letters stays («паводкамина»: «паводками
+  на», not «паводка мина»).
+
+Of several such splits the one with the longer shorter part is taken.  A Kazakh word is not in pymorphy's
+dictionary and may split into Russian ones («депутат|тары»): only a text ``lang.detect`` calls Russian is read,
+and no word with a Kazakh letter within 30 characters.  The right part only gets its space: a lower-case word
+does not open a sentence.  Texts without other glues (RIA, RT, feeds) are left alone: their unknown words are
+rare words («облакообразование», «растиражировали», «утильсбор»), not glues.
+
 Each split says whether the right part opens a sentence: then the paragraph is cut there, as for a glued
 «апреля.Судья»; a name or an oblique word («Иран», «Восточно-Казахстанской», «Дворца») only gets its space.
 """
@@ -29,8 +55,12 @@ Each split says whether the right part opens a sentence: then the paragraph is c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
+from pymorphy3.lang.ru.config import KNOWN_PREFIXES
+
+from newsdesk import lang as langid
 from newsdesk import rulemma
 
 _LOWER = "а-яёәғқңөұүһі"
@@ -52,6 +82,19 @@ _FUNCTION = {"PREP", "CONJ", "PRCL"}
 _CASELESS = {"PREP", "CONJ", "PRCL", "ADVB", "PRED", "COMP", "INTJ"}
 _RARE = 0.05  # a reading pymorphy gives less than this does not count
 _NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"}
+# Lower-case glues: a word of 8+ Russian letters, not in a hashtag, handle or hyphenated word.
+_LONG_LOWER = re.compile(r"(?<![\w@#-])[а-яё]{8,}(?![\w@-])")
+_KAZAKH = re.compile("[әғқңөұүһі]")
+# A text that lost its spaces elsewhere: a sentence or a comma glued to the next word («апреля.Судья»,
+# «частности,призвал»).  Texts without such a sign (RIA, RT, most feeds) have their own rare words, not glues.
+_SCRAPED = re.compile(r"[а-яё]{3}[.!?][А-ЯЁ][а-яё]|[а-яё]{2}[,;:][а-яёА-ЯЁ]{2}")
+_PART = 4  # letters of each part at least
+_NEAR = 30  # characters each side of a word that must have no Kazakh letter
+_PREFIXES = tuple(p for p in KNOWN_PREFIXES if len(p) >= 4 and not p.endswith("-"))
+_NOMINAL = {"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMR"}
+_ADJECTIVAL = {"ADJF", "PRTF"}
+_NOT_ENDING = {"Fixd", "NUMR", "INTJ"}  # indeclinable («лудо», «кино»), numerals («пяти»), interjections
+_VOWELS = set("аеёиоуыэюя")
 
 
 class Split(NamedTuple):
@@ -70,6 +113,26 @@ def splits(text: str) -> list[Split]:
         if word:
             end = word.end()
             found += [Split(start + at, opens) for at, opens in _word_splits(word.group())]
+    if found or _SCRAPED.search(text):
+        found = sorted(found + _lower_splits(text, {s.at for s in found}))
+    return found
+
+
+def _lower_splits(text: str, taken: set[int]) -> list[Split]:
+    """Lower-case words glued in Russian ``text`` (``lower_split``), but not a word already split
+    («ранеепоблагодарил»: an opener), nor one next to a Kazakh letter («Мәжіліс депутаттары»)."""
+    found: list[Split] = []
+    russian: bool | None = None
+    for word in _LONG_LOWER.finditer(text):
+        at = lower_split(word.group())
+        if not at or any(word.start() < t < word.end() for t in taken):
+            continue
+        if _KAZAKH.search(text, max(0, word.start() - _NEAR), word.end() + _NEAR):
+            continue
+        if russian is None:
+            russian = langid.detect(text) == "ru"
+        if russian:
+            found.append(Split(word.start() + at, False))
     return found
 
 
@@ -172,3 +235,71 @@ def _pos(word: str) -> str | None:
 
 def _known(word: str) -> bool:
     return rulemma.morph().word_is_known(word.lower())
+
+
+@lru_cache(maxsize=50_000)
+def lower_split(word: str) -> int:
+    """Where a lower-case ``word`` is two Russian words glued, or 0: «областидождь» → 7; «лудомании»,
+    «спортшколе», «селезадерживающей», «депутаттары» → 0 (see the module's rules)."""
+    if len(word) < 2 * _PART or _known(word) or rulemma.place_forms().get(word) or _short_word_last(word):
+        return 0
+    points = [at for at in range(_PART, len(word) - _PART + 1) if _two_words(word, at)]
+    return max(points, key=lambda at: min(at, len(word) - at), default=0)
+
+
+def _short_word_last(word: str) -> bool:
+    """A word and a preposition or conjunction of 1–3 letters after it may be the glue instead: «паводкамина»
+    is «паводками на», not «паводка мина»."""
+    return any(_known(word[:-n]) and _pos(word[-n:]) in _FUNCTION for n in (1, 2, 3))
+
+
+def _two_words(word: str, at: int) -> bool:
+    left, right = word[:at], word[at:]
+    if not (_known(left) and _known(right)) or _compound_prefix(word, left, right):
+        return False
+    lefts, rights = _readings(left), _readings(right)
+    if _names(lefts) or _names(rights) or any(_NOT_ENDING & p.tag.grammemes for p in lefts):
+        return False
+    if any({"impr", "sing"} <= p.tag.grammemes for p in lefts):
+        return False  # «масли|хата»: an imperative of one is no news text
+    if right[0] in _VOWELS and left[-1] not in _VOWELS and len(right) <= 5:
+        return False  # «комбат|анта», «парк|овал»: a suffix
+    nominal = rights[0].tag.POS in _NOMINAL
+    return not (nominal and (_bare_stem(left, lefts) or _linking_vowel(left, lefts, rights)))
+
+
+def _compound_prefix(word: str, left: str, right: str) -> bool:
+    """The word opens with one of pymorphy's compounding prefixes before a dictionary word («аудио|сообщение»,
+    «нарко|закладчиков», «сверх|смертности»), or the left part is such a prefix and a letter or two before a
+    noun or an adjective («контра|факт»)."""
+    return any(left.startswith(prefix) and (_known(word[len(prefix):]) or
+                                            (len(left) - len(prefix) <= 2 and _pos(right) in _NOMINAL))
+               for prefix in _PREFIXES)
+
+
+def _bare_stem(left: str, lefts: list) -> bool:  # noqa: ANN001 - pymorphy3 parses
+    """A consonant-final noun form that is also a stem: a nominative singular or a genitive plural with no
+    ending («спорт», «мажилис», «опер», «драг»)."""
+    if left[-1] in _VOWELS or left[-1] in "ьй":
+        return False
+    return any(p.tag.POS == "NOUN" and ({"sing", "nomn"} <= p.tag.grammemes or {"plur", "gent"} <= p.tag.grammemes)
+               for p in lefts)
+
+
+def _linking_vowel(left: str, lefts: list, rights: list) -> bool:  # noqa: ANN001 - pymorphy3 parses
+    """A compound's linking vowel: a short word in -о/-е («селе», «право»), or an adverb in -о before an
+    adjective («легко|рельсового», «слабо|проводимых»)."""
+    if left[-1] not in "ое" or left.endswith("ее") or lefts[0].tag.POS in _FUNCTION:
+        return False  # not «ранее», «после»
+    if len(left) <= 5:
+        return True
+    return lefts[0].tag.POS in {"ADVB", "ADJS"} and rights[0].tag.POS in _ADJECTIVAL | {"ADJS", "PRTS"}
+
+
+def _readings(word: str) -> list:
+    """pymorphy's readings of ``word`` that count (5% or more)."""
+    return [p for p in rulemma.morph().parse(word) if p.score >= _RARE]
+
+
+def _names(parses: list) -> bool:
+    return any(_NAME_TAGS & p.tag.grammemes for p in parses)
