@@ -21,6 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
+from starlette.requests import cookie_parser
+from starlette.types import Scope
 
 from newsdesk.web import kk_messages
 
@@ -144,3 +146,12 @@ def mostly(langs: Iterable[str | None]) -> str | None:
     top = counts.most_common(1)
     return top[0][0] if top and top[0][1] * 2 > sum(counts.values()) else None
 
+
+def cache_variant(scope: Scope) -> bytes:
+    """The part of a request a cached page depends on besides its URL: the reader's interface choice
+    (``b""`` without one; an unknown cookie value counts as none)."""
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            chosen = cookie_parser(value.decode("latin-1")).get(COOKIE)
+            return chosen.encode() if chosen in UI_LANGS else b""
+    return b""
