@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["NEWSDESK_SAMPLE_CACHE"] = tempfile.mkdtemp(prefix="newsdesk-sample-cache-")
 
 
-SAMPLE_USERS = {"test_browser", "test_web_sample"}  # modules whose tests start a site on the bundled sample
+SAMPLE_USERS = {"test_browser", "test_web_sample", "test_web_i18n"}  # modules whose tests start a site on the sample
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -1,6 +1,7 @@
 """A real browser on the real server: headless Chromium (Debian's chromium + chromedriver, driven by
 Selenium) opens the home page of a fresh site with the bundled sample, clicks a tag label, opens an
-article and checks the «Ещё новости» column — on a desktop window and a 390 px phone.
+article, checks the «Ещё новости» column and switches the interface to the other language — on a desktop
+window and a 390 px phone.
 
 Screenshots go to a temporary folder, over the sample stored without the NLP stages (fast); to
 refresh the committed ones, with every stage run as on a real first start, run
@@ -105,6 +106,7 @@ def test_reader_journey(site: str, browser: object, shots: Path, name: str, metr
     driver = browser
     assert isinstance(driver, WebDriver)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    driver.delete_all_cookies()  # no interface language chosen yet
     driver.get(site + "/")
     assert driver.find_element(By.CSS_SELECTOR, ".brand").text == "newsdesk"
     assert "Главные темы" in driver.find_element(By.CSS_SELECTOR, ".strip").text
@@ -122,7 +124,7 @@ def test_reader_journey(site: str, browser: object, shots: Path, name: str, metr
     assert "/article/" in driver.current_url
     here = driver.current_url.removeprefix(site)
     more = driver.find_element(By.CSS_SELECTOR, "aside.more")
-    assert more.find_element(By.TAG_NAME, "h2").text.casefold() == "ещё новости"
+    assert more.find_element(By.TAG_NAME, "h2").text.casefold() == MORE[page_lang(driver)]
     links = [a.get_attribute("href") for a in more.find_elements(By.CSS_SELECTOR, ".card-title a")]
     assert len(links) >= 5 and site + here not in links
     titles = [h.text for h in more.find_elements(By.CSS_SELECTOR, ".card-title")]
@@ -131,4 +133,27 @@ def test_reader_journey(site: str, browser: object, shots: Path, name: str, metr
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= metrics["width"], f"the article scrolls sideways at {metrics['width']} px"
     screenshot(driver, metrics, shots / f"article-{name}.png", TALLEST[name])
+    switch_language(driver, site + here)
+
+
+MORE = {"ru": "ещё новости", "kk": "тағы жаңалықтар"}
+
+
+def page_lang(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+
+
+def switch_language(driver: Any, url: str) -> None:
+    """The header's «Қазақша / Русский» link (no JavaScript) brings the reader back to the same article, in
+    the other language; the choice holds on the next page."""
+    from selenium.webdriver.common.by import By
+
+    other = "kk" if page_lang(driver) == "ru" else "ru"
+    driver.find_element(By.CSS_SELECTOR, f".ui-langs a[lang='{other}']").click()
+    assert driver.current_url == url and page_lang(driver) == other
+    assert driver.find_element(By.CSS_SELECTOR, "aside.more h2").text.casefold() == MORE[other]
+    driver.find_element(By.CSS_SELECTOR, ".brand").click()
+    assert page_lang(driver) == other
 

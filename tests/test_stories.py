@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from newsdesk.config import Settings
 from newsdesk.records import RUBRICS
 from newsdesk.web.app import create_app
-from newsdesk.web.render import ru_count
+from newsdesk.web.i18n import ru_count
 
 TRUTH = json.loads((Path(__file__).resolve().parents[1] / "src/newsdesk/sample/truth.json").read_text("utf-8"))
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.store import open_archive
 from newsdesk.web import views
-from newsdesk.web.render import ru_count, ru_date
+from newsdesk.web.i18n import ru_count, ru_date
 from test_web_support import client_fixture, fill, learned, make_client  # noqa: F401 - fixtures
 
 
@@ -50,7 +50,8 @@ def test_home_json_twin_is_the_same_data(client: TestClient) -> None:
     assert [i["id"] for i in data["items"]][:3] == ["kk-quake", "quake-kazinform", "quake-tengri"]  # no copy
     assert all(f'href="{i["link"]}"' in html for i in data["items"] if i["link"])
     assert data["trending"][0] == {"slug": "almaty", "name": "Алматы", "kind": "topic", "count": 3,
-                                   "hint": "3 материала за 48 часов"}
+                                   "window_hours": 48}  # the data; the page's tooltip says what it counts
+    assert 'href="/tag/almaty" title="3 материала за 48 часов">' in html
     assert data["items"][0]["page_url"] == "/article/kk-quake"
 
 

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from newsdesk import __version__
 from newsdesk.config import Settings
 from newsdesk.store import Archive, open_archive
-from newsdesk.web import errors, views
+from newsdesk.web import errors, i18n, views
 from newsdesk.web.cache import ArchiveVersion, Memo, ResponseCache
 from newsdesk.web.head import HeadAsGet
 from newsdesk.web.render import environment
@@ -68,7 +68,8 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     app.state.version = ArchiveVersion(app.state.archive)
     app.state.memo = Memo(app.state.version)
     errors.install(app)
-    app.add_middleware(ResponseCache, version=app.state.version, cacheable=cacheable, max_bytes=page_cache_bytes)
+    app.add_middleware(ResponseCache, version=app.state.version, cacheable=cacheable, max_bytes=page_cache_bytes,
+                       variant=i18n.cache_variant)
     app.add_middleware(BodyLimit, limit=settings.max_write_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)

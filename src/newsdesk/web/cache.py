@@ -8,7 +8,8 @@ ticks every ``ttl`` seconds.  Entries also expire after ``max_age`` seconds beca
 follow the wall clock.
 
 ``ResponseCache`` is ASGI middleware keeping whole GET responses (status, headers, body) of the
-paths it is told are cacheable, in an LRU bounded in bytes; ``Memo`` keeps computed values (the
+paths it is told are cacheable, in an LRU bounded in bytes, keyed by the URL and the request's ``variant``
+(the reader's interface language: a Russian page never answers a Kazakh reader); ``Memo`` keeps computed values (the
 latest ids of a tag, the trending tags) for the same version.
 """
 
@@ -90,8 +91,9 @@ class ResponseCache:
     """Whole GET responses of cacheable paths, while the archive version stays the same."""
 
     def __init__(self, app: ASGIApp, version: Callable[[], Hashable], cacheable: Callable[[str], bool],
-                 max_bytes: int, max_age: float = 60.0) -> None:
+                 max_bytes: int, max_age: float = 60.0, variant: Callable[[Scope], bytes] | None = None) -> None:
         self.app = app
+        self.variant = variant
         self.version = version
         self.cacheable = cacheable
         self.max_bytes = max_bytes
@@ -107,7 +109,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         host = next((v for k, v in scope["headers"] if k == b"host"), b"")  # feeds carry absolute URLs
-        key = host + b" " + scope["raw_path"] + b"?" + scope["query_string"]
+        variant = self.variant(scope) if self.variant is not None else b""  # what else the response depends on
+        key = variant + b" " + host + b" " + scope["raw_path"] + b"?" + scope["query_string"]
         if await self._serve(key, send):
             return
         await self._fill(key, scope, receive, send)

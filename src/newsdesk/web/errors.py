@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from newsdesk.errors import InputError, NotFound
 from newsdesk.store.editing import Conflict
 from newsdesk.store.listing import BadCursor
+from newsdesk.web.i18n import Msg
 from newsdesk.web.render import json_response, render, wants_json
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ async def respond(request: Request, status: int, message: str, field: str | None
     checkout there would stall the loop while every connection is held by handlers that need it."""
     if is_api(request):
         return json_response(error_body(status, message, field), status, dict(headers or {}))
-    context = {"status": status, "message": MESSAGES.get(status, message), "detail": message}
+    said = Msg(MESSAGES[status]) if status in MESSAGES else message
+    context = {"status": status, "message": said, "detail": message}
     if status == 404:
         context.update(await run_in_threadpool(request.app.state.error_context, request))
     return render(request, "error.html", context, status)

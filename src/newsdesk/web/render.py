@@ -1,42 +1,28 @@
-"""Rendering: the Jinja environment (autoescaped, Russian dates in Asia/Almaty) and the one helper
-every page uses, which serves the same context dict as HTML or, with ``?format=json``, as JSON."""
+"""Rendering: the Jinja environment (autoescaped, dates in Asia/Almaty in the page's interface language) and
+the one helper every page uses, which serves the same context dict as HTML or, with ``?format=json``, as JSON."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from newsdesk import gazetteer, institutions
+from newsdesk.web import i18n
+from newsdesk.web.i18n import ENTITY_TYPES, LANGS, NAV_RUBRICS, Catalogue
 
-ALMATY = ZoneInfo("Asia/Almaty")
 TEMPLATES = Path(__file__).with_name("templates")
-MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-          "октября", "ноября", "декабря")
-RUBRICS = {"society": "Общество", "economy": "Экономика", "technology": "Технологии", "sports": "Спорт",
-           "entertainment": "Культура", "science": "Наука", "other": "Разное", "not_news": "Не новости"}
-NAV_RUBRICS = ("society", "economy", "technology", "sports", "entertainment", "science")
-LANGS = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
-ENTITY_TYPES = {"PER": "Люди", "ORG": "Организации", "LOC": "Места"}
 SITE_NAME = "newsdesk"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def ru_date(value: datetime | None, with_time: bool = True) -> str:
-    """«24 ноября 2026, 14:05» in Asia/Almaty."""
-    if value is None:
-        return ""
-    local = value.astimezone(ALMATY)
-    text = f"{local.day} {MONTHS[local.month - 1]} {local.year}"
-    return f"{text}, {local:%H:%M}" if with_time else text
 
 
 def strip_control(value: Any) -> Any:
@@ -44,17 +30,6 @@ def strip_control(value: Any) -> Any:
     if isinstance(value, Markup):  # already built from finalized parts (macro output)
         return value
     return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
-def ru_count(count: int, one: str, few: str, many: str) -> str:
-    """«1 материал», «3 материала», «11 материалов»: the count with its Russian plural form."""
-    if count % 10 == 1 and count % 100 != 11:
-        word = one
-    elif count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        word = few
-    else:
-        word = many
-    return f"{count} {word}"
 
 
 def entity_label(name: str, kind: str, lang: str | None, kazakh: str | None = None) -> str:
@@ -85,12 +60,35 @@ def paragraphs(text: str | None) -> list[str]:
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       finalize=strip_control, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-    env.filters.update(ru_date=ru_date, ru_count=ru_count, paragraphs=paragraphs, entity_label=entity_label,
-                       rubric_name=lambda r: RUBRICS.get(r, r or ""),
-                       lang_name=lambda code: LANGS.get(code, code or ""), iso=_iso, tag_label=gazetteer.tag_label)
-    env.globals.update(site_name=SITE_NAME, nav_rubrics=[(r, RUBRICS[r]) for r in NAV_RUBRICS],
-                       langs=LANGS, entity_types=ENTITY_TYPES)
+    said = {name: _in_language(getattr(Catalogue, name)) for name in ("date", "count", "rubric_name", "lang_attr")}
+    env.filters.update(paragraphs=paragraphs, entity_label=entity_label, iso=_iso, tag_label=gazetteer.tag_label,
+                       lang_name=lambda code: LANGS.get(code, code or ""), trend_hint=_in_language(trend_hint), **said)
+    env.globals.update(site_name=SITE_NAME, nav_rubrics=NAV_RUBRICS, langs=LANGS, entity_types=ENTITY_TYPES,
+                       ui_langs=[(code, LANGS[code]) for code in i18n.UI_LANGS])
     return env
+
+
+def _in_language(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that says its value in the page's interface language (the ``ui`` catalogue of the context)."""
+    @pass_context
+    def filter_(context: Context, *args: Any) -> Any:
+        return function(context["ui"], *args)
+
+    return filter_
+
+
+def trend_hint(ui: Catalogue, tag: dict[str, Any]) -> str:
+    """What a trending pill's count counts: «3 материала за 48 часов»; for a burst over the tag's own baseline
+    «12 материалов за сутки, обычно 0,6»."""
+    count = ui.count(tag["count"], "материал")
+    if not tag.get("rising"):
+        return ui.text("{count} за 48 часов", count=count)
+    usual = f"{tag['usual']:.1f}".replace(".", ",")
+    hours = tag["window_hours"]
+    if hours in (24, 168):
+        key = "{count} за сутки, обычно {usual}" if hours == 24 else "{count} за 7 дней, обычно {usual}"
+        return ui.text(key, count=count, usual=usual)
+    return ui.text("{count} за {hours} ч, обычно {usual}", count=count, hours=hours, usual=usual)
 
 
 def _iso(value: datetime | None) -> str:
@@ -101,14 +99,22 @@ def wants_json(request: Request) -> bool:
     return request.query_params.get("format") == "json"
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    """The page ``template`` over ``context``, or ``context`` itself as JSON with ``?format=json``."""
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
+           content_lang: str | None = None) -> Response:
+    """The page ``template`` over ``context``, or ``context`` itself as JSON with ``?format=json``, in the
+    interface language the reader chose (the cookie), else the one of ``content_lang`` (`i18n.choose`).
+    Its ``Msg`` values (titles) are said in that language."""
+    ui = i18n.choose(request.cookies.get(i18n.COOKIE), content_lang)
+    context = {key: ui.resolve(value) for key, value in context.items()}
+    headers = {"Vary": "Cookie"}  # the page depends on the reader's choice
     if wants_json(request):
-        return json_response(context, status)
+        return json_response(context, status, headers)
+    headers["Content-Language"] = ui.lang
     env: Environment = request.app.state.templates
-    html = env.get_template(template).render(context, page_path=request.url.path,
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    html = env.get_template(template).render(context, page_path=request.url.path, here=here, ui=ui, _=ui.html,
                                              has_route=request.app.state.has_route)
-    return HTMLResponse(html, status)
+    return HTMLResponse(html, status, headers)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -14,7 +14,8 @@ from newsdesk.store import listing, stories, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.web.cache import Memo
-from newsdesk.web.render import LANGS, RUBRICS, ru_count, tag_labels
+from newsdesk.web.i18n import LANGS, RUBRICS, Msg
+from newsdesk.web.render import tag_labels
 
 TRENDING = 10
 RELATED = 12
@@ -28,27 +29,20 @@ def feed_page(conn: Connection, flt: Filter, size: int, after: str | None) -> di
 
 
 def trending(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
-    """«Главные темы»: tags bursting over their own baseline (marked ↑), topped up with the most used recent
-    ones; every pill shows its count and says in its tooltip what it counts."""
+    """«Главные темы»: tags bursting over their own baseline (marked ↑, with the ``usual`` count of their
+    ``window_hours``), topped up with the most used recent ones (of the last 48 hours); every pill shows its count
+    and says in its tooltip what it counts (``render.trend_hint``)."""
     def compute() -> list[dict[str, Any]]:
         bursts = [{"name": t["tag"], "slug": t["slug"], "count": t["count"], "rising": True,
-                   "hint": _burst_hint(t["count"], t["window_hours"], t["expected"])}
+                   "window_hours": t["window_hours"], "usual": t["expected"]}
                   for t in stories.trending_tags(conn, limit=TRENDING)]
-        common = [{**t, "hint": ru_count(t["count"], "материал", "материала", "материалов") + " за 48 часов"}
-                  for t in listing.trending_now(conn, TRENDING)]
+        common = [{**t, "window_hours": 48} for t in listing.trending_now(conn, TRENDING)]
         first: dict[str, dict[str, Any]] = {}
         for t in bursts + common:  # one pill a tag: a burst (the strongest window first) before a plain count
             first.setdefault(t["slug"], t)
         return list(first.values())[:TRENDING]
 
     return compute() if memo is None else memo.get(("trending", TRENDING), compute)
-
-
-def _burst_hint(count: int, hours: int, expected: float) -> str:
-    """«12 материалов за сутки, обычно 0,6»: a bursting tag's count in its window against its own baseline."""
-    window = "сутки" if hours == 24 else "7 дней" if hours == 168 else f"{hours} ч"
-    usual = f"{expected:.1f}".replace(".", ",")
-    return f"{ru_count(count, 'материал', 'материала', 'материалов')} за {window}, обычно {usual}"
 
 
 def top_stories(conn: Connection, memo: Memo | None = None) -> list[dict[str, Any]]:
@@ -73,7 +67,7 @@ def latest(memo: Memo | None) -> listing.Latest:
 def home(conn: Connection, size: int, after: str | None, memo: Memo | None = None) -> dict[str, Any]:
     page = feed_page(conn, Filter(), size, after)
     top = top_stories(conn, memo) if page["is_first"] else []
-    return {"title": "Последние новости", "trending": trending(conn, memo), "stories": top, **page}
+    return {"title": Msg("Последние новости"), "trending": trending(conn, memo), "stories": top, **page}
 
 
 def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict[str, Any]:
@@ -125,7 +119,7 @@ def moved_tag(slug: str, conn: Connection) -> str | None:
 def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> dict[str, Any]:
     if rubric not in RUBRICS:
         raise NotFound(f"no rubric {rubric!r}; rubrics: {', '.join(RUBRICS)}")
-    return {"title": RUBRICS[rubric], "rubric": rubric, **feed_page(conn, Filter(rubric=rubric), size, after)}
+    return {"title": Msg(RUBRICS[rubric]), "rubric": rubric, **feed_page(conn, Filter(rubric=rubric), size, after)}
 
 
 def source_page(conn: Connection, source: str, size: int, after: str | None) -> dict[str, Any]:
@@ -147,7 +141,7 @@ def lang_page(conn: Connection, lang: str, size: int, after: str | None) -> dict
 def tags(conn: Connection, limit: int = 500) -> dict[str, Any]:
     items = [{**t, "page_url": f"/tag/{quote(t['slug'])}", "label": tag_title(t["name"])}
              for t in listing.tags_with_counts(conn, limit)]  # a place under both its names: «Балхаш · Балқаш»
-    return {"title": "Все темы", "tags": items}
+    return {"title": Msg("Все темы"), "tags": items}
 
 
 def not_found(conn: Connection, memo: Memo | None = None) -> dict[str, Any]:

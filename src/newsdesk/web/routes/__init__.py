@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from newsdesk.web.routes import api, docs, feeds, pages, search, sources, stories
+from newsdesk.web.routes import api, docs, feeds, pages, search, sources, stories, ui
 
-ROUTERS: list[APIRouter] = [stories.router, api.router, docs.router, feeds.router, search.router, pages.router,
-                            sources.router]
+ROUTERS: list[APIRouter] = [stories.router, api.router, docs.router, feeds.router, search.router, ui.router,
+                            pages.router, sources.router]

@@ -28,7 +28,8 @@ def home(request: Request, conn: Conn, after: After = None) -> Response:
 
 @router.get("/article/{article_id:path}")
 def article(request: Request, conn: Conn, article_id: str) -> Response:
-    return render(request, "article.html", views.article(conn, article_id, request.app.state.memo))
+    context = views.article(conn, article_id, request.app.state.memo)
+    return render(request, "article.html", context, content_lang=context["article"]["lang"])
 
 
 @router.get("/tags")
@@ -52,7 +53,7 @@ def rubric(request: Request, conn: Conn, rubric: str, after: After = None) -> Re
 
 @router.get("/lang/{lang}")
 def lang(request: Request, conn: Conn, lang: str, after: After = None) -> Response:
-    return render(request, "list.html", views.lang_page(conn, lang, _size(request), after))
+    return render(request, "list.html", views.lang_page(conn, lang, _size(request), after), content_lang=lang)
 
 
 @router.get("/source/{name:path}")

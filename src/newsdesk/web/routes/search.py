@@ -18,6 +18,7 @@ from newsdesk import search as engine
 from newsdesk.search.fastindex import for_settings
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
+from newsdesk.web.i18n import Msg
 from newsdesk.web.render import render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
@@ -101,7 +102,7 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
-    context.update(title=f"Поиск: {q}" if q.strip() else "Поиск", q=q, page=page,
+    context.update(title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"), q=q, page=page,
                    next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
                    prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if page > 1 else None)
-    return render(request, "search.html", context)
+    return render(request, "search.html", context, content_lang=lang)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsdesk.store.sources import SourceExists, add_source, list_sources, remove_source, source_health
 from newsdesk.web.errors import ApiError
+from newsdesk.web.i18n import Msg
 from newsdesk.web.render import render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer
 from newsdesk.web.schemas import ErrorOut
@@ -71,7 +72,7 @@ class SourceList(BaseModel):
 @router.get("/sources", include_in_schema=False)
 def sources_page(request: Request, conn: Conn) -> Response:
     items = [h.as_dict(iso=False) for h in list_sources(conn)]
-    return render(request, "sources.html", {"title": "Источники", "items": items, "api": API})
+    return render(request, "sources.html", {"title": Msg("Источники"), "items": items, "api": API})
 
 
 @router.get(API, response_model=SourceList, summary="Watched sources with their health")

@@ -21,6 +21,7 @@ from newsdesk.store.audit import editor_tagged_count
 from newsdesk.store.listing import Filter, decode_cursor
 from newsdesk.store.queries import get_article
 from newsdesk.tags import TagOptions
+from newsdesk.web.i18n import Msg, mostly
 from newsdesk.web.render import json_response, render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
 
@@ -42,7 +43,8 @@ def story_page(request: Request, conn: Conn, thread_id: str) -> Response:
     found = _story(request, conn, thread_id)
     if isinstance(found, Response):
         return found
-    return render(request, "story.html", {"title": found["title"], "story": found})
+    told_in = mostly(c["lang"] for c in found["timeline"])  # a mostly Kazakh story speaks Kazakh
+    return render(request, "story.html", {"title": found["title"], "story": found}, content_lang=told_in)
 
 
 def _story(request: Request, conn: Conn, thread_id: str) -> dict[str, Any] | Response:
@@ -93,7 +95,7 @@ def audit_page(request: Request, conn: Conn) -> Response:
     age = tag_model_age(conn)
     tagged = (age.tagged if age is not None else editor_tagged_count(conn)) if flags else 0  # counted once
     small = flags and tagged < TagOptions().audit_rule_articles
-    return render(request, "audit.html", {"title": "Проверка тегов", "flags": flags, "tagged": tagged,
+    return render(request, "audit.html", {"title": Msg("Проверка тегов"), "flags": flags, "tagged": tagged,
                                           "small_archive": small, "rule_articles": TagOptions().audit_rule_articles,
                                           "variants": stories.tag_variants(conn),
                                           "tag_model": age and asdict(age) | {"changes": age.changes}})
