@@ -229,6 +229,16 @@ def test_article_page_links_its_story(site):
     assert 'href="/story/sample-083"' in site.get("/article/sample-083").text
 
 
+def test_a_kazakh_article_links_its_story_under_a_kazakh_headline(site):
+    article = site.get("/article/sample-085?format=json").json()  # the Kazakh report of the cup final
+    full = site.get(article["story"]["page_url"] + "?format=json").json()["story"]
+    kazakh = [c["title"] for c in full["timeline"] if c["lang"] == "kk"]
+    assert article["article"]["lang"] == "kk" and full["lang"] == "ru" and kazakh
+    assert article["story"]["title"] == kazakh[0] != full["title"]
+    russian = next(c["id"] for c in full["timeline"] if c["lang"] == "ru")
+    assert site.get(f"/article/{russian}?format=json").json()["story"]["title"] == full["title"]
+
+
 def test_a_storys_rubric_follows_its_articles_rubrics(tmp_path):
     """An editor's rubric, headline and deletion move the story's stored row, also for a story that left
     the threading window long ago (the sample spans more than it)."""

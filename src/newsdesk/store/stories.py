@@ -83,17 +83,23 @@ def _fold_copies(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**c, "copies": copies.get(c["id"], []), "folded": c["duplicate_of"] in present} for c in cards]
 
 
-def story_link(conn: Connection, thread_id: str) -> dict[str, Any] | None:
-    """Title, size and page of a thread that more than one article tells (for an article page): two
-    small queries, not the whole story."""
+def story_link(conn: Connection, thread_id: str, lang: str | None = None) -> dict[str, Any] | None:
+    """Title, size and page of a thread that more than one article tells (for an article page in ``lang``):
+    small queries, not the whole story.  A story told in another language is titled by its earliest article
+    in ``lang`` where it has one: a Kazakh article links its story under a Kazakh headline."""
     size = conn.scalar(select(func.count()).select_from(ARTICLES).where(ARTICLES.c.thread_id == thread_id)) or 0
     if size < 2:
         return None
-    title = conn.scalar(select(THREADS.c.title).where(THREADS.c.id == thread_id))
-    if not title:
-        title = conn.scalar(select(ARTICLES.c.title).where(ARTICLES.c.thread_id == thread_id)
-                            .order_by(ARTICLES.c.published_at, ARTICLES.c.id).limit(1))
-    return {"title": title, "page_url": story_url(thread_id), "size": size}
+    row = conn.execute(select(THREADS.c.title, THREADS.c.lang).where(THREADS.c.id == thread_id)).first()
+    title = row.title if row is not None else None
+    if lang and (row is None or row.lang != lang):
+        title = _first_title(conn, thread_id, ARTICLES.c.lang == lang) or title
+    return {"title": title or _first_title(conn, thread_id), "page_url": story_url(thread_id), "size": size}
+
+
+def _first_title(conn: Connection, thread_id: str, *where: Any) -> str | None:
+    return conn.scalar(select(ARTICLES.c.title).where(ARTICLES.c.thread_id == thread_id, *where)
+                       .order_by(ARTICLES.c.published_at, ARTICLES.c.id).limit(1))
 
 
 def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:

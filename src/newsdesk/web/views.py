@@ -86,7 +86,7 @@ def article(conn: Connection, article_id: str, memo: Memo | None = None) -> dict
 def _story_link(conn: Connection, article: dict[str, Any]) -> dict[str, Any] | None:
     """The article's story, when other articles tell it too."""
     thread = article.get("thread_id")
-    return stories.story_link(conn, thread) if thread else None
+    return stories.story_link(conn, thread, article.get("lang")) if thread else None
 
 
 def _entity_groups(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
