@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from newsdesk.cli import app
@@ -68,6 +69,15 @@ def test_stdin_and_export_file(tmp_path):
 def test_bad_database_url_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "export"])
     assert result.exit_code == 2 and result.output.startswith("error: cannot open the archive")
+
+
+@pytest.mark.parametrize("verb", [["search", "пенсия"], ["export"], ["audit"], ["train"],
+                                  ["rethread", "--since", "2026-11-01"]])
+def test_a_missing_archive_is_an_error_not_an_empty_one(tmp_path, verb):
+    typo = tmp_path / "newsdesk-typo.db"
+    result = CliRunner().invoke(app, ["--db", str(typo), *verb])
+    assert result.exit_code == 2 and f"no archive at {typo}" in result.output
+    assert not typo.exists()  # nothing made on the way
 
 
 def test_unsupported_url_scheme_is_named_and_the_rest_goes_in(tmp_path):

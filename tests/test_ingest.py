@@ -72,11 +72,37 @@ def test_failing_stage_rejects_one_article_only(archive):
     assert "could not be analysed (ValueError: boom)" in summary.errors[0]
 
 
-def test_same_id_twice_in_one_batch_later_wins(archive):
-    summary = ingest(archive, [art(1, "Первая версия"), art(1, "Вторая версия")], Pipeline([]))
-    assert (summary.added, summary.updated) == (1, 1)
+def test_same_id_twice_in_one_batch_later_wins_and_is_named(archive):
+    records = [art(1, "Первая версия", origin=Origin("feed.jsonl", 6)), art(2),
+               art(1, "Вторая версия", origin=Origin("feed.jsonl", 7))]
+    summary = ingest(archive, records, Pipeline([]))
+    assert (summary.added, summary.updated, summary.rejected) == (2, 0, 1)
+    assert summary.errors == ["feed.jsonl:6: field 'id': id 'a1' comes again at feed.jsonl:7: "
+                              "the later record is stored"]
     with archive.engine.connect() as conn:
         assert get_article(conn, "a1")["title"] == "Вторая версия"
+    again = ingest(archive, records, Pipeline([]))  # idempotent: nothing stored changes
+    assert (again.added, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 1)
+
+
+def _dated(i: int, published: datetime, line: int) -> Article:
+    record = art(i, origin=Origin("feed.xml", line))
+    record.published_at, record.fetched_at = published, datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    return record
+
+
+def test_a_date_in_the_future_is_dropped_and_said(archive):
+    def records() -> list[Article]:  # a day ahead of its fetch: a mistake; hours ahead: a time zone, kept
+        return [_dated(1, datetime(2099, 1, 1, tzinfo=UTC), 3), _dated(2, datetime(2026, 12, 7, 14, tzinfo=UTC), 4)]
+
+    heard: list[str] = []
+    summary = ingest(archive, records(), Pipeline([]), on_error=lambda e: heard.append(str(e)))
+    assert (summary.added, summary.rejected) == (2, 0) and heard == summary.warnings
+    assert summary.warnings == ["feed.xml:3: field 'published_at': date 2099-01-01T00:00:00+00:00 is after the "
+                                "fetch (2026-12-07 09:00 UTC): stored undated"]
+    with archive.engine.connect() as conn:
+        assert get_article(conn, "a1")["published_at"] is None and get_article(conn, "a2")["published_at"]
+    assert ingest(archive, records(), Pipeline([])).unchanged == 2  # said again, nothing changes
 
 
 def test_tags_kept_apart_and_ordered(archive):

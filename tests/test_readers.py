@@ -242,6 +242,8 @@ def test_cp1251_jsonl(tmp_path):
 
 BAD = [
     ("invalid JSON", "a.jsonl", '{"title": "x"\n', "a.jsonl:1: invalid JSON"),
+    ("cut-off line", "a.jsonl", '{"id": "bad-json", "title": "oops" \n',
+     "a.jsonl:1: invalid JSON: Expecting ',' delimiter at column 36"),  # where the line ends, not «column 1»
     ("no title or text", "a.jsonl", '{"title": "", "text": "  "}\n', "field 'title': a record needs a title or a text"),
     ("not an article", "a.json", '{"stories": [], "wrong_tags": []}', "not an article record: none of title, text"),
     ("bad date", "a.jsonl", '{"title": "x", "published_at": "вчера вечером"}\n',

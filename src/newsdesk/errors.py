@@ -35,6 +35,10 @@ class InputError(NewsdeskError):
         super().__init__(f"{where}{what}{reason}")
 
 
+class InputWarning(InputError):
+    """A record stored with a correction the message names (a publication date in the future, dropped)."""
+
+
 class FormatError(InputError):
     pass
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from newsdesk.errors import InputError
+from newsdesk.errors import InputError, InputWarning
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article
 from newsdesk.sources import Item
@@ -16,6 +16,7 @@ from newsdesk.store.writer import Existing, Writer, content_hash, existing
 
 log = logging.getLogger(__name__)
 BATCH = 1000
+AHEAD = timedelta(days=1)  # a publication date further past the fetch is a mistake, not a time zone
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Summary:
     unchanged: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
 
     @property
@@ -54,15 +56,22 @@ def ingest(archive: Archive, items: Iterable[Item], pipeline: Pipeline | None = 
 
 def _batches(items: Iterable[Item], size: int, summary: Summary,
              on_error: Callable[[InputError], None] | None) -> Iterator[list[Article]]:
-    """Articles in batches of ``size``; an id seen twice starts a new batch so the later wins."""
+    """Articles in batches of ``size``.  An id met twice in a batch (one item in a feed twice, a file with a
+    repeated record) is stored once, as its later record: the earlier one is reported, so ingesting the file
+    again changes nothing."""
     chunk: dict[str, Article] = {}
     for item in items:
         if isinstance(item, InputError):
             _reject(summary, item, on_error)
             continue
-        if item.id in chunk or len(chunk) >= size:
+        if len(chunk) >= size:
             yield list(chunk.values())
             chunk = {}
+        earlier = chunk.pop(item.id, None)  # type: ignore[arg-type]
+        if earlier is not None:
+            where = f" at {item.origin}" if item.origin else ""
+            _reject(summary, InputError(f"id {item.id!r} comes again{where}: the later record is stored",
+                                        earlier.origin, "id"), on_error)
         chunk[item.id] = item  # type: ignore[index]
     if chunk:
         yield list(chunk.values())
@@ -75,6 +84,7 @@ def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: W
         new: list[Article] = []
         changed: list[tuple[Article, Existing]] = []
         for article in chunk:
+            _no_future(article, summary, on_error)
             old = known.get(article.id)  # type: ignore[arg-type]
             if old is not None and old.hash == content_hash(article):
                 summary.unchanged += 1
@@ -87,6 +97,20 @@ def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: W
     summary.added += len(new)
     summary.updated += len(changed)
     summary.ids.extend(a.id for a in new + [a for a, _ in changed])  # type: ignore[misc]
+
+
+def _no_future(article: Article, summary: Summary, on_error: Callable[[InputError], None] | None) -> None:
+    """A publication date more than a day after the fetch (a mistyped year: «2026-12-29» on a page of
+    2025/12/29) would head every list for weeks: it is dropped, and said so; the article is stored undated."""
+    published, fetched = article.published_at, article.fetched_at or datetime.now(UTC)
+    if published is None or published <= fetched + AHEAD:
+        return
+    article.published_at = None
+    warning = InputWarning(f"date {published.isoformat()} is after the fetch ({fetched:%Y-%m-%d %H:%M} UTC): "
+                           "stored undated", article.origin, "published_at")
+    summary.warnings.append(str(warning))
+    if on_error:
+        on_error(warning)
 
 
 def _enrich(pipeline: Pipeline, article: Article, summary: Summary,

@@ -31,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from newsdesk.errors import InputWarning
 from newsdesk.fetch import Abandoned, Fetcher, FetchOptions
 from newsdesk.ingest import Summary, ingest
 from newsdesk.pipeline import Pipeline
@@ -233,4 +234,4 @@ class Watcher:
 
 
 def _log_rejected(error: Exception) -> None:
-    log.info("rejected %s", error)
+    log.info("%s %s", "warning" if isinstance(error, InputWarning) else "rejected", error)

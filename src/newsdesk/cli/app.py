@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from newsdesk.config import Settings
+from newsdesk.config import Settings, database_url
 from newsdesk.errors import NewsdeskError
 from newsdesk.store import Archive, open_archive
 
 app = typer.Typer(help="newsdesk: a news engine for Kazakhstan's Russian- and Kazakh-language media.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # an error is one line, however long
 
 
 @dataclass
@@ -23,10 +24,25 @@ class Context:
     quiet: bool = False
     _archive: Archive | None = None
 
-    def archive(self) -> Archive:
+    def archive(self, create: bool = False) -> Archive:
+        """The archive at ``--db``; only the verbs that store (``create``) make a SQLite file that is not there:
+        a mistyped path to ``search`` or ``export`` is an error, not an empty archive and «0 found»."""
         if self._archive is None:
-            self._archive = open_archive(self.settings.database_url)
+            url = self.settings.database_url
+            missing = missing_sqlite_file(url)
+            if missing is not None and not create:
+                raise fail(f"no archive at {missing} (check --db, or store articles there first: newsdesk ingest)")
+            self._archive = open_archive(url)
         return self._archive
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names when it does not exist (an in-memory database is never missing)."""
+    full = database_url(url)
+    if not full.startswith("sqlite:///") or full == "sqlite:///:memory:":
+        return None
+    path = Path(full.removeprefix("sqlite:///"))
+    return None if path.exists() else path
 
 
 @app.callback()

@@ -11,7 +11,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newsdesk.cli.app import Context, app, err, fail, guarded
-from newsdesk.errors import InputError
+from newsdesk.errors import InputError, InputWarning
 from newsdesk.export import write_jsonl
 from newsdesk.ingest import Summary, ingest
 from newsdesk.pipeline import Pipeline
@@ -35,7 +35,8 @@ def ingest_cmd(
     items = _all(targets, fmt, source)
 
     def report(error: InputError) -> None:
-        err.print(f"rejected {error}", markup=False, soft_wrap=True)
+        kind = "warning" if isinstance(error, InputWarning) else "rejected"
+        err.print(f"{kind} {error}", markup=False, soft_wrap=True)
 
     summary = _run(obj, items, pipeline, report)
     if not obj.quiet:
@@ -50,7 +51,7 @@ def _all(targets: list[str], fmt: str, source: str | None) -> Iterator[Item]:
 
 
 def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Summary:  # noqa: ANN001
-    archive = obj.archive()
+    archive = obj.archive(create=True)
     if obj.quiet or not sys.stderr.isatty():
         return ingest(archive, items, pipeline, on_error=report)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())

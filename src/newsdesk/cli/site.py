@@ -24,7 +24,7 @@ def serve_cmd(
     from newsdesk.web.sample import load_sample_if_empty
 
     obj: Context = ctx.obj
-    archive = obj.archive()
+    archive = obj.archive(create=True)
     with archive.engine.connect() as conn:
         empty = not count_articles(conn)
     if empty and obj.settings.load_sample:

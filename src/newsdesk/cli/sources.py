@@ -48,7 +48,7 @@ def add_cmd(
 ) -> None:
     """Watch a source; prints it as a JSON line."""
     obj: Context = ctx.obj
-    with obj.archive().engine.begin() as conn:
+    with obj.archive(create=True).engine.begin() as conn:
         source = add_source(conn, url, name, parse_interval(interval), lang, kind,
                             private_ok=obj.settings.fetch_allow_private)
         health = source_health(conn, source.id)

@@ -59,7 +59,7 @@ def _lines(stream: BinaryIO) -> Iterator[bytes | None]:
 
 def _record(line: bytes, encoding: str, origin: Origin, source: str | None) -> Article | InputError:
     try:
-        raw = json.loads(line.decode(encoding, errors="replace"))
+        raw = json.loads(line.decode(encoding, errors="replace").rstrip("\r\n"))  # columns of this line
     except json.JSONDecodeError as exc:
         return InputError(f"invalid JSON: {exc.msg} at column {exc.colno}", origin)
     try:
