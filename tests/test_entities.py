@@ -496,3 +496,11 @@ def test_a_regions_abbreviation_is_a_place_not_an_organisation(nlp: None) -> Non
 def test_kazakh_text_finds_the_institutions_of_the_table_anywhere(text: str, expected: dict[str, str]) -> None:
     assert names(text, "kk") == expected
 
+
+
+@pytest.mark.parametrize("url", ["https://russian.rt.com/world/news/1234-iran", None])
+def test_an_outlet_named_by_its_host_is_no_entity(nlp: None, url: str | None) -> None:
+    text = "Об этом RT рассказал политолог Дмитрий Суслов. Ранее Reuters сообщило о переговорах."
+    found = {e.name for e in entities.not_the_outlet(entities.extract(text, "ru", AcronymIndex()),
+                                                     "russian.rt.com", url)}
+    assert "RT" not in found and "Дмитрий Суслов" in found

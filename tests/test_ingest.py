@@ -85,6 +85,24 @@ def test_same_id_twice_in_one_batch_later_wins_and_is_named(archive):
     assert (again.added, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 1)
 
 
+def test_a_stop_stores_what_was_analysed_and_reads_no_more(archive):
+    seen: list[str] = []
+
+    class Counts:
+        name = "counts"
+
+        def __call__(self, article: Article) -> None:
+            seen.append(article.id)  # type: ignore[arg-type]
+
+    summary = ingest(archive, (art(i) for i in range(10)), Pipeline([Counts()]), batch=4,
+                     stop=lambda: len(seen) >= 6)  # a signal arrives while the sixth article is analysed
+    assert summary.interrupted and summary.added == 6 and len(seen) == 6
+    assert summary.line().endswith("interrupted: the rest was not read")
+    with archive.engine.connect() as conn:
+        assert [a["id"] for a in export(conn)] == [f"a{i}" for i in range(6)]
+    assert ingest(archive, (art(i) for i in range(10)), Pipeline([Counts()])).added == 4  # the rest, later
+
+
 def _dated(i: int, published: datetime, line: int) -> Article:
     record = art(i, origin=Origin("feed.xml", line))
     record.published_at, record.fetched_at = published, datetime(2026, 12, 7, 9, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from newsdesk.records import HEADLINE
 from newsdesk.sources import detect_format, read
 from newsdesk.sources.decode import detect_encoding
 from newsdesk.sources.feeds import outlet_name
-from newsdesk.sources.fields import parse_date
+from newsdesk.sources.fields import clean_line, parse_date
 
 ARTICLE = {
     "id": "kz-1", "url": "https://dala-news.kz/almaty/quake",
@@ -110,6 +110,14 @@ def test_a_record_language_is_one_of_ours_or_detected_later(tmp_path, given, sto
     path = _write(tmp_path, "a.jsonl", json.dumps({**ARTICLE, "lang": given}, ensure_ascii=False))
     (art,), errors = _split(read(path))
     assert not errors and art.lang == stored
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("Заголовок\nв две строки", "Заголовок в две строки"), ("Нулевой\x00байт", "Нулевой байт"),
+    ("  табуляция\tи\r\nперевод  ", "табуляция и перевод"), ("Алматы\u00a0— город", "Алматы — город"),
+])
+def test_a_line_keeps_its_words_apart(raw, clean):
+    assert clean_line(raw) == clean
 
 
 def test_naive_dates_are_almaty_time():

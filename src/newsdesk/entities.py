@@ -176,6 +176,7 @@ def not_the_outlet(found: list[Entity], source: str | None, url: str | None) -> 
     if not own:
         return found
     own |= {name + zone for name in own for zone in _ZONES}  # «Tengrinewskz»: the dot lost
+    own |= {_site_name(text) for text in (source, url) if text} - {""}  # russian.rt.com: «RT»
     own |= {brand for host, brand in _BRANDS.items() if any(host in text for text in (source, url) if text)}
     return [e for e in found if e.type != "ORG" or not {_outlet(e.name), _agency(e.name)} & own]
 
@@ -199,6 +200,14 @@ def _outlet(name: str) -> str:
 
 
 _ZONES = ("kz", "ru", "com", "org", "net", "info", "news", "media", "қаз")
+
+
+def _site_name(text: str) -> str:
+    """The name a site's host gives before its zone: «russian.rt.com» → ``rt``, «https://tengrinews.kz/…» →
+    ``tengrinews``; "" for a name that is no host."""
+    host = _DOMAIN.match(text.strip())
+    labels = host.group(1).lower().split(".") if host else []
+    return labels[-2] if len(labels) >= 2 and labels[-1] in _ZONES else ""
 
 
 def extract_many(

@@ -28,28 +28,36 @@ class Summary:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    interrupted: bool = False  # stopped on request: what was analysed is stored, the rest was not read
 
     @property
     def seen(self) -> int:
         return self.added + self.updated + self.unchanged + self.rejected
 
     def line(self) -> str:
+        stopped = "; interrupted: the rest was not read" if self.interrupted else ""
         return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}")
+                f"rejected {self.rejected}{stopped}")
 
 
 def ingest(archive: Archive, items: Iterable[Item], pipeline: Pipeline | None = None,
            on_error: Callable[[InputError], None] | None = None,
-           on_batch: Callable[[Summary], None] | None = None, batch: int = BATCH) -> Summary:
-    """Store every record of ``items``; returns the counts.  One transaction per batch."""
+           on_batch: Callable[[Summary], None] | None = None, batch: int = BATCH,
+           stop: Callable[[], bool] | None = None) -> Summary:
+    """Store every record of ``items``; returns the counts.  One transaction per batch.  When ``stop()`` turns
+    true (a signal), the articles analysed so far are stored with the stages' state, and the rest is not read."""
     summary, writer = Summary(), Writer()
     pipeline = pipeline if pipeline is not None else Pipeline()
+    stop = stop or (lambda: False)
     with archive.engine.begin() as conn:
         pipeline.load(conn)
     for chunk in _batches(items, batch, summary, on_error):
-        _store(archive, chunk, pipeline, writer, summary, on_error)
+        _store(archive, chunk, pipeline, writer, summary, on_error, stop)
         if on_batch:
             on_batch(summary)
+        if stop():
+            summary.interrupted = True
+            break
     log.info("ingest: %s", summary.line())
     return summary
 
@@ -78,12 +86,14 @@ def _batches(items: Iterable[Item], size: int, summary: Summary,
 
 
 def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: Writer, summary: Summary,
-           on_error: Callable[[InputError], None] | None) -> None:
+           on_error: Callable[[InputError], None] | None, stop: Callable[[], bool]) -> None:
     with archive.engine.begin() as conn:
         known = existing(conn, [a.id for a in chunk])  # type: ignore[misc]
         new: list[Article] = []
         changed: list[tuple[Article, Existing]] = []
         for article in chunk:
+            if stop():  # between articles: no stage is half-way through one
+                break
             _no_future(article, summary, on_error)
             old = known.get(article.id)  # type: ignore[arg-type]
             if old is not None and old.hash == content_hash(article):

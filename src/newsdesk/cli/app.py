@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +81,21 @@ def guarded(fn):  # noqa: ANN001, ANN201 - decorator
             raise fail(str(exc)) from exc
 
     return wrapper
+
+
+@contextmanager
+def stop_on_signals(stopping: threading.Event, doing: str) -> Iterator[None]:
+    """First SIGTERM/SIGINT: set ``stopping`` (the work ends cleanly at its next safe point).  A second: stop now."""
+
+    def handler(signum: int, _frame: object) -> None:
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        err.print(f"{signal.Signals(signum).name}: {doing} (again to abort)", markup=False)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from newsdesk.cli.app import Context, app, err, fail, guarded
+from newsdesk.cli.app import Context, app, err, fail, guarded, stop_on_signals
 from newsdesk.errors import InputError, InputWarning
 from newsdesk.export import write_jsonl
 from newsdesk.ingest import Summary, ingest
@@ -41,6 +42,8 @@ def ingest_cmd(
     summary = _run(obj, items, pipeline, report)
     if not obj.quiet:
         err.print(f"{summary.line()}", markup=False)
+    if summary.interrupted:
+        raise typer.Exit(130)
     if summary.rejected:
         raise typer.Exit(1)
 
@@ -51,17 +54,18 @@ def _all(targets: list[str], fmt: str, source: str | None) -> Iterator[Item]:
 
 
 def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Summary:  # noqa: ANN001
-    archive = obj.archive(create=True)
-    if obj.quiet or not sys.stderr.isatty():
-        return ingest(archive, items, pipeline, on_error=report)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("ingesting", total=None)
+    archive, stopping = obj.archive(create=True), threading.Event()
+    with stop_on_signals(stopping, "storing the articles analysed so far"):
+        if obj.quiet or not sys.stderr.isatty():
+            return ingest(archive, items, pipeline, on_error=report, stop=stopping.is_set)
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=None)
 
-        def tick(summary: Summary) -> None:
-            progress.update(task, description=f"ingesting: {summary.line()}")
+            def tick(summary: Summary) -> None:
+                progress.update(task, description=f"ingesting: {summary.line()}")
 
-        return ingest(archive, items, pipeline, on_error=report, on_batch=tick, batch=500)
+            return ingest(archive, items, pipeline, on_error=report, on_batch=tick, batch=500, stop=stopping.is_set)
 
 
 @app.command("export")

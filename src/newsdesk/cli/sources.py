@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 import typer
 
-from newsdesk.cli.app import Context, app, err, fail, guarded
+from newsdesk.cli.app import Context, app, err, fail, guarded, stop_on_signals
 from newsdesk.fetch import FetchOptions
 from newsdesk.pipeline import Pipeline
 from newsdesk.store.sources import KINDS, add_source, list_sources, remove_source, source_health
@@ -111,26 +108,8 @@ def watch_cmd(
     fetch = FetchOptions.from_settings(obj.settings, host_delay=host_delay, read_timeout=timeout)
     options = WatchOptions(workers=workers, fetch=replace(fetch, max_connections=max(workers * 2, 16)))
     watcher = Watcher(obj.archive(), options, Pipeline(stages=[]) if no_nlp else None)
-    with _stop_on_signals(watcher):
+    with stop_on_signals(watcher.stopping, "finishing in-flight work"):
         report = watcher.run_once(force) if once or force else watcher.run()
     watcher.close()
     if not obj.quiet:
         err.print(report.line(), markup=False, soft_wrap=True)
-
-
-@contextmanager
-def _stop_on_signals(watcher: Watcher) -> Iterator[None]:
-    """First SIGTERM/SIGINT: stop cleanly.  A second one: stop now."""
-
-    def handler(signum: int, _frame: object) -> None:
-        if watcher.stopping.is_set():
-            raise KeyboardInterrupt
-        err.print(f"{signal.Signals(signum).name}: finishing in-flight work (again to abort)", markup=False)
-        watcher.stop()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)

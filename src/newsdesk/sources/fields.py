@@ -112,8 +112,9 @@ def _parse_russian_date(text: str) -> datetime | None:
 
 
 def clean_line(text: str) -> str:
-    """One line of text: control characters dropped, runs of spaces collapsed."""
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """One line of text: a line break or another control character is a space («Заголовок\nв две строки»,
+    «Нулевой\0байт» are two words each), runs of spaces collapsed."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
 # An Instagram post embedded in a page, as its text fallback: «Посмотреть эту публикацию в Instagram
