@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsdesk.errors import InputError
+from newsdesk.errors import InputError, InputWarning
 from newsdesk.records import HEADLINE
 from newsdesk.sources import detect_format, read
 from newsdesk.sources.decode import detect_encoding
@@ -266,7 +266,6 @@ BAD = [
     ("html without article", "p.html", "<html><body><nav><a href='/'>Главная</a></nav></body></html>",
      "HTML page with no article"),
     ("empty", "e.txt", "", "empty file"),
-    ("malformed feed", "f.xml", "<?xml version='1.0'?><rss><channel><item><title>", "the feed is malformed XML"),
     ("not a feed", "g.xml", "<?xml version='1.0'?><catalog><book/></catalog>", "not a readable RSS/Atom feed"),
 ]
 
@@ -281,6 +280,24 @@ def test_bad_input_is_one_line_naming_file_and_reason(tmp_path, case, name, data
     assert len(errors) == 1
     line = str(errors[0])
     assert "\n" not in line and name in line and message in line
+
+
+def test_a_feed_cut_by_bad_xml_gives_what_it_read_and_names_the_line(tmp_path):
+    feed = ("<?xml version='1.0'?>\n<rss><channel><title>Лента</title>\n"
+            "<item><title>Пенсии вырастут</title><description>Минтруда сообщило.</description></item>\n"
+            "<item><title>Курс тенге</title><foo></item>\n<item><title>Потерянная</title></item></channel></rss>")
+    arts, errors = _split(read(_write(tmp_path, "broken.xml", feed)))
+    assert [a.title for a in arts] == ["Пенсии вырастут", "Курс тенге", "Потерянная"]  # the loose parser's
+    assert [str(e).split(": ", 1)[0] for e in errors] == [f"{tmp_path / 'broken.xml'}:4"]
+    assert isinstance(errors[0], InputWarning) and "read leniently: 3 items" in str(errors[0])
+    assert "the feed is malformed XML (mismatched tag at column" in str(errors[0])
+
+
+def test_a_feed_item_is_named_by_its_number(tmp_path):
+    feed = ("<?xml version='1.0'?><rss><channel><item><title>Есть</title></item>"
+            "<item><title></title></item></channel></rss>")
+    arts, errors = _split(read(_write(tmp_path, "f.xml", feed)))
+    assert len(arts) == 1 and str(errors[0]).endswith("f.xml item 2: field 'title': feed item without title or text")
 
 
 def test_huge_line_is_skipped_and_the_next_read(tmp_path):

@@ -69,6 +69,9 @@ def _batches(items: Iterable[Item], size: int, summary: Summary,
     again changes nothing."""
     chunk: dict[str, Article] = {}
     for item in items:
+        if isinstance(item, InputWarning):  # what a reader could not read of a file, the rest of it read
+            _warn(summary, item, on_error)
+            continue
         if isinstance(item, InputError):
             _reject(summary, item, on_error)
             continue
@@ -116,8 +119,11 @@ def _no_future(article: Article, summary: Summary, on_error: Callable[[InputErro
     if published is None or published <= fetched + AHEAD:
         return
     article.published_at = None
-    warning = InputWarning(f"date {published.isoformat()} is after the fetch ({fetched:%Y-%m-%d %H:%M} UTC): "
-                           "stored undated", article.origin, "published_at")
+    _warn(summary, InputWarning(f"date {published.isoformat()} is after the fetch ({fetched:%Y-%m-%d %H:%M} UTC): "
+                                "stored undated", article.origin, "published_at"), on_error)
+
+
+def _warn(summary: Summary, warning: InputWarning, on_error: Callable[[InputError], None] | None) -> None:
     summary.warnings.append(str(warning))
     if on_error:
         on_error(warning)

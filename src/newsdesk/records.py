@@ -21,12 +21,15 @@ ENTITY_TYPES = ("PER", "ORG", "LOC")
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a record came from, for error messages: file (or URL) and line."""
+    """Where a record came from, for error messages: file (or URL) and line, or its number among a feed's items."""
 
     path: str
     line: int | None = None
+    item: int | None = None
 
     def __str__(self) -> str:
+        if self.item:
+            return f"{self.path} item {self.item}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 

@@ -8,11 +8,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax import SAXParseException
 
 import feedparser
 
 from newsdesk import rulemma
-from newsdesk.errors import InputError
+from newsdesk.errors import InputError, InputWarning
 from newsdesk.names import person_case
 from newsdesk.records import Article, Origin
 from newsdesk.sources.fields import clean_line, paragraphs, parse_date, stable_id
@@ -37,13 +38,20 @@ def read_feed(data: bytes, name: str, source: str | None = None) -> Iterator[Art
         yield InputError(f"not a readable RSS/Atom feed: {str(reason)[:200]}", Origin(name))
         return
     feed_title = outlet_name(clean_line(parsed.feed.get("title", ""))) or None
-    broken = f" (the feed is malformed XML: {parsed.bozo_exception})" if parsed.bozo else ""
     for number, entry in enumerate(parsed.entries, start=1):
-        origin = Origin(name, number)
         try:
-            yield _entry(entry, origin, source or feed_title)
+            yield _entry(entry, Origin(name, item=number), source or feed_title)
         except InputError as exc:
-            yield InputError(exc.reason + broken, exc.origin, exc.field)
+            yield exc
+    if isinstance(parsed.get("bozo_exception"), SAXParseException):
+        yield _broken(parsed.bozo_exception, name, len(parsed.entries))
+
+
+def _broken(error: SAXParseException, name: str, read: int) -> InputWarning:
+    """The XML error of a feed read leniently (feedparser's loose parser): the items it found went in, but
+    what the broken markup held may be cut or lost, so the publisher's feed should be looked at."""
+    return InputWarning(f"the feed is malformed XML ({error.getMessage()} at column {error.getColumnNumber()}); "
+                        f"read leniently: {read} item{'s' if read != 1 else ''}", Origin(name, error.getLineNumber()))
 
 
 def outlet_name(title: str) -> str:
