@@ -293,6 +293,16 @@ def test_a_feed_cut_by_bad_xml_gives_what_it_read_and_names_the_line(tmp_path):
     assert "the feed is malformed XML (mismatched tag at column" in str(errors[0])
 
 
+@pytest.mark.parametrize(("text", "paragraphs"), [
+    ("Алматыда қар жауды\nASTANA. KAZINFORM – Көшелерді қар басты.", ["ASTANA. KAZINFORM – Көшелерді қар басты."]),
+    ("Алматыда қар жауды", ["Алматыда қар жауды"]),  # a body that is only the title stays: it is the text
+])
+def test_a_body_repeating_its_title_loses_the_repeat(tmp_path, text, paragraphs):
+    record = {"id": "kz-1", "title": "Алматыда қар жауды", "text": text, "lang": "kk"}
+    (art,), _ = _split(read(_write(tmp_path, "a.jsonl", json.dumps(record, ensure_ascii=False))))
+    assert art.paragraphs == paragraphs
+
+
 def test_a_feed_item_is_named_by_its_number(tmp_path):
     feed = ("<?xml version='1.0'?><rss><channel><item><title>Есть</title></item>"
             "<item><title></title></item></channel></rss>")

@@ -247,10 +247,13 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         raise InputError("a record needs a title or a text; both are missing or empty", origin, "title")
     url = clean_line(text_field(raw, "url", origin)) or None
     published, fetched = record_dates(raw, origin)
+    body_paragraphs = paragraphs(body)
+    if title and len(body_paragraphs) > 1 and body_paragraphs[0] == title:
+        body_paragraphs = body_paragraphs[1:]  # the title again (368 of Kazinform's 400 scraped articles)
     art = Article(
         title=title,
         lead=lead,
-        paragraphs=paragraphs(body),
+        paragraphs=body_paragraphs,
         url=url,
         source=clean_line(text_field(raw, "source", origin)) or source,
         author=clean_line(text_field(raw, "author", origin)) or None,
