@@ -89,7 +89,28 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     return await respond(request, 500, "internal error")
 
 
+def without_fastapi_422(app: FastAPI) -> None:
+    """The OpenAPI schema without FastAPI's own 422 (``HTTPValidationError``), which it adds to every route
+    taking parameters: `on_validation` answers with our one shape instead, and a route that can answer 422
+    declares it so (`schemas.errors`); a bare path parameter (``/articles/{article_id}``) cannot."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if "HTTPValidationError" in str(operation.get("responses", {}).get("422")):
+                        del operation["responses"]["422"]
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+        return app.openapi_schema  # type: ignore[return-value]  # set by build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    without_fastapi_422(app)
     app.add_exception_handler(HTTPException, on_http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, on_input)  # type: ignore[arg-type]
