@@ -75,6 +75,31 @@ def test_list_rejects_bad_parameters(client: TestClient, query: str, field: str)
     assert_error(client.get(f"/api/v1/articles?{query}"), 422, "invalid", field)
 
 
+@pytest.mark.parametrize("path, field, allowed", [
+    ("/api/v1/articles?lang=xx", "lang", "'ru', 'kk', 'en' or 'other'"),
+    ("/api/v1/articles?rubric=zzz", "rubric", "'society', 'economy'"),
+    ("/api/v1/tags?kind=zz", "kind", "'topic', 'place', 'story', 'person' or 'organisation'"),
+    ("/api/v1/threads?lang=xx", "lang", "'ru', 'kk', 'en' or 'other'"),
+    ("/api/v1/threads?rubric=politics", "rubric", "'not_news'"),
+    ("/api/v1/search?q=x&lang=xx", "lang", "'kk'"),
+    ("/api/v1/search?q=x&rubric=zzz", "rubric", "'sports'"),
+    ("/api/v1/entities/almaty?after=zzz", "after", "next_cursor"),
+])
+def test_an_unknown_filter_value_is_refused_with_the_allowed_ones(client: TestClient, path: str, field: str,
+                                                                  allowed: str) -> None:
+    response = client.get(path)
+    assert_error(response, 422, "invalid", field)
+    assert allowed in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("tag", ["almaty", "Алматы", "алматы"])
+def test_a_tag_filter_takes_the_name_as_search_does(api: TestClient, tag: str) -> None:
+    assert ids(api.get("/api/v1/articles", params={"tag": tag})) == ["kk-quake", "quake-kazinform", "quake-tengri",
+                                                                   "head-url"]
+    stories = api.get("/api/v1/threads", params={"tag": tag, "period": 90 * 86400}).json()["items"]
+    assert [s["id"] for s in stories] == ["t-quake"]
+
+
 def test_get_one_and_unknown(api: TestClient) -> None:
     article = api.get("/api/v1/articles/quake-tengri").json()
     assert article["id"] == "quake-tengri" and article["page_url"] == "/article/quake-tengri"
