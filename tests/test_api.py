@@ -248,3 +248,15 @@ def test_reads_after_writes_are_fresh(api: TestClient) -> None:
     api.delete("/api/v1/articles/pension", headers=auth())
     assert "pension" not in ids(api.get("/api/v1/articles?limit=100"))
     assert "/article/pension" not in api.get("/").text
+
+
+def test_a_url_over_the_limit_is_a_clear_414(client: TestClient) -> None:
+    long = "землетрясение " * 400  # 10 KB once percent-encoded
+    response = client.get("/api/v1/search", params={"q": long})
+    assert_error(response, 414, "uri_too_long")
+    assert "8,192" in response.json()["error"]["message"]
+    page = client.get("/search", params={"q": long})
+    assert page.status_code == 414 and "Слишком длинный адрес страницы" in page.text
+    client.cookies.set("ui_lang", "kk")
+    assert "Бет мекенжайы тым ұзын" in client.get("/search", params={"q": long}).text
+    assert client.get("/api/v1/search", params={"q": "землетрясение " * 100}).status_code == 200

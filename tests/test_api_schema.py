@@ -128,7 +128,9 @@ def test_real_answers_are_the_declared_ones(site: TestClient, schema: dict[str, 
     method, path = route
     declared = schema["openapi"]["paths"][path][method]["responses"]
     produced = set()
-    for verb, url, options in CASES[route]:
+    verb, url, options = next(case for case in CASES[route] if case[0].lower() == method)
+    too_long = (verb, url + ("&" if "?" in url else "?") + "pad=" + "a" * 9000, options)  # deps.url_length
+    for verb, url, options in [too_long, *CASES[route]]:
         response = site.request(verb, url, follow_redirects=False, **options)
         if verb.lower() != method:
             continue  # a set-up request of another route
