@@ -103,7 +103,9 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
+    back = page > 1 and bool(context["items"])  # past the end: «К первой странице», not «Назад» to another empty page
     context.update(title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"), q=q, page=page,
                    next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
-                   prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if page > 1 else None)
+                   first_page=f"/search?{urlencode(params)}",
+                   prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if back else None)
     return render(request, "search.html", context, content_lang=lang)
