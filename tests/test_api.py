@@ -75,6 +75,31 @@ def test_list_rejects_bad_parameters(client: TestClient, query: str, field: str)
     assert_error(client.get(f"/api/v1/articles?{query}"), 422, "invalid", field)
 
 
+@pytest.mark.parametrize("path, field, allowed", [
+    ("/api/v1/articles?lang=xx", "lang", "'ru', 'kk', 'en' or 'other'"),
+    ("/api/v1/articles?rubric=zzz", "rubric", "'society', 'economy'"),
+    ("/api/v1/tags?kind=zz", "kind", "'topic', 'place', 'story', 'person' or 'organisation'"),
+    ("/api/v1/threads?lang=xx", "lang", "'ru', 'kk', 'en' or 'other'"),
+    ("/api/v1/threads?rubric=politics", "rubric", "'not_news'"),
+    ("/api/v1/search?q=x&lang=xx", "lang", "'kk'"),
+    ("/api/v1/search?q=x&rubric=zzz", "rubric", "'sports'"),
+    ("/api/v1/entities/almaty?after=zzz", "after", "next_cursor"),
+])
+def test_an_unknown_filter_value_is_refused_with_the_allowed_ones(client: TestClient, path: str, field: str,
+                                                                  allowed: str) -> None:
+    response = client.get(path)
+    assert_error(response, 422, "invalid", field)
+    assert allowed in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("tag", ["almaty", "Алматы", "алматы"])
+def test_a_tag_filter_takes_the_name_as_search_does(api: TestClient, tag: str) -> None:
+    assert ids(api.get("/api/v1/articles", params={"tag": tag})) == ["kk-quake", "quake-kazinform", "quake-tengri",
+                                                                   "head-url"]
+    stories = api.get("/api/v1/threads", params={"tag": tag, "period": 90 * 86400}).json()["items"]
+    assert [s["id"] for s in stories] == ["t-quake"]
+
+
 def test_get_one_and_unknown(api: TestClient) -> None:
     article = api.get("/api/v1/articles/quake-tengri").json()
     assert article["id"] == "quake-tengri" and article["page_url"] == "/article/quake-tengri"
@@ -223,3 +248,15 @@ def test_reads_after_writes_are_fresh(api: TestClient) -> None:
     api.delete("/api/v1/articles/pension", headers=auth())
     assert "pension" not in ids(api.get("/api/v1/articles?limit=100"))
     assert "/article/pension" not in api.get("/").text
+
+
+def test_a_url_over_the_limit_is_a_clear_414(client: TestClient) -> None:
+    long = "землетрясение " * 400  # 10 KB once percent-encoded
+    response = client.get("/api/v1/search", params={"q": long})
+    assert_error(response, 414, "uri_too_long")
+    assert "8,192" in response.json()["error"]["message"]
+    page = client.get("/search", params={"q": long})
+    assert page.status_code == 414 and "Слишком длинный адрес страницы" in page.text
+    client.cookies.set("ui_lang", "kk")
+    assert "Бет мекенжайы тым ұзын" in client.get("/search", params={"q": long}).text
+    assert client.get("/api/v1/search", params={"q": "землетрясение " * 100}).status_code == 200

@@ -266,3 +266,63 @@ def test_a_storys_rubric_follows_its_articles_rubrics(tmp_path):
             delete_article(archive, article_id)
         assert client.get(f"/api/v1/threads/{story['id']}").status_code == 404
 
+
+
+def walk(site, path, params, limit):
+    """Every item of a ranked list, following ``next_cursor`` at ``limit`` a page."""
+    seen, cursor = [], None
+    for _ in range(1000):
+        page = site.get(path, params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})})
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["items"]) <= limit
+        seen += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError("next_cursor never ended")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 7])
+@pytest.mark.parametrize("params", [{"period": 2592000}, {"period": 2592000, "lang": "kk"}, {}])
+def test_walking_next_cursor_visits_every_story_once(site, limit, params):
+    everything = site.get("/api/v1/threads", params={**params, "limit": 100}).json()
+    assert everything["next_cursor"] is None and everything["items"]
+    walked = [s["id"] for s in walk(site, "/api/v1/threads", params, limit)]
+    assert walked == [s["id"] for s in everything["items"]]
+    assert len(set(walked)) == len(walked)
+
+
+def test_more_stories_than_the_largest_page_are_reachable(site):
+    first = site.get("/api/v1/threads?period=2592000&limit=50").json()
+    assert len(first["items"]) == 50 and first["next_cursor"]
+    rest = site.get("/api/v1/threads", params={"period": 2592000, "limit": 100, "cursor": first["next_cursor"]})
+    assert rest.json()["next_cursor"] is None
+    ids = [s["id"] for s in first["items"] + rest.json()["items"]]
+    assert len(ids) == len(set(ids)) > 50
+
+
+def test_a_cursor_of_another_query_is_refused(site):
+    cursor = site.get("/api/v1/threads?period=2592000&limit=1").json()["next_cursor"]
+    for other in ("/api/v1/threads?period=86400", "/api/v1/threads?period=2592000&lang=kk", "/api/v1/audit"):
+        body = site.get(other, params={"cursor": cursor})
+        assert body.status_code == 422 and body.json()["error"]["field"] == "cursor", (other, body.text)
+        assert "another query" in body.json()["error"]["message"]
+    for garbage in ("garbage!!", "eyJvIjotMX0", "WzEsMl0"):  # not base64 JSON, {"o": -1}, [1, 2]
+        body = site.get("/api/v1/threads", params={"cursor": garbage})
+        assert body.status_code == 422 and body.json()["error"]["field"] == "cursor"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/trending", "/api/v1/audit"])
+def test_trending_and_audit_walk_by_cursor(site, path):
+    everything = site.get(path, params={"limit": 100}).json()["items"]
+    assert len(everything) > 2
+    for limit in (1, 2, 7):
+        assert walk(site, path, {}, limit) == everything
+
+
+def test_related_news_are_one_list_not_paged(site):
+    body = site.get("/api/v1/articles/sample-083/related?limit=2").json()
+    assert len(body["items"]) == 2 and body["next_cursor"] is None
+    described = site.get("/api/openapi.json").json()["paths"]["/api/v1/articles/{article_id}/related"]["get"]
+    assert "not paged" in described["description"]

@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from test_web_support import client_fixture  # noqa: F401 - fixture
+from test_web_support import client_fixture, fill, learned  # noqa: F401 - fixture
 
 
 @pytest.mark.parametrize("path, version, count", [
@@ -41,3 +41,13 @@ def test_feeds_use_the_host_they_are_served_on(client: TestClient) -> None:
     two = feedparser.parse(client.get("/feed.xml", headers={"Host": "intranet.local"}).content)
     assert one.entries[0].link.startswith("http://news.example.kz/article/")
     assert two.entries[0].link.startswith("http://intranet.local/article/")
+
+
+def test_a_feed_speaks_the_language_of_most_of_its_items(client: TestClient) -> None:
+    fill(client.app.state.archive, [  # type: ignore[attr-defined]
+        learned(id=f"kk-{i}", title=f"Наурыз мерекесі {i}", text="Мереке.", lang="kk", tags=["Наурыз"],
+                published_at=f"2026-11-2{i}T10:00:00+05:00", source="Egemen") for i in (1, 2)])
+    rss = feedparser.parse(client.get("/tag/nauryz/feed.xml").content)
+    assert rss.feed.language == "kk"
+    assert b'xml:lang="kk"' in client.get("/tag/nauryz/atom.xml").content
+    assert feedparser.parse(client.get("/feed.xml").content).feed.language == "ru"

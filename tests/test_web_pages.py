@@ -248,3 +248,36 @@ def test_a_kazakh_page_names_a_person_as_kazakh_text_spells_them(tmp_path: Path)
         assert api["kk-box"]["tag_labels"] == ["Әділ Сәрсенбаев"]
         assert api["ru-box"]["tag_labels"] == ["Адиль Сарсенбаев"]
 
+
+
+def test_pagination_links_of_a_source_with_a_space_are_encoded(tmp_path: Path) -> None:
+    with make_client(str(tmp_path / "dala.db"), page_size=1) as small:
+        fill(small.app.state.archive, [  # type: ignore[attr-defined]
+            learned(id=f"dala-{i}", title=f"Новость Dala News номер {i}", text="Текст.", source="Dala News",
+                    published_at=f"2026-11-2{i}T10:00:00+05:00") for i in (1, 2)])
+        html = small.get("/source/Dala%20News").text
+        after = re.search(r'rel="next" href="([^"]+)"', html)
+        assert after and after.group(1).startswith("/source/Dala%20News?after="), html
+        second = small.get(after.group(1).replace("&amp;", "&")).text
+        assert 'href="/source/Dala%20News">← В начало' in second and "dala-1" in second
+
+
+HEADINGS = re.compile(r"<h([1-6])[\s>]")
+
+
+@pytest.mark.parametrize("path", ["/tag/almaty", "/story/t-quake", "/entity/almaty", "/search?q=землетрясение",
+                                  "/source/Kazinform", "/", "/article/quake-tengri"])
+def test_headings_never_skip_a_level(client: TestClient, path: str) -> None:
+    levels = [int(level) for level in HEADINGS.findall(client.get(path).text)]
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+@pytest.mark.parametrize("lang, text", [("ru", "Перейти к содержанию"), ("kk", "Мазмұнға өту")])
+def test_every_page_starts_with_a_skip_link(client: TestClient, lang: str, text: str) -> None:
+    client.cookies.set("ui_lang", lang)
+    for path in ("/", "/tag/almaty", "/article/quake-tengri", "/search?q=x", "/nope"):
+        html = client.get(path).text
+        body = html[html.index("<body>"):]
+        assert body.split("\n")[1] == f'<a class="skip-link" href="#main">{text}</a>', path
+        assert 'id="main"' in html

@@ -72,3 +72,14 @@ def test_search_page_json_twin(client: TestClient) -> None:
     assert twin["total"] == 3 and twin["next_page"] is None
     assert {h["id"] for h in twin["items"]} == {"ru-pension", "ru-employers", "ru-scattered"}
     assert client.get("/search").status_code == 200
+
+
+def test_a_page_past_the_end_says_so_and_links_the_first(client: TestClient) -> None:
+    for ui, past, first in (("ru", "Эта страница дальше последней", "К первой странице"),
+                            ("kk", "Бұл бет соңғы беттен әрі", "Бірінші бетке")):
+        client.cookies.set("ui_lang", ui)
+        html = client.get("/search", params={"q": "налоги", "page": 40}).text
+        assert past in html and f'<a href="/search?q=%D0%BD%D0%B0%D0%BB%D0%BE%D0%B3%D0%B8">{first}</a>' in html
+        assert "Ничего не найдено" not in html and "Ештеңе табылмады" not in html and 'rel="prev"' not in html
+    client.cookies.delete("ui_lang")
+    assert "Ничего не найдено" in client.get("/search", params={"q": "несуществующееслово"}).text

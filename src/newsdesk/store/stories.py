@@ -118,17 +118,18 @@ def _key_entities(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
 
 def top_stories(conn: Connection, period: timedelta = timedelta(days=3), lang: str | None = None,
                 rubric: str | None = None, tag: str | None = None, limit: int = 20,
-                now: datetime | None = None, min_sources: int = 1) -> list[dict[str, Any]]:
+                now: datetime | None = None, min_sources: int = 1, offset: int = 0) -> list[dict[str, Any]]:
     """Threads active in ``period`` (counted back from now, or from the newest article of an older
     archive) ranked by independent sources, growth and freshness (`threads.rank_threads`); only those
-    with at least ``min_sources`` independent sources (the home page asks for 2: a story, not an item)."""
+    with at least ``min_sources`` independent sources (the home page asks for 2: a story, not an item);
+    ``limit`` of them from the ``offset``-th on."""
     at = reference_time(conn, now)
     members = _members(conn, at - period, at, lang, rubric, tag)
     threads = [Thread(tid, "", tuple(ms)) for tid, ms in members.items()]
     stored = {row.id: row for row in conn.execute(select(THREADS.c.id, THREADS.c.title, THREADS.c.lang,
                                                          THREADS.c.rubric)
                                                   .where(THREADS.c.id.in_(list(members))))}
-    ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][:limit]
+    ranked = [r for r in rank_threads(threads, at) if r.sources >= min_sources][offset:offset + limit]
     return [{"id": r.thread.id, "title": _story_title(r.thread, _stored(stored, r.thread.id, "title"), lang),
              "lang": lang or _stored(stored, r.thread.id, "lang"),
              "rubric": _stored(stored, r.thread.id, "rubric"),
@@ -207,7 +208,8 @@ def _thread_cards(conn: Connection, article: dict[str, Any], limit: int) -> list
 # --- trending --------------------------------------------------------------------------------------------
 
 def trending_tags(conn: Connection, now: datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Tags whose rate in the last 24 h / 7 days clearly exceeds their own baseline (`trending.trending`)."""
+    """Tags whose rate in the last 24 h / 7 days clearly exceeds their own baseline (`trending.trending`), at
+    most ``limit`` per window."""
     at = reference_time(conn, now)
     options = trending.TrendOptions(limit=limit)
     since = at - max(options.windows) - options.baseline

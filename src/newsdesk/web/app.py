@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from newsdesk.web.cache import ArchiveVersion, Memo, ResponseCache
 from newsdesk.web.head import HeadAsGet
 from newsdesk.web.render import environment
 from newsdesk.web.routes import ROUTERS
+from newsdesk.web.routes.deps import url_length
 from newsdesk.web.sample import load_sample_if_empty
 from newsdesk.web.security import BodyLimit, SecurityHeaders
 
@@ -36,7 +37,8 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 DESCRIPTION = """Articles, tags and facets of the newsdesk archive.  Reads are public; writes need
 `Authorization: Bearer <NEWSDESK_API_TOKEN>`.  Lists are `{"items": [...], "next_cursor": ...}`;
-every error is `{"error": {"code", "message", "field"}}`."""
+every error is `{"error": {"code", "message", "field"}}`.  A URL over 8 KiB is refused with 414; one over
+the server's own limit (uvicorn with httptools: some 80 KB) gets its plain-text 400."""
 
 
 CACHEABLE_EXACT = {"/", "/tags", "/feed.xml", "/atom.xml"}
@@ -57,7 +59,8 @@ def create_app(settings: Settings, extra_routers: Iterable[APIRouter] = (),
     settings.check()
     limit_malloc_arenas(settings.malloc_arenas)
     app = FastAPI(title="newsdesk API", version=__version__, description=DESCRIPTION, lifespan=_lifespan,
-                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  dependencies=[Depends(url_length)])
     app.state.settings = settings
     app.state.archive = open_archive(settings.database_url)
     _small_page_cache(app.state.archive)

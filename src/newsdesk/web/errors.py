@@ -25,8 +25,12 @@ from newsdesk.web.render import json_response, render, wants_json
 
 log = logging.getLogger(__name__)
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "internal"}
-MESSAGES = {404: "Страница не найдена", 405: "Метод не поддерживается", 500: "Что-то сломалось на нашей стороне"}
+         409: "conflict", 413: "too_large", 414: "uri_too_long", 415: "unsupported_media_type", 422: "invalid",
+         500: "internal"}
+TOO_LONG = {"description": "URL too long", "content": {"application/json": {"schema": {
+    "$ref": "#/components/schemas/ErrorOut"}}}}
+MESSAGES = {404: "Страница не найдена", 405: "Метод не поддерживается", 414: "Слишком длинный адрес страницы",
+            500: "Что-то сломалось на нашей стороне"}
 
 
 class ApiError(HTTPException):
@@ -89,7 +93,30 @@ async def on_crash(request: Request, exc: Exception) -> Response:
     return await respond(request, 500, "internal error")
 
 
+def honest_openapi(app: FastAPI) -> None:
+    """The OpenAPI schema without FastAPI's own 422 (``HTTPValidationError``), which it adds to every route
+    taking parameters: `on_validation` answers with our one shape instead, and a route that can answer 422
+    declares it so (`schemas.errors`); a bare path parameter (``/articles/{article_id}``) cannot.  Every
+    operation declares the 414 of `deps.url_length`, which guards them all."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if "HTTPValidationError" in str(operation.get("responses", {}).get("422")):
+                        del operation["responses"]["422"]
+                    operation["responses"]["414"] = TOO_LONG
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+        return app.openapi_schema  # type: ignore[return-value]  # set by build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    honest_openapi(app)
     app.add_exception_handler(HTTPException, on_http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, on_input)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -37,13 +38,20 @@ def _link(item: dict[str, Any], base: str) -> str:
     return item["link"] if item["link"] and item["link"].startswith("http") else base + item["page_url"]
 
 
+def language(items: list[dict[str, Any]]) -> str:
+    """The feed's language: the one most of its items are in (``ru`` for none), so a Kazakh tag's feed says
+    ``kk``."""
+    counts = Counter(str(item["lang"]) for item in items if item.get("lang") in ("ru", "kk", "en"))
+    return counts.most_common(1)[0][0] if counts else "ru"
+
+
 def rss(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS})
     ch = _sub(root, "channel")
     _sub(ch, "title", channel.title)
     _sub(ch, "link", channel.site_url)
     _sub(ch, "description", channel.description)
-    _sub(ch, "language", "ru")
+    _sub(ch, "language", language(items))
     _sub(ch, "atom:link", href=channel.feed_url, rel="self", type="application/rss+xml")
     _sub(ch, "lastBuildDate", format_datetime(_updated(items)))
     for item in items:
@@ -61,7 +69,7 @@ def rss(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
 
 
 def atom(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
-    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": "ru"})
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": language(items)})
     _sub(root, "title", channel.title)
     _sub(root, "subtitle", channel.description)
     _sub(root, "id", channel.feed_url)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Rubric = Literal["society", "economy", "technology", "sports", "entertainment", "science", "other", "not_news"]
 Kind = Literal["article", "headline"]
+Lang = Literal["ru", "kk", "en", "other"]  # records.LANGS
+TagKind = Literal["topic", "place", "story", "person", "organisation"]  # records.TAG_KINDS
 
 
 class ArticleIn(BaseModel):
@@ -152,3 +154,202 @@ class TagMergeOut(BaseModel):
     articles: int = Field(description="Articles whose tags changed (the engine's tags and suggestions included).")
     edited: int = Field(description="Of them, articles whose editor tags changed.")
     page_url: str
+
+
+ERROR_TEXTS = {400: "Bad request", 401: "Missing or wrong bearer token", 404: "Not found",
+               409: "Conflict with what is stored", 413: "Body over NEWSDESK_MAX_WRITE_BYTES",
+               414: "Query string too long", 422: "Invalid input; `error.field` names the parameter"}
+
+
+def errors(*codes: int, **texts: str) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that answers with these error codes, each as `ErrorOut`
+    (``texts``: a route's own description of a code, keyed ``e404`` and so on)."""
+    return {code: {"model": ErrorOut, "description": texts.get(f"e{code}", ERROR_TEXTS[code])} for code in codes}
+
+
+# --- stories, entities, trending, the audit ------------------------------------------------------------------
+
+class TagRefOut(BaseModel):
+    name: str
+    slug: str
+    kind: str
+
+
+class CardOut(BaseModel):
+    """An article as a list shows it: no body."""
+
+    id: str
+    kind: Kind
+    title: str
+    lead: str
+    url: str | None
+    source: str | None
+    published_at: datetime | None
+    lang: str | None
+    rubric: str | None
+    thread_id: str | None
+    duplicate_of: str | None
+    page_url: str
+    link: str | None = Field(description="Where the card leads: its page, or a headline's original URL.")
+    primary_tag: TagRefOut | None
+    tags: list[TagRefOut]
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str
+    lang: str | None
+    rubric: str | None
+    page_url: str
+    score: float
+    sources: int = Field(description="Independent sources (outlets of originals).")
+    growth: int
+    size: int
+    first_published: datetime | None
+    last_published: datetime | None
+    articles: list[str]
+
+
+class StoryList(BaseModel):
+    items: list[StoryOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last.")
+
+
+class StoryCopyOut(BaseModel):
+    id: str
+    source: str | None
+    page_url: str
+
+
+class TimelineCardOut(CardOut):
+    copies: list[StoryCopyOut] = Field(description="Reprints of this article the story holds.")
+    folded: bool = Field(description="A reprint of an earlier card: the page shows it under its original.")
+
+
+class KeyEntityOut(BaseModel):
+    name: str
+    slug: str
+    type: str
+    kazakh_name: str | None
+    mentions: int
+    articles: int
+
+
+class StoryDetailOut(BaseModel):
+    id: str
+    title: str
+    lang: str | None
+    rubric: str | None
+    page_url: str
+    size: int
+    sources: list[str] = Field(description="Outlets of the originals.")
+    reprinted_by: list[str] = Field(description="Outlets that only reprinted them.")
+    first_published: datetime | None
+    last_published: datetime | None
+    timeline: list[TimelineCardOut]
+    people: list[KeyEntityOut]
+    organisations: list[KeyEntityOut]
+    places: list[KeyEntityOut]
+
+
+class TrendOut(BaseModel):
+    tag: str
+    slug: str
+    page_url: str
+    window_hours: int
+    count: int
+    expected: float
+    ratio: float
+    score: float
+
+
+class TrendList(BaseModel):
+    items: list[TrendOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last.")
+
+
+class RelatedList(BaseModel):
+    items: list[CardOut]
+    next_cursor: None = Field(None, description="Always null: related news is one short list (`limit`), "
+                              "not paged.")
+
+
+class FeatureOut(BaseModel):
+    feature: str
+    weight: float
+
+
+class VoteOut(BaseModel):
+    reader: str
+    share: float
+    top: str
+    top_probability: float
+    rubric_probability: float
+
+
+class AuditNoteOut(BaseModel):
+    score: float
+    better: str | None
+
+
+class TagReasonOut(BaseModel):
+    tag: str
+    origin: Literal["editor", "auto", "suggested"]
+    kind: str
+    confidence: float | None = None
+    classifier_confidence: float | None = None
+    because: list[FeatureOut]
+    audit: AuditNoteOut | None = Field(None, description="An editor tag the audit doubts.")
+
+
+class ExplainOut(BaseModel):
+    id: str
+    rubric: str | None
+    rubric_confidence: float | None
+    rubric_given_by_editor: bool
+    rubric_because: list[FeatureOut]
+    rubric_votes: list[VoteOut]
+    tags: list[TagReasonOut]
+
+
+class EntityPageOut(BaseModel):
+    name: str
+    slug: str
+    type: str
+    kazakh_name: str | None
+    articles: int
+    mentions: int
+    page_url: str
+    items: list[CardOut]
+    next_cursor: str | None = Field(description="Pass as ?after= for the next page; null on the last.")
+
+
+class AuditFlagOut(BaseModel):
+    article_id: str
+    tag: str
+    score: float
+    better: str | None
+    title: str
+    page_url: str
+
+
+class AuditList(BaseModel):
+    items: list[AuditFlagOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last.")
+
+
+class VariantTagOut(BaseModel):
+    tag: str
+    articles: int
+    page_url: str
+
+
+class VariantGroupOut(BaseModel):
+    tags: list[VariantTagOut]
+    reason: str
+    keep: str
+
+
+class VariantList(BaseModel):
+    items: list[VariantGroupOut]
+    next_cursor: None = Field(None, description="Always null: the groups are listed whole.")

@@ -116,6 +116,13 @@ def moved_tag(slug: str, conn: Connection) -> str | None:
     return gazetteer.moved_slugs().get(slug) or tagmerge.moved_tag(conn, slug)
 
 
+def tag_filter(tag: str, conn: Connection) -> str:
+    """The slug a ``?tag=`` filter means: a tag's name («Алматы») or slug (``almaty``), read as search reads
+    it (`gazetteer.tag_slug`), then followed to where the tag lives now (`moved_tag`)."""
+    slug = gazetteer.tag_slug(tag)
+    return moved_tag(slug, conn) or slug
+
+
 def rubric_page(conn: Connection, rubric: str, size: int, after: str | None) -> dict[str, Any]:
     if rubric not in RUBRICS:
         raise NotFound(f"no rubric {rubric!r}; rubrics: {', '.join(RUBRICS)}")

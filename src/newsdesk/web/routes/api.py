@@ -24,22 +24,17 @@ from newsdesk.web.schemas import (
     ArticleList,
     ArticleOut,
     ArticlePatch,
-    ErrorOut,
     FacetList,
+    Lang,
+    Rubric,
+    TagKind,
     TagList,
     TagMergeIn,
     TagMergeOut,
+    errors,
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut, "description": text}
-    for code, text in ((404, "Not found"), (422, "Invalid input; `error.field` names the field"))
-}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
-    413: {"model": ErrorOut, "description": "Body over NEWSDESK_MAX_WRITE_BYTES"},
-}
-router = APIRouter(prefix="/api/v1", tags=["articles"], responses=ERRORS, route_class=ReleasingRoute)
+router = APIRouter(prefix="/api/v1", tags=["articles"], route_class=ReleasingRoute)
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page (1–100).")]
 CursorQ = Annotated[str | None, Query(max_length=400, description="`next_cursor` of the previous page.")]
 
@@ -52,23 +47,23 @@ def with_page_url(article: dict[str, Any]) -> dict[str, Any]:
     return {**article, "page_url": listing.page_url(article["id"]), "tag_labels": tag_labels(article)}
 
 
-@router.get("/articles", response_model=ArticleList, summary="List articles, newest first")
+@router.get("/articles", response_model=ArticleList, responses=errors(422), summary="List articles, newest first")
 def list_articles(
     conn: Conn, limit: Limit = 20, cursor: CursorQ = None,
-    tag: Annotated[str | None, Query(description="Tag slug, e.g. pensiya-2026.")] = None,
-    rubric: str | None = None, lang: str | None = None, source: str | None = None,
+    tag: Annotated[str | None, Query(description="Tag name or slug: «Пенсия 2026» or pensiya-2026.")] = None,
+    rubric: Rubric | None = None, lang: Lang | None = None, source: str | None = None,
     kind: Annotated[str | None, Query(pattern="^(article|headline)$")] = None,
     since: Annotated[datetime | None, Query(description="Published at or after (ISO 8601).")] = None,
     until: Annotated[datetime | None, Query(description="Published before (ISO 8601).")] = None,
 ) -> dict[str, Any]:
-    tag = (views.moved_tag(tag, conn) or tag) if tag else tag  # a place's Kazakh slug of older archives
+    tag = views.tag_filter(tag, conn) if tag else None
     flt = Filter(tag=tag, rubric=rubric, lang=lang, source=source, kind=kind, since=_aware(since), until=_aware(until),
                  copies=True)
     ids, nxt = listing.page_ids(conn, flt, limit, decode_cursor(cursor) if cursor else None)
     return {"items": [with_page_url(a) for a in article_dicts(conn, ids)], "next_cursor": nxt}
 
 
-@router.get("/articles/{article_id}", response_model=ArticleOut, summary="One article")
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=errors(404), summary="One article")
 def read_article(conn: Conn, article_id: str) -> dict[str, Any]:
     found = get_article(conn, article_id)
     if found is None:
@@ -77,7 +72,7 @@ def read_article(conn: Conn, article_id: str) -> dict[str, Any]:
 
 
 @router.post("/articles", response_model=ArticleOut, status_code=201, dependencies=[Writer],
-             responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "The id is taken"}},
+             responses=errors(401, 409, 413, 422, e409="The id is taken"),
              summary="Create an article (stored through the ingest pipeline)")
 async def create_article(request: Request, body: ArticleIn, response: Response) -> dict[str, Any]:
     data = body.model_dump(exclude_none=True)
@@ -88,7 +83,7 @@ async def create_article(request: Request, body: ArticleIn, response: Response) 
 
 
 @router.patch("/articles/{article_id}", response_model=ArticleOut, dependencies=[Writer],
-              responses=WRITE_ERRORS, summary="Change an article; the earlier version is kept")
+              responses=errors(401, 404, 413, 422), summary="Change an article; the earlier version is kept")
 async def update_article(request: Request, article_id: str, body: ArticlePatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     for field in ("kind", "title", "lead", "text", "tags"):
@@ -99,7 +94,7 @@ async def update_article(request: Request, article_id: str, body: ArticlePatch) 
     return with_page_url(stored)
 
 
-@router.delete("/articles/{article_id}", status_code=204, dependencies=[Writer], responses=WRITE_ERRORS,
+@router.delete("/articles/{article_id}", status_code=204, dependencies=[Writer], responses=errors(401, 404),
                summary="Delete an article with its tags, entities and revisions")
 async def delete_article(request: Request, article_id: str) -> Response:
     await run_in_threadpool(editing.delete_article, archive(request), article_id)
@@ -107,7 +102,7 @@ async def delete_article(request: Request, article_id: str) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/tags/merge", response_model=TagMergeOut, dependencies=[Writer], responses=WRITE_ERRORS,
+@router.post("/tags/merge", response_model=TagMergeOut, dependencies=[Writer], responses=errors(401, 404, 413, 422),
              summary="Merge tag variants into one tag")
 async def merge_tags(request: Request, body: TagMergeIn) -> dict[str, Any]:
     """Every article's variant tags become the kept tag (an article with both keeps one); the variants'
@@ -131,9 +126,10 @@ def _offset(cursor: str | None) -> int:
     return int(cursor)
 
 
-@router.get("/tags", response_model=TagList, tags=["tags"], summary="Tags with article counts, most used first")
+@router.get("/tags", response_model=TagList, tags=["tags"], responses=errors(422),
+             summary="Tags with article counts, most used first")
 def list_tags(conn: Conn, limit: Limit = 100, cursor: CursorQ = None,
-              kind: Annotated[str | None, Query(description="topic, place, story, person, organisation")] = None,
+              kind: Annotated[TagKind | None, Query(description="Only tags of this kind.")] = None,
               ) -> dict[str, Any]:
     start = _offset(cursor)
     rows = listing.tags_with_counts(conn, limit + 1, start, kind)

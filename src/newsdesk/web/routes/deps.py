@@ -17,6 +17,8 @@ from newsdesk.config import Settings
 from newsdesk.store.db import Archive
 from newsdesk.web.errors import ApiError
 
+MAX_URL_BYTES = 8192  # path and query; uvicorn's own limit (httptools: some 80 KB) answers in plain text
+
 bearer = HTTPBearer(auto_error=False, description="NEWSDESK_API_TOKEN; needed for writes only.")
 
 
@@ -70,6 +72,15 @@ def require_token(request: Request,
         raise ApiError(401, "missing bearer token (Authorization: Bearer …)", headers=challenge)
     if not secrets.compare_digest(credentials.credentials.encode(), expected.encode()):
         raise ApiError(401, "wrong bearer token", headers=challenge)
+
+
+def url_length(request: Request) -> None:
+    """A URL over `MAX_URL_BYTES` is refused with 414 in our error shape.  Uvicorn refuses far longer
+    request lines itself, with a plain-text 400 «Invalid HTTP request received.» before the app sees them."""
+    size = len(request.scope.get("raw_path") or b"") + len(request.scope.get("query_string") or b"")
+    if size > MAX_URL_BYTES:
+        raise ApiError(414, f"URL of {size:,} bytes; the limit is {MAX_URL_BYTES:,}: send fewer or shorter "
+                       "parameters")
 
 
 def _releasing(endpoint: Callable[..., Any]) -> Callable[..., Any]:

@@ -21,6 +21,7 @@ from newsdesk.store.listing import page_url
 from newsdesk.web.i18n import Msg
 from newsdesk.web.render import render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
+from newsdesk.web.schemas import Lang, Rubric, errors
 
 router = APIRouter(route_class=ReleasingRoute)
 Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match.')]
@@ -83,10 +84,10 @@ def _hit(hit: engine.Hit) -> dict[str, Any]:
     return {**fields, "copies": [{"id": i, "source": source, "page_url": page_url(i)} for i, source in hit.copies]}
 
 
-@router.get("/api/v1/search", response_model=SearchOut, tags=["search"],
+@router.get("/api/v1/search", response_model=SearchOut, tags=["search"], responses=errors(422),
             summary="Full-text search in Russian and Kazakh: any word form, phrases, filters")
-def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None,
-               lang: str | None = None, source: str | None = None, since: Since = None, until: Until = None,
+def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: Rubric | None = None,
+               lang: Lang | None = None, source: str | None = None, since: Since = None, until: Until = None,
                limit: Limit = 20, offset: Offset = 0, recency: Recency = False) -> dict[str, Any]:
     filters = engine.Filters(tag, rubric, lang, source, _aware(since), _aware(until))
     return _run(request, conn, q, filters, limit, offset, recency)
@@ -102,7 +103,9 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
+    back = page > 1 and bool(context["items"])  # past the end: «К первой странице», not «Назад» to another empty page
     context.update(title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"), q=q, page=page,
                    next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
-                   prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if page > 1 else None)
+                   first_page=f"/search?{urlencode(params)}",
+                   prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if back else None)
     return render(request, "search.html", context, content_lang=lang)

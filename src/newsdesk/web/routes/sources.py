@@ -22,14 +22,9 @@ from newsdesk.web.errors import ApiError
 from newsdesk.web.i18n import Msg
 from newsdesk.web.render import render
 from newsdesk.web.routes.deps import Conn, ReleasingRoute, Writer
-from newsdesk.web.schemas import ErrorOut
+from newsdesk.web.schemas import errors
 
 API = "/api/v1/sources"
-ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such source"}}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS, 401: {"model": ErrorOut, "description": "Missing or wrong bearer token"},
-    422: {"model": ErrorOut, "description": "Invalid input; `error.field` names the field"},
-}
 router = APIRouter(tags=["sources"], route_class=ReleasingRoute)
 
 
@@ -80,13 +75,14 @@ def list_watched(conn: Conn) -> dict[str, Any]:
     return {"items": [h.as_dict() for h in list_sources(conn)], "next_cursor": None}
 
 
-@router.get(API + "/{source_id}", response_model=SourceOut, responses=ERRORS, summary="One watched source")
+@router.get(API + "/{source_id}", response_model=SourceOut, responses=errors(404, 422, e404="No such source"),
+            summary="One watched source")
 def read_watched(conn: Conn, source_id: int) -> dict[str, Any]:
     return source_health(conn, source_id).as_dict()
 
 
 @router.post(API, response_model=SourceOut, status_code=201, dependencies=[Writer],
-             responses={**WRITE_ERRORS, 409: {"model": ErrorOut, "description": "The URL is already watched"}},
+             responses=errors(401, 409, 413, 422, e409="The URL is already watched"),
              summary="Watch a new source")
 def add_watched(request: Request, body: SourceIn, response: Response) -> dict[str, Any]:
     settings = request.app.state.settings
@@ -101,7 +97,8 @@ def add_watched(request: Request, body: SourceIn, response: Response) -> dict[st
     return created
 
 
-@router.delete(API + "/{source_id}", status_code=204, dependencies=[Writer], responses=WRITE_ERRORS,
+@router.delete(API + "/{source_id}", status_code=204, dependencies=[Writer],
+               responses=errors(401, 404, 422, e404="No such source"),
                summary="Stop watching a source (its articles stay)")
 def remove_watched(request: Request, source_id: int) -> Response:
     with request.app.state.archive.engine.begin() as conn:
