@@ -24,7 +24,7 @@ WEIGHTS = "CAST('{0.1, 0.1667, 0.3333, 1.0}' AS real[])"  # D, C (body), B (lead
 RANK = "ts_rank_cd({weights}, h.tsv, {q}, 1)"
 VALUES = {**docs.VALUES, "tsv": "CAST(:tsv AS tsvector)"}
 JOIN = " JOIN articles a ON a.id = d.article_id"
-_SAFE = re.compile(r"(?:[^\W_]|[ '&|()<\->])*")  # what tsquery() can produce
+_SAFE = re.compile(r"(?:[^\W_]|[ '&|!()<\->])*")  # what tsquery() can produce
 
 
 def tsvector(doc: IndexedDoc) -> str:
