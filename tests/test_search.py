@@ -436,6 +436,26 @@ def test_copies_fold_the_same_whatever_the_page_size(archive: Archive) -> None:
     assert walk(archive, "взносы", 1, Filters(source="zakon"))[0] == [("ru-scattered", ())]  # original filtered out
 
 
+@pytest.mark.parametrize(("query", "filters", "total", "matches"), [
+    ("взносы", None, 2, 3),  # ru-scattered folds under ru-pension
+    ("взносы", Filters(lang="ru"), 2, 3),
+    ("взносы", Filters(rubric="economy", since=day(9)), 2, 3),
+    ("взносы", Filters(source="zakon"), 1, 1),  # its original is filtered out: the copy stands alone
+    ("взносы -размер", None, 2, 2),  # its original excluded (its lead says «Размер»)
+    ("пенсионные OR налоги", Filters(lang="ru"), 3, 4),
+])
+def test_folded_totals_with_filters(loaded: Archive, query: str, filters: Filters | None, total: int,
+                                    matches: int) -> None:
+    mark_copy(loaded, "ru-scattered", "ru-pension")
+    try:
+        with loaded.engine.connect() as conn:
+            found = search(conn, query, filters)
+    finally:
+        with loaded.engine.begin() as conn:
+            conn.execute(text("UPDATE articles SET duplicate_of = NULL WHERE id = 'ru-scattered'"))
+    assert (found.total, found.matches, found.exact) == (total, matches, True)
+
+
 def test_past_the_exact_bound_the_total_is_matches(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsdesk.search import fold
 
