@@ -72,3 +72,42 @@ def test_search_page_json_twin(client: TestClient) -> None:
     assert twin["total"] == 3 and twin["next_page"] is None
     assert {h["id"] for h in twin["items"]} == {"ru-pension", "ru-employers", "ru-scattered"}
     assert client.get("/search").status_code == 200
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("пенсия OR налог", {"ru-pension", "ru-html"}),
+    ("взносы -фонд", {"ru-pension", "ru-employers"}),
+    ('взносы NOT "пенсионные взносы"', {"ru-scattered"}),
+])
+def test_api_operators(client: TestClient, q: str, expected: set[str]) -> None:
+    assert {h["id"] for h in client.get("/api/v1/search", params={"q": q}).json()["items"]} == expected
+
+
+@pytest.mark.parametrize(("q", "says"), [
+    ("-фонд", "only excludes"),
+    ("NOT Алматы", "only excludes"),
+    (" ".join(f"слово{i}" for i in range(13)), "13 words and phrases"),
+])
+def test_a_refused_query_is_the_one_error_shape(client: TestClient, q: str, says: str) -> None:
+    for response in (client.get("/api/v1/search", params={"q": q}),
+                     client.get("/search", params={"q": q, "format": "json"})):
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and error["field"] == "q" and says in error["message"]
+
+
+@pytest.mark.parametrize(("ui", "says"), [
+    ("ru", "Запрос только исключает слова (-слово, NOT слово)"),
+    ("kk", "Сұрау тек сөздерді шығарып тастайды (-сөз, NOT сөз)"),
+])
+def test_the_search_page_says_why_it_refuses(client: TestClient, ui: str, says: str) -> None:
+    cookie = {"Cookie": f"ui_lang={ui}"}
+    response = client.get("/search", params={"q": "-фонд"}, headers=cookie)
+    assert response.status_code == 422 and says in response.text and 'value="-фонд"' in response.text
+    many = client.get("/search", params={"q": " ".join(f"слово{i}" for i in range(14))}, headers=cookie)
+    assert many.status_code == 422 and "14" in many.text and "12" in many.text
+
+
+def test_the_search_page_explains_the_syntax(client: TestClient) -> None:
+    assert "-слово исключает" in client.get("/search").text
+    assert "-сөз сол сөзі бар" in client.get("/search", headers={"Cookie": "ui_lang=kk"}).text
