@@ -87,6 +87,7 @@ def test_api_operators(client: TestClient, q: str, expected: set[str]) -> None:
     ("-фонд", "only excludes"),
     ("NOT Алматы", "only excludes"),
     (" ".join(f"слово{i}" for i in range(13)), "13 words and phrases"),
+    ('"' + " ".join(f"слово{i}" for i in range(20)) + '"', "20 words; at most 16"),
 ])
 def test_a_refused_query_is_the_one_error_shape(client: TestClient, q: str, says: str) -> None:
     for response in (client.get("/api/v1/search", params={"q": q}),
@@ -106,6 +107,8 @@ def test_the_search_page_says_why_it_refuses(client: TestClient, ui: str, says: 
     assert response.status_code == 422 and says in response.text and 'value="-фонд"' in response.text
     many = client.get("/search", params={"q": " ".join(f"слово{i}" for i in range(14))}, headers=cookie)
     assert many.status_code == 422 and "14" in many.text and "12" in many.text
+    long = client.get("/search", params={"q": '"' + " ".join(f"слово{i}" for i in range(20)) + '"'}, headers=cookie)
+    assert long.status_code == 422 and "20" in long.text and "16" in long.text
 
 
 def test_the_search_page_explains_the_syntax(client: TestClient) -> None:

@@ -4,8 +4,9 @@
       └── word ──┘ └───── phrase ──────┘ └─ either word ─┘ └ none ┘   (every part must hold)
 
 ``-word`` and ``-"phrase"`` (or ``NOT word``) exclude the articles that contain them; ``OR`` (upper case
-only: «or», «или» are words) lets either neighbour match.  A query that only excludes, or names more than
-``MAX_CLAUSES`` words and phrases, is refused (``Query.problem``) rather than searched loosely.
+only: «or», «или» are words) lets either neighbour match.  A query that only excludes, names more than
+``MAX_CLAUSES`` words and phrases, or quotes a phrase longer than ``MAX_PHRASE_WORDS``, is refused
+(``Query.problem``) rather than searched loosely.
 
 Each word becomes the set of its readings — its lemmas under each analyzer a document may have
 been indexed with (Russian, Kazakh, English, other) — so «Алматы» finds Kazakh «Алматыда» (lemma
@@ -57,6 +58,7 @@ class Query:
     clauses: tuple[Clause, ...]
     excluded: tuple[Clause, ...] = ()
     size: int = 0  # words and phrases asked for, each OR alternative and exclusion counted
+    longest_phrase: int = 0  # words in the longest quoted phrase
 
     def __bool__(self) -> bool:
         return bool(self.clauses)
@@ -72,6 +74,9 @@ class Query:
         if self.size > MAX_CLAUSES:
             return (f"the query has {self.size} words and phrases; at most {MAX_CLAUSES} can be searched "
                     'together: drop some, or put a wording in "quotes" (a phrase counts once)')
+        if self.longest_phrase > MAX_PHRASE_WORDS:
+            return (f"a quoted phrase has {self.longest_phrase} words; at most {MAX_PHRASE_WORDS} can be matched "
+                    "as a phrase: shorten it, or leave out the quotes")
         if self.excluded and not self.clauses:
             return "the query only excludes words (-word, NOT word): add a word or phrase to search for"
         return None
@@ -95,7 +100,8 @@ def parse(text: str) -> Query:
     groups: list[list[Clause]] = []  # clauses that must match; each a list of OR alternatives
     excluded: list[Clause] = []
     negate = either = after_word = False
-    for minus, clauses, run in _pieces(str(text or "")[:MAX_QUERY_CHARS].translate(QUOTES)):
+    pieces = _pieces(str(text or "")[:MAX_QUERY_CHARS].translate(QUOTES))
+    for minus, clauses, run, _ in pieces:
         if run in ("NOT", "OR"):
             negate, either = run == "NOT", run == "OR" and after_word
             continue
@@ -109,24 +115,29 @@ def parse(text: str) -> Query:
         else:
             groups.extend([c] for c in clauses)
         after_word, negate, either = not (minus or negate), False, False
-    return _query(groups, excluded)
+    longest = max((words for *_, words in pieces), default=0)
+    return _query(groups, excluded, longest)
 
 
-def _pieces(text: str) -> list[tuple[bool, list[Clause], str]]:
-    """(excluded?, its clauses, the bare run) for each phrase or space-free run of ``text``, in order."""
+def _pieces(text: str) -> list[tuple[bool, list[Clause], str, int]]:
+    """(excluded?, its clauses, the bare run, a phrase's word count) for each phrase or space-free run of
+    ``text``, in order."""
     out = []
     for m in _PIECE.finditer(text):
-        phrase, run = m.group("phrase"), m.group("run") or ""
-        out.append((bool(m.group("minus")), _phrase(phrase) if phrase is not None else _words(run), run))
+        phrase, run, minus = m.group("phrase"), m.group("run") or "", bool(m.group("minus"))
+        if phrase is None:
+            out.append((minus, _words(run), run, 0))
+        else:
+            out.append((minus, _phrase(phrase), "", len(_surface_words(phrase))))
     return out
 
 
-def _query(groups: list[list[Clause]], excluded: list[Clause]) -> Query:
+def _query(groups: list[list[Clause]], excluded: list[Clause], longest_phrase: int) -> Query:
     unique = list(dict.fromkeys(tuple(_unique(g)) for g in groups))
     kept = [g for g in unique if len(g) > 1 or g[0].phrase or not _is_stop(g[0])] or unique
     clauses = _unique([_either(g) for g in kept])
     excluded = _unique(excluded)
-    return Query(tuple(clauses), tuple(excluded), sum(len(g) for g in kept) + len(excluded))
+    return Query(tuple(clauses), tuple(excluded), sum(len(g) for g in kept) + len(excluded), longest_phrase)
 
 
 def _either(group: tuple[Clause, ...]) -> Clause:

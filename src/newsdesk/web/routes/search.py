@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from newsdesk import search as engine
 from newsdesk.errors import QueryError
 from newsdesk.search.fastindex import for_settings
-from newsdesk.search.query import MAX_CLAUSES
+from newsdesk.search.query import MAX_CLAUSES, MAX_PHRASE_WORDS
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
 from newsdesk.web.i18n import Msg
@@ -27,7 +27,8 @@ from newsdesk.web.routes.deps import Conn, ReleasingRoute
 router = APIRouter(route_class=ReleasingRoute)
 Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match, except: '
                                      '`a OR b` (either), `-word`, `-"phrase"`, `NOT word` (must not match). '
-                                     'A query that only excludes, or has more than 12 words and phrases, is a 422.')]
+                                     'A query that only excludes, has more than 12 words and phrases, or a '
+                                     'quoted phrase of more than 16 words, is a 422.')]
 Tag = Annotated[str | None, Query(description="Tag name or slug.")]
 Since = Annotated[datetime | None, Query(description="Published at or after (ISO 8601; no zone = Asia/Almaty).")]
 Until = Annotated[datetime | None, Query(description="Published before (ISO 8601; no zone = Asia/Almaty).")]
@@ -88,6 +89,7 @@ def _hit(hit: engine.Hit) -> dict[str, Any]:
 
 
 ONLY_EXCLUDED = "Запрос только исключает слова (-слово, NOT слово): добавьте слово или фразу, которые нужно найти."
+LONG_PHRASE = "Во фразе в кавычках слов: {n}, а фразой ищется не больше {max}. Сократите её или уберите кавычки."
 TOO_MANY = ("Слов и фраз в запросе: {n}, а вместе ищется не больше {max}. Уберите лишние или возьмите формулировку "
             "в кавычки — фраза считается за одну.")
 
@@ -95,7 +97,11 @@ TOO_MANY = ("Слов и фраз в запросе: {n}, а вместе ище
 def refusal(q: str) -> Msg:
     """Why the page does not search ``q``, in the reader's language (the API says it in ``QueryError``)."""
     parsed = engine.parse(q)
-    return Msg(TOO_MANY, {"n": parsed.size, "max": MAX_CLAUSES}) if parsed.size > MAX_CLAUSES else Msg(ONLY_EXCLUDED)
+    if parsed.size > MAX_CLAUSES:
+        return Msg(TOO_MANY, {"n": parsed.size, "max": MAX_CLAUSES})
+    if parsed.longest_phrase > MAX_PHRASE_WORDS:
+        return Msg(LONG_PHRASE, {"n": parsed.longest_phrase, "max": MAX_PHRASE_WORDS})
+    return Msg(ONLY_EXCLUDED)
 
 
 @router.get("/api/v1/search", response_model=SearchOut, tags=["search"],
