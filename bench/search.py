@@ -12,6 +12,9 @@
    ``--repeat`` times after a warm-up: p50 / p95 per query length.
 4. Inflection recall on hand-written pairs (query form vs a document with only other forms), ours
    vs PostgreSQL ``russian``, and false matches on words sharing a stem.
+
+``--filtered URL`` runs only the filtered-query section (bench/search_filtered.py) on an existing
+archive and prints it; it writes no report.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+import search_filtered
 from common import ROOT, header, real_items, write_report
 from newsdesk import lang as language
 from newsdesk.records import Article
@@ -461,7 +465,12 @@ def main() -> None:
                         help="also time FTS5 ranking every match (what the candidate cap avoids)")
     parser.add_argument("--items", type=int, default=0, help="use only the first N real items (quick trials)")
     parser.add_argument("--rerun", type=Path, help="only time queries on an archive kept by an earlier --keep run")
+    parser.add_argument("--filtered", metavar="URL", help="only time queries × filters on this archive "
+                        "(bench/search_filtered.py; prints, writes no report)")
     args = parser.parse_args()
+    if args.filtered:
+        search_filtered.main([args.filtered, "--repeat", str(args.repeat)])
+        return
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/search.py " + " ".join(sys.argv[1:])
     if args.rerun:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from newsdesk import analyze
+from newsdesk.errors import QueryError
 from newsdesk.ingest import ingest
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article
@@ -132,6 +133,74 @@ def test_all_words_must_match(loaded: Archive) -> None:
     assert ids(loaded, "пенсия шахматы") == []
 
 
+# --- operators: OR, -word, -"phrase", NOT word ------------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("взносы", {"ru-pension", "ru-employers", "ru-scattered"}),
+    ("взносы -фонд", {"ru-pension", "ru-employers"}),  # ru-scattered: «Пенсионные фонды отчитались»
+    ("взносы -фондов", {"ru-pension", "ru-employers"}),  # an excluded word in any form
+    ("взносы NOT фонд", {"ru-pension", "ru-employers"}),
+    ('взносы -"пенсионные фонды"', {"ru-pension", "ru-employers"}),
+    ('взносы -«пенсионных взносов»', {"ru-scattered"}),  # a phrase in any inflection
+    ('взносы NOT "пенсионные взносы"', {"ru-scattered"}),
+    ("взносы -фонд -пенсия", {"ru-employers"}),
+    ("пенсия OR налог", {"ru-pension", "ru-html"}),
+    ("пенсия OR налог OR шахматы", {"ru-pension", "ru-html", "ru-pensioner"}),
+    ('"пенсионные взносы" OR налоги', {"ru-pension", "ru-employers", "ru-html"}),
+    ("пенсия OR налог -2023", {"ru-pension"}),
+    ("взносы OR налоги области", {"ru-employers"}),  # (взносы OR налоги) AND области
+    ("пенсия или налог", set()),  # lower-case «или», «or» are words, not OR
+    ("пенсия or налог", set()),
+    ("Алма-Ата", set()),  # a hyphen inside a word excludes nothing
+    ("Алматы OR Астана", {"kk-almaty", "kk-astana"}),
+    ("Қазақстанның OR мектепке", {"kk-almaty", "kk-astana"}),
+    ("мектеп -Алматыда", set()),
+    ("мектеп NOT Астана", {"kk-almaty"}),
+    ("OR пенсия OR", {"ru-pension"}),  # OR with nothing on a side is ignored
+    ("пенсия - фонд", set()),  # a lone minus is not an operator: «фонд» must match
+])
+def test_operators(loaded: Archive, query: str, expected: set[str]) -> None:
+    assert set(ids(loaded, query)) == expected
+    with loaded.engine.connect() as conn:
+        assert search(conn, query).total == len(expected)
+
+
+@pytest.mark.parametrize("query", ["-фонд", "NOT пенсия", '-"пенсионные взносы"', "-пенсия NOT налог",
+                                   "-Алматы", " ".join(f"слово{i}" for i in range(13)),
+                                   "пенсия " + " OR ".join(f"налог{i}" for i in range(12)),
+                                   '"' + " ".join(f"слово{i}" for i in range(17)) + '"'])
+def test_queries_that_cannot_be_searched_as_asked_are_refused(loaded: Archive, query: str) -> None:
+    with loaded.engine.connect() as conn, pytest.raises(QueryError) as refused:
+        search(conn, query)
+    assert refused.value.field == "q" and any(says in refused.value.reason for says in (
+        "only excludes", "at most 12 can be searched together", "17 words; at most 16 can be matched as a phrase"))
+
+
+def test_the_clause_limit_counts_what_is_searched() -> None:
+    assert parse(" ".join(f"слово{i}" for i in range(12))).problem is None
+    assert parse("в и на " + " ".join(f"слово{i}" for i in range(12))).problem is None  # function words dropped
+    assert parse("пенсия " * 100).size == 1  # repeats count once
+    assert parse('"' + " ".join(f"слово{i}" for i in range(12)) + '" налог').size == 2  # a phrase counts once
+    assert "13 words and phrases" in (parse(" ".join(f"слово{i}" for i in range(13))).problem or "")
+    assert parse('"' + " ".join(f"слово{i}" for i in range(16)) + '"').problem is None
+
+
+def test_excluded_words_are_never_highlighted() -> None:
+    query = parse("пенсия -фонд")
+    assert query.terms == {"пенсия"} and query.excluded
+    assert snippet(["Пенсионные фонды и пенсия."], "ru", query.terms) == "Пенсионные фонды и <mark>пенсия</mark>."
+    assert parse("пенсия OR фонд").terms >= {"пенсия", "фонд"}
+
+
+@pytest.mark.parametrize(("query", "fts5", "tsquery"), [
+    ("пенсия -фонд", '("пенсия") NOT ("фонд")', "'пенсия' & !'фонд'"),
+    ("пенсия OR налог", '("пенсия" OR "налог")', "('пенсия' | 'налог')"),
+    ('пенсия NOT "пенсионный фонд"', '("пенсия") NOT ("пенсионный фонд")', "'пенсия' & !(('пенсионный' <-> 'фонд'))"),
+])
+def test_operator_expressions(query: str, fts5: str, tsquery: str) -> None:
+    assert (parse(query).fts5(), parse(query).tsquery()) == (fts5, tsquery)
+
+
 @pytest.mark.parametrize("query", ['"пенсионные взносы"', "«пенсионных взносов»", '"пенсионным взносам"'])
 def test_phrase_in_any_inflection(loaded: Archive, query: str) -> None:
     assert set(ids(loaded, query)) == {"ru-pension", "ru-employers"}  # not the scattered words
@@ -182,7 +251,8 @@ def test_total_and_paging(loaded: Archive) -> None:
 # --- both backends, the same hits ---------------------------------------------------------------------
 
 PARITY = ["пенсия", "взносы", '"пенсионные взносы"', "Алматы", "люди", "экономика", "налоги 2023",
-          "мектеп", "пенсия OR взносы", "года", "Қазақстанның экономикасы"]
+          "мектеп", "пенсия OR взносы", "года", "Қазақстанның экономикасы", "взносы -фонд",
+          'взносы -"пенсионные фонды"', "пенсия OR налог -2023", "Алматы OR Астана", "мектеп NOT Астана"]
 
 
 @pytest.mark.postgres
@@ -366,6 +436,26 @@ def test_copies_fold_the_same_whatever_the_page_size(archive: Archive) -> None:
         assert [i for i, _ in one] == ["ru-pension", "ru-employers"]  # the story where its copy ranked
         assert one[0][1] == (("ru-scattered", "zakon"),) and one_totals == {len(one)}
     assert walk(archive, "взносы", 1, Filters(source="zakon"))[0] == [("ru-scattered", ())]  # original filtered out
+
+
+@pytest.mark.parametrize(("query", "filters", "total", "matches"), [
+    ("взносы", None, 2, 3),  # ru-scattered folds under ru-pension
+    ("взносы", Filters(lang="ru"), 2, 3),
+    ("взносы", Filters(rubric="economy", since=day(9)), 2, 3),
+    ("взносы", Filters(source="zakon"), 1, 1),  # its original is filtered out: the copy stands alone
+    ("взносы -размер", None, 2, 2),  # its original excluded (its lead says «Размер»)
+    ("пенсионные OR налоги", Filters(lang="ru"), 3, 4),
+])
+def test_folded_totals_with_filters(loaded: Archive, query: str, filters: Filters | None, total: int,
+                                    matches: int) -> None:
+    mark_copy(loaded, "ru-scattered", "ru-pension")
+    try:
+        with loaded.engine.connect() as conn:
+            found = search(conn, query, filters)
+    finally:
+        with loaded.engine.begin() as conn:
+            conn.execute(text("UPDATE articles SET duplicate_of = NULL WHERE id = 'ru-scattered'"))
+    assert (found.total, found.matches, found.exact) == (total, matches, True)
 
 
 def test_past_the_exact_bound_the_total_is_matches(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -83,3 +83,45 @@ def test_a_page_past_the_end_says_so_and_links_the_first(client: TestClient) -> 
         assert "Ничего не найдено" not in html and "Ештеңе табылмады" not in html and 'rel="prev"' not in html
     client.cookies.delete("ui_lang")
     assert "Ничего не найдено" in client.get("/search", params={"q": "несуществующееслово"}).text
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("пенсия OR налог", {"ru-pension", "ru-html"}),
+    ("взносы -фонд", {"ru-pension", "ru-employers"}),
+    ('взносы NOT "пенсионные взносы"', {"ru-scattered"}),
+])
+def test_api_operators(client: TestClient, q: str, expected: set[str]) -> None:
+    assert {h["id"] for h in client.get("/api/v1/search", params={"q": q}).json()["items"]} == expected
+
+
+@pytest.mark.parametrize(("q", "says"), [
+    ("-фонд", "only excludes"),
+    ("NOT Алматы", "only excludes"),
+    (" ".join(f"слово{i}" for i in range(13)), "13 words and phrases"),
+    ('"' + " ".join(f"слово{i}" for i in range(20)) + '"', "20 words; at most 16"),
+])
+def test_a_refused_query_is_the_one_error_shape(client: TestClient, q: str, says: str) -> None:
+    for response in (client.get("/api/v1/search", params={"q": q}),
+                     client.get("/search", params={"q": q, "format": "json"})):
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and error["field"] == "q" and says in error["message"]
+
+
+@pytest.mark.parametrize(("ui", "says"), [
+    ("ru", "Запрос только исключает слова (-слово, NOT слово)"),
+    ("kk", "Сұрау тек сөздерді шығарып тастайды (-сөз, NOT сөз)"),
+])
+def test_the_search_page_says_why_it_refuses(client: TestClient, ui: str, says: str) -> None:
+    cookie = {"Cookie": f"ui_lang={ui}"}
+    response = client.get("/search", params={"q": "-фонд"}, headers=cookie)
+    assert response.status_code == 422 and says in response.text and 'value="-фонд"' in response.text
+    many = client.get("/search", params={"q": " ".join(f"слово{i}" for i in range(14))}, headers=cookie)
+    assert many.status_code == 422 and "14" in many.text and "12" in many.text
+    long = client.get("/search", params={"q": '"' + " ".join(f"слово{i}" for i in range(20)) + '"'}, headers=cookie)
+    assert long.status_code == 422 and "20" in long.text and "16" in long.text
+
+
+def test_the_search_page_explains_the_syntax(client: TestClient) -> None:
+    assert "-слово исключает" in client.get("/search").text
+    assert "-сөз сол сөзі бар" in client.get("/search", headers={"Cookie": "ui_lang=kk"}).text

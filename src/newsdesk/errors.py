@@ -3,7 +3,8 @@
     NewsdeskError
     ├── ConfigError          a setting is missing or unsafe
     ├── InputError           one input record or file cannot be used (carries its origin)
-    │   └── FormatError      the input's format is unknown or not what --format said
+    │   ├── FormatError      the input's format is unknown or not what --format said
+    │   └── QueryError       a search query that cannot be searched as asked (field ``q``)
     ├── StoreError           the archive cannot be opened or migrated
     ├── NotFound             an article, tag, entity, thread or source does not exist
     └── FetchError           a URL could not be fetched (reason in the message)
@@ -41,6 +42,13 @@ class InputWarning(InputError):
 
 class FormatError(InputError):
     pass
+
+
+class QueryError(InputError):
+    """A search query refused rather than searched loosely (only exclusions, too many words)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, field="q")
 
 
 class StoreError(NewsdeskError):

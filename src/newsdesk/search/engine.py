@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from newsdesk.errors import QueryError
 from newsdesk.records import Article
 from newsdesk.search import fold, postgres, snippets, sqlite
 from newsdesk.search.filters import Filters, condition
@@ -61,12 +62,15 @@ def backend(conn: Connection) -> ModuleType:
 
 def search(conn: Connection, query: str | Query, filters: Filters | None = None, limit: int = 20,
            offset: int = 0, recency: bool = False, index: FastIndex | None = None) -> Results:
-    """Articles matching every word (any form) and «phrase» of ``query``, best first.
+    """Articles matching every word (any form) and «phrase» of ``query`` (``OR`` lets either neighbour
+    match, ``-word`` excludes), best first; a query ``Query.problem`` refuses raises ``QueryError``.
 
     ``index``: a tantivy index that follows this archive (``fastindex.for_settings``); it answers
     when it can, the database's own index otherwise — the hits are the same."""
     started = time.perf_counter()
     parsed = query if isinstance(query, Query) else parse(query)
+    if parsed.problem:
+        raise QueryError(parsed.problem)
     if not parsed:
         return Results()
     filters = filters or Filters()

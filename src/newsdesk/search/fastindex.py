@@ -8,7 +8,7 @@ it; a reader that cannot catch up falls back to the database engine, so hits are
 
 Why: FTS5 and PostgreSQL score every matching document, so at a million articles a frequent word
 costs 30–250 ms; tantivy's block-max pruning scores only what can reach the top (bench/search.py).
-Hits are the same as the database engine's — same terms, same boolean logic — and the order is BM25
+Hits are the same as the database engine's — same terms, same boolean logic (OR, exclusions) — and the order is BM25
 with the same title/lead/body boosts.  Queries filtered by tag or rubric (labels the engine may
 recompute without reindexing) use the database engine.
 """
@@ -30,7 +30,7 @@ from newsdesk.config import Settings
 from newsdesk.search.docs import last_seq
 from newsdesk.search.filters import Filters
 from newsdesk.search.plan import HALF_LIFE_DAYS, UNDATED_AGE, Plan
-from newsdesk.search.query import Query
+from newsdesk.search.query import Clause, Query
 from newsdesk.search.terms import unpack
 from newsdesk.store.types import UTCDateTime
 
@@ -184,15 +184,19 @@ def _document(row: Any) -> tantivy.Document:
 
 def _query(query: Query, filters: Filters) -> tantivy.Query:
     schema, q, occur = _SCHEMA, tantivy.Query, tantivy.Occur
-    must = [(occur.Must, q.boolean_query([(occur.Should, _option(option, field, boost))
-                                          for option in clause.options for field, boost in BOOSTS.items()]))
-            for clause in query.clauses]
+    must = [(occur.Must, _any_field(clause)) for clause in query.clauses]
+    must += [(occur.MustNot, _any_field(clause)) for clause in query.excluded]
     for name in ("lang", "source"):
         if value := getattr(filters, name):
             must.append((occur.Must, q.term_query(schema, name, value)))
     if filters.since or filters.until:
         must.append((occur.Must, _published(filters.since, filters.until)))
     return q.boolean_query(must)
+
+
+def _any_field(clause: Clause) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, _option(option, field, boost))
+                                        for option in clause.options for field, boost in BOOSTS.items()])
 
 
 def _option(option: tuple[str, ...], field: str, boost: float) -> tantivy.Query:

@@ -24,7 +24,7 @@ WEIGHTS = "CAST('{0.1, 0.1667, 0.3333, 1.0}' AS real[])"  # D, C (body), B (lead
 RANK = "ts_rank_cd({weights}, h.tsv, {q}, 1)"
 VALUES = {**docs.VALUES, "tsv": "CAST(:tsv AS tsvector)"}
 JOIN = " JOIN articles a ON a.id = d.article_id"
-_SAFE = re.compile(r"(?:[^\W_]|[ '&|()<\->])*")  # what tsquery() can produce
+_SAFE = re.compile(r"(?:[^\W_]|[ '&|!()<\->])*")  # what tsquery() can produce
 
 
 def tsvector(doc: IndexedDoc) -> str:
@@ -98,9 +98,13 @@ def matching(conn: Connection, plan: Plan, article_ids: Sequence[str]) -> set[st
 
 
 def folded(conn: Connection, plan: Plan) -> int:
-    """How many matches are copies whose original matches too (reads every match's ``duplicate_of``)."""
+    """How many matches are copies whose original matches too: the matching copies, then one primary-key
+    probe each for their original.  (A self-join of every match, ``IN (SELECT id FROM m)``, let the planner
+    pick a nested loop over two CTE scans: 3.8 s for «в» in Russian at 10,000 articles.)"""
+    q = tsquery_literal(plan)
     where = f" AND {plan.where.sql}" if plan.where.sql else ""
-    sql = (f"WITH m AS (SELECT a.id, a.duplicate_of FROM search_docs d{JOIN} "
-           f"WHERE d.tsv @@ {tsquery_literal(plan)}{where}) "
-           "SELECT count(*) FROM m WHERE m.duplicate_of IN (SELECT id FROM m)")
+    original = ("SELECT 1 FROM articles a JOIN search_docs d ON d.article_id = a.id "
+                f"WHERE a.id = m.duplicate_of AND d.tsv @@ {q}{where}")
+    sql = (f"WITH m AS (SELECT a.duplicate_of FROM search_docs d{JOIN} WHERE d.tsv @@ {q}{where} "
+           f"AND a.duplicate_of IS NOT NULL) SELECT count(*) FROM m WHERE EXISTS ({original})")
     return int(conn.execute(text(sql).bindparams(*plan.where.binds), plan.params("")).scalar() or 0)

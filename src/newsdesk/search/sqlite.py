@@ -19,7 +19,10 @@ BM25 = "bm25(search_fts, 6.0, 2.0, 1.0)"
 INSERT = "INSERT INTO search_fts (rowid, title, lead, body) VALUES (:docid, :title, :lead, :body)"
 DELETE = ("INSERT INTO search_fts (search_fts, rowid, title, lead, body) "
           "VALUES ('delete', :docid, :title, :lead, :body)")
-JOIN = " JOIN search_docs d0 ON d0.docid = search_fts.rowid JOIN articles a ON a.id = d0.article_id"
+# CROSS JOIN fixes the order: the FTS5 matches first, then their articles by primary key.  Left to choose,
+# SQLite reads a filter's articles first (``a.lang = 'ru'``: nearly all) and probes FTS5 once per row,
+# 50–100× slower (bench/search_filtered.py).
+JOIN = " CROSS JOIN search_docs d0 ON d0.docid = search_fts.rowid CROSS JOIN articles a ON a.id = d0.article_id"
 
 
 def write(conn: Connection, batch: Sequence[IndexedDoc], version: str) -> None:
@@ -48,11 +51,14 @@ def _fts_row(docid: int, doc: IndexedDoc) -> dict[str, object]:
     return {"docid": docid, "title": title, "lead": lead, "body": body}
 
 
-def _candidates(plan: Plan, columns: str) -> str:
+def _matches(plan: Plan, join: str = "") -> str:
+    """``FROM … WHERE …`` of the matches: the FTS5 table, joined to the articles when filtered (or ``join``)."""
     where = f" AND {plan.where.sql}" if plan.where.sql else ""
-    join = JOIN if plan.where.sql else ""
-    return (f"SELECT search_fts.rowid AS docid, {columns} FROM search_fts{join} "
-            f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :cap")
+    return f"FROM search_fts{JOIN if where else join} WHERE search_fts MATCH :q{where}"
+
+
+def _candidates(plan: Plan, columns: str) -> str:
+    return f"SELECT search_fts.rowid AS docid, {columns} {_matches(plan)} ORDER BY search_fts.rowid DESC LIMIT :cap"
 
 
 def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
@@ -71,9 +77,7 @@ def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
 
 
 def count(conn: Connection, plan: Plan) -> int:
-    where = f" AND {plan.where.sql}" if plan.where.sql else ""
-    join = JOIN if plan.where.sql else ""
-    stmt = text(f"SELECT count(*) FROM search_fts{join} WHERE search_fts MATCH :q{where}")
+    stmt = text(f"SELECT count(*) {_matches(plan)}")
     return int(conn.execute(stmt.bindparams(*plan.where.binds), plan.params(plan.query.fts5())).scalar() or 0)
 
 
@@ -89,8 +93,12 @@ def matching(conn: Connection, plan: Plan, article_ids: Sequence[str]) -> set[st
 
 
 def folded(conn: Connection, plan: Plan) -> int:
-    """How many matches are copies whose original matches too (reads every match's ``duplicate_of``)."""
+    """How many matches are copies whose original matches too: the matching copies, then one probe each
+    for their original (its primary key, then rowid + MATCH), so the cost follows the copies."""
     where = f" AND {plan.where.sql}" if plan.where.sql else ""
-    sql = (f"WITH m AS (SELECT a.id, a.duplicate_of FROM search_fts{JOIN} WHERE search_fts MATCH :q{where}) "
-           "SELECT count(*) FROM m WHERE m.duplicate_of IN (SELECT id FROM m)")
+    original = ("SELECT 1 FROM articles a CROSS JOIN search_docs d0 ON d0.article_id = a.id "
+                f"CROSS JOIN search_fts ON search_fts.rowid = d0.docid WHERE a.id = m.duplicate_of "
+                f"AND search_fts MATCH :q{where}")
+    sql = (f"WITH m AS (SELECT a.duplicate_of {_matches(plan, JOIN)} AND a.duplicate_of IS NOT NULL) "
+           f"SELECT count(*) FROM m WHERE EXISTS ({original})")
     return int(conn.execute(text(sql).bindparams(*plan.where.binds), plan.params(plan.query.fts5())).scalar() or 0)

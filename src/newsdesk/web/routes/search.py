@@ -15,16 +15,21 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from newsdesk import search as engine
+from newsdesk.errors import QueryError
 from newsdesk.search.fastindex import for_settings
+from newsdesk.search.query import MAX_CLAUSES, MAX_PHRASE_WORDS
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
 from newsdesk.web.i18n import Msg
-from newsdesk.web.render import render
+from newsdesk.web.render import render, wants_json
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
 from newsdesk.web.schemas import Lang, Rubric, errors
 
 router = APIRouter(route_class=ReleasingRoute)
-Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match.')]
+Q = Annotated[str, Query(description='Words (any form) and "quoted phrases"; all must match, except: '
+                                     '`a OR b` (either), `-word`, `-"phrase"`, `NOT word` (must not match). '
+                                     'A query that only excludes, has more than 12 words and phrases, or a '
+                                     'quoted phrase of more than 16 words, is a 422.')]
 Tag = Annotated[str | None, Query(description="Tag name or slug.")]
 Since = Annotated[datetime | None, Query(description="Published at or after (ISO 8601; no zone = Asia/Almaty).")]
 Until = Annotated[datetime | None, Query(description="Published before (ISO 8601; no zone = Asia/Almaty).")]
@@ -84,6 +89,22 @@ def _hit(hit: engine.Hit) -> dict[str, Any]:
     return {**fields, "copies": [{"id": i, "source": source, "page_url": page_url(i)} for i, source in hit.copies]}
 
 
+ONLY_EXCLUDED = "Запрос только исключает слова (-слово, NOT слово): добавьте слово или фразу, которые нужно найти."
+LONG_PHRASE = "Во фразе в кавычках слов: {n}, а фразой ищется не больше {max}. Сократите её или уберите кавычки."
+TOO_MANY = ("Слов и фраз в запросе: {n}, а вместе ищется не больше {max}. Уберите лишние или возьмите формулировку "
+            "в кавычки — фраза считается за одну.")
+
+
+def refusal(q: str) -> Msg:
+    """Why the page does not search ``q``, in the reader's language (the API says it in ``QueryError``)."""
+    parsed = engine.parse(q)
+    if parsed.size > MAX_CLAUSES:
+        return Msg(TOO_MANY, {"n": parsed.size, "max": MAX_CLAUSES})
+    if parsed.longest_phrase > MAX_PHRASE_WORDS:
+        return Msg(LONG_PHRASE, {"n": parsed.longest_phrase, "max": MAX_PHRASE_WORDS})
+    return Msg(ONLY_EXCLUDED)
+
+
 @router.get("/api/v1/search", response_model=SearchOut, tags=["search"], responses=errors(422),
             summary="Full-text search in Russian and Kazakh: any word form, phrases, filters")
 def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: Rubric | None = None,
@@ -99,7 +120,13 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
                 recency: Recency = False) -> Response:
     size = request.app.state.settings.page_size
     filters = engine.Filters(tag, rubric, lang, source)
-    context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
+    try:
+        context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
+    except QueryError:
+        if wants_json(request):
+            raise  # the JSON twin answers with the API's one error shape
+        return render(request, "search.html", {"q": q, "title": Msg("Поиск: {q}", {"q": q}), "items": [],
+                                               "error": refusal(q), "page": page}, 422, content_lang=lang)
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
                                 ("recency", "true" if recency else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
