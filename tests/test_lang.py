@@ -99,3 +99,19 @@ def test_real_kazakh_and_russian_sentences(shared_data: Path) -> None:
     assert sum(detect(t) == "kk" for t in kk) / len(kk) > 0.99
     assert sum(detect(r["ru"]) == "ru" for r in sib) / len(sib) > 0.99
     assert sum(detect(r["en"]) == "en" for r in sib) / len(sib) > 0.99
+
+
+@pytest.mark.parametrize(("given", "text", "stored"), [
+    ("ru", "Су тасқынынан үйіне оралған тұрғындар залалды есептеп жатыр. Әкімдік көмек береді.", "kk"),
+    ("kk", "Жители Атырау вернулись домой после паводка и подсчитывают ущерб, акимат обещал помощь.", "ru"),
+    ("ru", "Аким Алматы Ерболат Досаев встретился с жителями Медеуского района.", "ru"),
+    ("kk", "Қасым-Жомарт Тоқаев Астанада кеңес өткізді.", "kk"),
+    ("en", "Қасым-Жомарт Тоқаев Астанада кеңес өткізді.", "en"),  # only ru and kk are read again
+])
+def test_a_given_russian_or_kazakh_the_text_contradicts_is_corrected(given: str, text: str, stored: str) -> None:
+    from newsdesk.records import Article
+    from newsdesk.stages.language import LangStage
+
+    article = Article(title="", paragraphs=[text], lang=given)
+    LangStage()(article)
+    assert article.lang == stored
