@@ -73,6 +73,8 @@ def test_homoglyphs_are_folded() -> None:
     ("Бiрiншi", "Бірінші"),
     ("Kөкшетaуда", "Көкшетауда"),  # Latin K and a among Kazakh letters
     ("Aлматыда", "Алматыда"),
+    ("Kia-сы", "kia-сы"),  # a Latin part of a hyphenated word stays Latin
+    ("IT-кеңес", "it-кеңес"),
 ])  # fmt: skip
 def test_kazakh_homoglyphs_are_folded(typed: str, meant: str) -> None:
     assert lemmas(typed, "kk") == lemmas(meant, "kk")

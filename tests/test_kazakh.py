@@ -101,7 +101,12 @@ def test_no_over_stripping(word: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("Алма-Атада", "алма-ата"), ("2017-нші", "2017"), ("COVID-19-ға", "covid-19"), ("Нұр-Сұлтанда", "нұр-сұлтан")],
+    [
+        ("Алма-Атада", "алма-ата"), ("2017-нші", "2017"), ("COVID-19-ға", "covid-19"), ("Нұр-Сұлтанда", "нұр-сұлтан"),
+        # a Latin head: a case ending after it goes, a Kazakh word after it stays (KazNERD valid)
+        ("Kia-сы", "kia"), ("Twitter-дегі", "twitter"), ("IT-стартаптар", "it-стартап"), ("QR-код", "qr-код"),
+        ("call-орталығына", "call-орталық"),
+    ],
 )
 def test_hyphenated(word: str, expected: str) -> None:
     assert stem(word) == expected

@@ -159,14 +159,21 @@ def _fold_homoglyphs(word: str, lang: str | None = None) -> str:
     """«Kазахстан» typed with a Latin K → «Казахстан» (when Cyrillic letters are the majority); in Kazakh
     (``lang`` kk, or a Kazakh letter in the word) also when every Latin letter looks Cyrillic, and a Latin «i»
     is «і»: «сiлкiнiсi» → «сілкінісі», «iсi» → «ісі»."""
-    latin = _LATIN.findall(word)
     if lang in ("kk", "kk_latn") or _KK_LETTERS.intersection(word):
-        if len(_CYRILLIC.findall(word)) > len(latin) or _KK_HOMOGLYPH_LETTERS.issuperset(latin):
-            return word.translate(_KK_HOMOGLYPHS)
-        return word
-    if len(_CYRILLIC.findall(word)) > len(latin):
+        return "-".join(_fold_kazakh_part(part) for part in word.split("-"))
+    if len(_CYRILLIC.findall(word)) > len(_LATIN.findall(word)):
         return word.translate(_HOMOGLYPHS)
     return word
+
+
+def _fold_kazakh_part(part: str) -> str:
+    """One part of a hyphenated word: «Kia» of «Kia-сы» and «IT» of «IT-кеңес» are Latin, not look-alikes."""
+    latin = _LATIN.findall(part)
+    if not _CYRILLIC.search(part) or not latin:
+        return part
+    if len(_CYRILLIC.findall(part)) > len(latin) or _KK_HOMOGLYPH_LETTERS.issuperset(latin):
+        return part.translate(_KK_HOMOGLYPHS)
+    return part
 
 
 def _ru_lemma(word: str) -> str:

@@ -272,8 +272,12 @@ def _stem_hyphenated(word: str) -> str:
     head, _, tail = word.rpartition("-")
     if not head:
         return word
-    if head[-1].isdigit() or head[-1].isascii():
+    if head[-1].isdigit():
         return head if re.fullmatch(r"[а-яәғқңөұүһі]+", tail) else word
+    if head[-1].isascii():  # «kia-сы» → «kia», but «it-стартаптар» → «it-стартап»: the tail is a word
+        if _ENDING_AFTER_HYPHEN.fullmatch(tail) or not re.fullmatch(r"[а-яәғқңөұүһі]+", tail):
+            return head
+        return head + "-" + stem(tail)
     if "-" not in head and len(head) <= ABBREVIATION_MAX and _ENDING_AFTER_HYPHEN.fullmatch(tail):
         return head
     return head + "-" + stem(tail) if len(tail) >= 4 else word
