@@ -63,7 +63,7 @@ PROTECTED_WORDS = """
     жауын кәсіпорын отбасы салдар
     шығын қарқын ағын тиын ойын қожайын екпін қисын түйін толқын айдын кешен салон
     аудан маман арман нысан орган орден науқан өзен мекен құрбан зиян мазмұн қазан заман майдан
-    теңге оқиға тұлға мереке неке нұсқа бәсеке жаға екі орман отан қаржы
+    теңге оқиға тұлға мереке неке нұсқа бәсеке жаға екі орман отан қаржы егін буын отын үшін
     баға аға қазақстан қырғызстан өзбекстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
     дағыстан татарстан башқұртстан
 """
@@ -174,8 +174,8 @@ def _suffix_harmony(suffix: str) -> str:
 
 def _fits(stem: str, suffix: str, allowed: str) -> bool:
     """May ``suffix`` follow ``stem``? (length, vowel, harmony, assimilation)"""
-    if len(stem) < _MIN_STEM.get(suffix, 2) or not VOWELS.intersection(stem):
-        return False
+    if len(stem) < _MIN_STEM.get(suffix, 2) and stem not in SHORT_STEMS or not VOWELS.intersection(stem):
+        return False  # a listed two-letter stem may take -ын/-ін: «елін», «үйін» → «ел», «үй»
     if len(stem) == 2 and stem not in SHORT_STEMS and _repair(stem) not in SHORT_STEMS:
         return False  # «оғы» is «оқ» + -ы
     if suffix in ("ны", "ні") and not _protected(stem) and _possessed(stem + "н"):
