@@ -67,6 +67,36 @@ def test_homoglyphs_are_folded() -> None:
     assert tokens("Kазахстана", "ru")[0].lemma == "казахстан"  # Latin K
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("жер сiлкiнiсi", "жер сілкінісі"),  # Latin «i» for «і», not «и»
+    ("iсi", "ісі"),  # only Latin letters that look Cyrillic: folded though they are the majority
+    ("Бiрiншi", "Бірінші"),
+    ("Kөкшетaуда", "Көкшетауда"),  # Latin K and a among Kazakh letters
+    ("Aлматыда", "Алматыда"),
+    ("Kia-сы", "kia-сы"),  # a Latin part of a hyphenated word stays Latin
+    ("IT-кеңес", "it-кеңес"),
+])  # fmt: skip
+def test_kazakh_homoglyphs_are_folded(typed: str, meant: str) -> None:
+    assert lemmas(typed, "kk") == lemmas(meant, "kk")
+    assert all(set(alt) & set(lemmas(meant, "kk")) for alt in query_lemmas(typed))
+
+
+@pytest.mark.parametrize(("text", "query"), [
+    ("Қарасай ауданында жаңа мектеп ашылды", "Қарасай ауданы"),
+    ("Қарасай ауданында жаңа мектеп ашылды", "ауданы"),
+    ("Қарасай ауданында жаңа мектеп ашылды", "аудан"),
+    ("Ауданы бойынша жиын өтті", "ауданында"),
+    ("Су тасқынынан кейін жол жабылды", "су тасқыны"),
+    ("Су тасқыны ауылды басты", "тасқын"),
+    ("Ертеңгі күні жаңбыр жауады", "күн"),
+    ("Тұрғыны үшін жаңа үй салынды", "тұрғын"),
+    ("Жер сiлкiнiсiнен кейін", "жер сілкінісі"),
+])  # fmt: skip
+def test_kazakh_query_finds_another_form(text: str, query: str) -> None:
+    found = set(lemmas(text, "kk"))
+    assert all(set(alt) & found for alt in query_lemmas(query))
+
+
 def test_russian_quote_in_kazakh_text_gets_russian_lemmas() -> None:
     got = dict(pairs("Аким Алматыда болды. «Мы рассмотрим этот вопрос в ближайшее время», — сказал он.", "kk"))
     assert got["Алматыда"] == "алматы" and got["рассмотрим"] == "рассмотреть" and got["сказал"] == "сказать"

@@ -28,7 +28,9 @@ from newsdesk import kazakh
 from newsdesk import lang as langid
 from newsdesk.stopwords import EN_STOPWORDS, KK_STOPWORDS, RU_STOPWORDS
 
-ANALYZER_VERSION = "6"  # 6: Latin-script Kazakh «Iran» is «иран», not «іран» (a capital «I» before a back vowel)
+ANALYZER_VERSION = "7"  # 7: Kazakh stems of nouns in -н («ауданы» → «аудан», not «ауда»; «күні» → «күн»), no
+# stem of two letters unless listed («аудан» not «ау»), a Latin «i» in Kazakh Cyrillic is «і» («сiлкiнiсi»)
+# 6: Latin-script Kazakh «Iran» is «иран», not «іран» (a capital «I» before a back vowel)
 # 5: Kazakh accusative and ablative after a possessive («сілкінісінен» → «сілкініс»);
 # «паводков» → паводок, not «паводковый»; «Пашинян» → пашинян (rulemma)
 # 4: Kazakh case endings after an abbreviation («АҚШ-тың» → «ақш»)
@@ -50,7 +52,10 @@ _RUSSIAN_HINT = re.compile(
     r"(?<![\w-])(?:в|во|на|и|с|со|что|для|из|от|как|это|при|по|но|он|она|они|мы|вы|я|был|была)(?![\w-])", re.I
 )
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…\n]*")
-_HOMOGLYPHS = str.maketrans("aceopxyABCEHKMOPTXy", "асеорхуАВСЕНКМОРТХу")
+_HOMOGLYPHS = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
+# Kazakh typed with a Latin «i» for «і» («жер сiлкiнiсi»): Kazakh's «і», never Russian's «и»
+_KK_HOMOGLYPHS = str.maketrans("aceopxyABCEHKMOPTXiI", "асеорхуАВСЕНКМОРТХіІ")
+_KK_HOMOGLYPH_LETTERS = frozenset("aceopxyABCEHKMOPTXiI")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +138,7 @@ def lemma(word: str, lang: str | None = "ru") -> str:
         return word.lower()
     if _CYRILLIC.search(word):
         if _LATIN.search(word):
-            word = _fold_homoglyphs(word)
+            word = _fold_homoglyphs(word, lang)
         if _KK_LETTERS.intersection(word) or lang in ("kk", "kk_latn"):
             return kazakh.stem(word)
         if lang in ("ru", "en", None):
@@ -150,11 +155,25 @@ def _number_lemma(word: str) -> str:
     return head if dash else word.lower()
 
 
-def _fold_homoglyphs(word: str) -> str:
-    """«Kазахстан» typed with a Latin K → «Казахстан» (when Cyrillic letters are the majority)."""
+def _fold_homoglyphs(word: str, lang: str | None = None) -> str:
+    """«Kазахстан» typed with a Latin K → «Казахстан» (when Cyrillic letters are the majority); in Kazakh
+    (``lang`` kk, or a Kazakh letter in the word) also when every Latin letter looks Cyrillic, and a Latin «i»
+    is «і»: «сiлкiнiсi» → «сілкінісі», «iсi» → «ісі»."""
+    if lang in ("kk", "kk_latn") or _KK_LETTERS.intersection(word):
+        return "-".join(_fold_kazakh_part(part) for part in word.split("-"))
     if len(_CYRILLIC.findall(word)) > len(_LATIN.findall(word)):
         return word.translate(_HOMOGLYPHS)
     return word
+
+
+def _fold_kazakh_part(part: str) -> str:
+    """One part of a hyphenated word: «Kia» of «Kia-сы» and «IT» of «IT-кеңес» are Latin, not look-alikes."""
+    latin = _LATIN.findall(part)
+    if not _CYRILLIC.search(part) or not latin:
+        return part
+    if len(_CYRILLIC.findall(part)) > len(latin) or _KK_HOMOGLYPH_LETTERS.issuperset(latin):
+        return part.translate(_KK_HOMOGLYPHS)
+    return part
 
 
 def _ru_lemma(word: str) -> str:

@@ -12,7 +12,10 @@ A suffix is stripped only when it agrees with what it follows, as Kazakh spellin
 * consonant assimilation — «-да» after a vowel or a voiced consonant, «-та» after a voiceless one,
   «-ның» after a vowel or м н ң, «-дың» after л р й у ж з, «-тың» after voiceless consonants…;
 * «-на -нда -ндан -н» only after the 3rd-person possessive (-ы -і -сы -сі);
-* the stem left keeps a vowel and two letters or more (three after a one-letter suffix).
+* the stem left keeps a vowel and two letters or more (three after a one-letter suffix), and a stem of two
+  letters is a listed word («елде» → «ел», but «аудан» is not «ау» + -дан, nor «күні» «кү» + -ні);
+* «-ны/-ні» is not the accusative where a stem in «н» takes a possessive: a participle («болғаны» →
+  «болған») or a listed noun («ауданы» → «аудан»).
 
 A few verb endings are stripped too (past -ды, present -ады/-йды, participles -ған/-атын,
 converb -ып), derivational suffixes (-лық, -шы, -сыз, -лы) are kept: «қалалық» (urban) is not
@@ -46,20 +49,35 @@ SONORANT = frozenset("лрйу")
 NASAL = frozenset("мнң")
 VOICED = frozenset("жз")
 
-# -ы/-і is the 3rd-person possessive after a consonant, so stems ending in them must be listed
+# -ы/-і is the 3rd-person possessive after a consonant, so stems ending in them must be listed; so are
+# frequent stems in -н that would read as «-ны» («ауданы», «шығыны») and nouns in -ға/-ге («теңгені»)
 PROTECTED_WORDS = """
     алматы қарағанды өскемен талдықорған жезқазған ақсу жетісу тараз ақтау семей қонаев кентау
     теміртау көкшетау ұлытау маңғыстау атырау түркістан байқоңыр қостанай сарыағаш нұр-сұлтан шымкент
     абай ресей еуропа азия америка африка канада корея қытай тарихи қарсы жоғары төмен бері ары әрі
     тағы және әлі енді сонымен бірге қазір бүгін қорған туған қайда мұнда сонда осында ешқашан
     әрқашан барлық бәрі кейде адам ана әке бала дала қала тау су ел жер белгі кеңес күрес жалақы
-    ақы қазы күші ісі сайлауы сияқты туралы бойынша арқылы кейін дейін шейін қатысты байланысты
+    ақы қазы сайлау сияқты туралы бойынша арқылы кейін дейін шейін қатысты байланысты
     сәйкес тиісті жайлы жөнінде мүмкін керек қажет тиіс арасы алды арты үсті асты іші сырты
     тұрғын тегін жақын бұрын алтын орын жиын қиын ақын ұзын тасқын салқын көшкін сүргін қорғасын бұрқасын
     жауын кәсіпорын отбасы салдар
+    шығын қарқын ағын тиын ойын қожайын екпін қисын түйін толқын айдын кешен салон
+    аудан маман арман нысан орган орден науқан өзен мекен құрбан зиян мазмұн қазан заман майдан
+    теңге оқиға тұлға мереке неке нұсқа бәсеке жаға екі орман отан қаржы егін буын отын үшін
     баға аға қазақстан қырғызстан өзбекстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
     дағыстан татарстан башқұртстан
 """
+
+# Stems of two letters: a suffix leaves one only if it is listed («елде» → «ел», «күні» → «күн», not «кү»;
+# «аудан» stays, not «ау» + -дан; «тамыз» stays, not «та» + -мыз)
+_SHORT_STEMS = """
+    ел су ай үй ас ат іс ес ұл ой ту ән ер ақ ми із ит ұн би ін үн ем ет от өз не он үш
+    ал өт де же өс аш ұш оқ ти қу ки ұт өл ұр іл ек ұқ іш ез жи өш аң ие оң бу өн үр
+"""
+SHORT_STEMS = frozenset(_SHORT_STEMS.split())
+# «-ны» (accusative after a vowel) or «н» + possessive «-ы»? A participle's «-ған», «-атын» takes the possessive
+# («болғаны» → «болған», «екені» → «екен», «болатыны» → «болатын»), as do the listed stems («ауданы» → «аудан»)
+_TAKES_POSSESSIVE = ("ған", "ген", "қан", "кен", "атын", "етін", "йтын", "йтін")
 
 # suffix → the classes of the letter before it that allow it ("V" vowel, "S" л р й у, "N" м н ң,
 # "Z" ж з, "T" voiceless, "P" after a 3rd-person possessive -ы/-і only)
@@ -156,8 +174,12 @@ def _suffix_harmony(suffix: str) -> str:
 
 def _fits(stem: str, suffix: str, allowed: str) -> bool:
     """May ``suffix`` follow ``stem``? (length, vowel, harmony, assimilation)"""
-    if len(stem) < _MIN_STEM.get(suffix, 2) or not VOWELS.intersection(stem):
-        return False
+    if len(stem) < _MIN_STEM.get(suffix, 2) and stem not in SHORT_STEMS or not VOWELS.intersection(stem):
+        return False  # a listed two-letter stem may take -ын/-ін: «елін», «үйін» → «ел», «үй»
+    if len(stem) == 2 and stem not in SHORT_STEMS and _repair(stem) not in SHORT_STEMS:
+        return False  # «оғы» is «оқ» + -ы
+    if suffix in ("ны", "ні") and not _protected(stem) and _possessed(stem + "н"):
+        return False  # «ауданы»: «аудан» + -ы, not «ауда» + -ны
     if suffix in ("ын", "ін") and stem[-1] == "м" and stem[-2] not in "ыіуұүоө":
         return False  # «айтамын», «ойлаймын», «құрбанмын»: «I» (-мын), not a noun's accusative («білімін»)
     if suffix in ("ын", "ін") and stem[-1] in "пш" and stem[-2] not in VOWELS:
@@ -225,6 +247,11 @@ def _protected(word: str) -> bool:
     return word in PROTECTED or (word.endswith("ақы") and len(word) > 4)
 
 
+def _possessed(stem_n: str) -> bool:
+    """Whether a stem that ends in «н» takes a possessive «-ы/-і» here: a participle or a listed stem."""
+    return stem_n.endswith(_TAKES_POSSESSIVE) or _protected(stem_n)
+
+
 def _repair(stem_: str) -> str:
     if stem_ in _VOWEL_DROP:
         return _VOWEL_DROP[stem_]
@@ -245,8 +272,12 @@ def _stem_hyphenated(word: str) -> str:
     head, _, tail = word.rpartition("-")
     if not head:
         return word
-    if head[-1].isdigit() or head[-1].isascii():
+    if head[-1].isdigit():
         return head if re.fullmatch(r"[а-яәғқңөұүһі]+", tail) else word
+    if head[-1].isascii():  # «kia-сы» → «kia», but «it-стартаптар» → «it-стартап»: the tail is a word
+        if _ENDING_AFTER_HYPHEN.fullmatch(tail) or not re.fullmatch(r"[а-яәғқңөұүһі]+", tail):
+            return head
+        return head + "-" + stem(tail)
     if "-" not in head and len(head) <= ABBREVIATION_MAX and _ENDING_AFTER_HYPHEN.fullmatch(tail):
         return head
     return head + "-" + stem(tail) if len(tail) >= 4 else word
