@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 import search_filtered
-from common import ROOT, header, real_items, write_report
+from common import ROOT, header, real_items, timings, write_report
 from newsdesk import lang as language
 from newsdesk.records import Article
 from newsdesk.search import Filters, engine, parse, search
@@ -155,25 +155,16 @@ def time_ours(url: str, repeat: int, uncapped: bool = False, index: FastIndex | 
                 plan = Plan(parse(q), condition(Filters()))
                 rank = ((lambda p=plan: index.ranked(p, Filters())) if index is not None
                         else (lambda p=plan: backend.ranked(conn, p)))
-                out["rank"].setdefault(words, []).extend(_timed(rank, repeat))
-                out["search"].setdefault(words, []).extend(_timed(lambda q=q: search(conn, q, index=index), repeat))
+                out["rank"].setdefault(words, []).extend(timings(rank, repeat))
+                out["search"].setdefault(words, []).extend(timings(lambda q=q: search(conn, q, index=index), repeat))
                 out["totals"].setdefault(words, []).append(search(conn, q, index=index).total)
                 if uncapped:
                     every = replace(plan, cap=10**9)
                     out["uncapped"].setdefault(words, []).extend(
-                        _timed(lambda p=every: backend.ranked(conn, p), repeat))
+                        timings(lambda p=every: backend.ranked(conn, p), repeat))
     archive.dispose()
     return out
 
-
-def _timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
-    fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 # --- PostgreSQL: russian baseline and our backend --------------------------------------------------
@@ -193,7 +184,7 @@ def run_pg_russian(db: TempDatabase, corpus: Corpus, size: Size, repeat: int) ->
 
 
 def _time_queries(fn, repeat: int) -> dict[int, list[float]]:  # noqa: ANN001
-    return {words: [t for q in qs for t in _timed(lambda q=q: fn(q), repeat)] for words, qs in QUERIES.items()}
+    return {words: [t for q in qs for t in timings(lambda q=q: fn(q), repeat)] for words, qs in QUERIES.items()}
 
 
 def run_ours_pg(db: TempDatabase, corpus: Corpus, size: Size, repeat: int) -> None:

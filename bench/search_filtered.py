@@ -15,13 +15,12 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from common import header
+from common import header, timings
 from newsdesk.search import Filters, engine, parse, search
 from newsdesk.search.filters import condition
 from newsdesk.search.plan import Plan
@@ -42,13 +41,7 @@ FILTERS: dict[str, Filters] = {
 
 def timed(fn: Callable[[], Any], repeat: int) -> float:
     """Median milliseconds of ``repeat`` runs after one warm-up."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return statistics.median(timings(fn, repeat))
 
 
 def run(url: str, repeat: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
