@@ -437,3 +437,28 @@ def test_names_with_inner_capitals_stay_whole(text: str) -> None:
     from newsdesk.sources.fields import paragraphs
 
     assert paragraphs(text) == [text]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("**Срочно**: в Алматы выпал снег", "Срочно: в Алматы выпал снег"),
+    ("Подробнее на [сайте акимата](https://almaty.gov.kz/news/1).", "Подробнее на сайте акимата."),
+    ("[сообщает ](https://t.me/sledcom_press/17147)Следственный комитет", "сообщает Следственный комитет"),
+    ("__Мы готовы к паводкам, __— сказал аким[\n](https://t.me/akimat/5)", "Мы готовы к паводкам, — сказал аким "),
+    ("**Kokoc Group **— группа компаний", "Kokoc Group — группа компаний"),
+    ("пошаговый гайд** **по работе", "пошаговый гайд по работе"),
+    ("~~старая цена~~ новая цена, код `A-15`", "старая цена новая цена, код A-15"),
+    # a star after a letter is no mark: censored words and footnotes stay as written
+    ("«Просто за**ался» и **это** всё", "«Просто за**ался» и это всё"),
+    ("ЛГБТ** — признано экстремистским", "ЛГБТ** — признано экстремистским"),
+    ("долб***изм", "долб***изм"),
+])
+def test_telegram_markdown_is_read_as_its_words(raw: str, clean: str) -> None:
+    from newsdesk.sources.markdown import plain
+
+    assert plain(raw) == clean
+
+
+def test_a_telegram_posts_title_has_no_marks(tmp_path):
+    post = {"id": "tg-1", "text": "**Аким Алматы встретился с жителями**\n\nПодробности [здесь](https://t.me/a/1)."}
+    (art,), _ = _split(read(_write(tmp_path, "posts.jsonl", json.dumps(post, ensure_ascii=False))))
+    assert art.title == "Аким Алматы встретился с жителями" and art.paragraphs[-1] == "Подробности здесь."

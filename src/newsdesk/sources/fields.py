@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from newsdesk.errors import InputError
 from newsdesk.records import ARTICLE, HEADLINE, LANGS, RUBRICS, Article, Entity, Origin, TagScore
 from newsdesk.sources import glued
+from newsdesk.sources.markdown import plain
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MAX_FIELD = 2_000_000  # characters; longer fields are refused, not truncated
@@ -236,9 +237,9 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
     """Build an Article from the documented JSON-lines schema (see docs/formats.md)."""
     if not isinstance(raw, dict):
         raise InputError(f"expected a JSON object, got {type(raw).__name__}", origin)
-    title = clean_line(text_field(raw, "title", origin))
-    body = text_field(raw, "text", origin) or text_field(raw, "body", origin)
-    lead = clean_line(text_field(raw, "lead", origin) or text_field(raw, "summary", origin))
+    title = clean_line(plain(text_field(raw, "title", origin)))
+    body = plain(text_field(raw, "text", origin) or text_field(raw, "body", origin))
+    lead = clean_line(plain(text_field(raw, "lead", origin) or text_field(raw, "summary", origin)))
     if not title and not body.strip() and not lead:
         known = ARTICLE_KEYS & raw.keys()
         if raw and not known:  # some other JSON (a config, ground truth…), not an article record
