@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from test_web_support import client_fixture, fill, learned  # noqa: F401 - fixture
+from test_web_support import client_fixture, fill, learned, make_client  # noqa: F401 - fixture
 
 
 @pytest.mark.parametrize("path, version, count", [
@@ -41,6 +41,23 @@ def test_feeds_use_the_host_they_are_served_on(client: TestClient) -> None:
     two = feedparser.parse(client.get("/feed.xml", headers={"Host": "intranet.local"}).content)
     assert one.entries[0].link.startswith("http://news.example.kz/article/")
     assert two.entries[0].link.startswith("http://intranet.local/article/")
+
+
+def test_a_site_address_names_the_feeds_whatever_the_host(tmp_path) -> None:
+    with make_client(str(tmp_path / "a.db"), site_url="https://news.example.kz/") as client:
+        for host in ("evil.example", "intranet.local"):
+            feed = feedparser.parse(client.get("/atom.xml", headers={"Host": host}).content)
+            assert feed.entries[0].link.startswith("https://news.example.kz/article/")
+            assert feed.entries[0].id.startswith("https://news.example.kz/") and host not in str(feed)
+
+
+@pytest.mark.parametrize("bad", ["news.example.kz", "ftp://news.example.kz", "https://", "https://a b.kz"])
+def test_a_site_address_must_be_one(tmp_path, bad: str) -> None:
+    from newsdesk.config import Settings
+    from newsdesk.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="NEWSDESK_SITE_URL"):
+        Settings(database_url=str(tmp_path / "a.db"), site_url=bad).check()
 
 
 def test_a_feed_speaks_the_language_of_most_of_its_items(client: TestClient) -> None:

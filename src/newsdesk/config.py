@@ -5,6 +5,7 @@ Built where it is needed (``create_app(settings)``, the CLI's callback), never a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
         None, description="Directory of the tantivy index (default: '<archive file>.search' beside a SQLite archive, "
         "./newsdesk-search with PostgreSQL); it can be deleted at any time and is rebuilt from the database."
     )
+    site_url: str | None = Field(
+        None, description="The site's public address (https://news.example.kz): feeds link to it and name their items "
+        "by it. Without it, the address a request came to, which a client chooses (its Host header)."
+    )
     malloc_arenas: int = Field(
         2, description="glibc malloc arenas per server process (0: glibc's default, 8 per core; an explicit "
         "MALLOC_ARENA_MAX wins). Two keep the request threads' freed memory together: ~90 MB less with two workers."
@@ -52,6 +57,8 @@ class Settings(BaseSettings):
     def check(self) -> Settings:
         if self.environment == "production" and self.api_token in (None, "", "change-me"):
             raise ConfigError("NEWSDESK_API_TOKEN must be set to a secret in production")
+        if self.site_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s?#]*)?", self.site_url):
+            raise ConfigError(f"NEWSDESK_SITE_URL {self.site_url!r} is no site address: write https://news.example.kz")
         return self
 
 

@@ -20,7 +20,8 @@ TYPES = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The site's address for feed links and item ids: ``NEWSDESK_SITE_URL``, else the one the request came to."""
+    return (request.app.state.settings.site_url or str(request.base_url)).rstrip("/")
 
 
 def _feed(request: Request, conn: Conn, flt: Filter, channel: feedxml.Channel, fmt: str) -> Response:
