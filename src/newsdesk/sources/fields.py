@@ -267,8 +267,10 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         kind=HEADLINE if raw.get("kind") == HEADLINE else ARTICLE,
         origin=origin,
     )
-    if not art.title and art.paragraphs:
+    if not art.title and art.paragraphs:  # a post: its first line is its headline, said once
         art.title = art.paragraphs[0][:200]
+        if len(art.paragraphs) > 1 and len(art.paragraphs[0]) <= 200:
+            art.paragraphs = art.paragraphs[1:]
     art.id = _record_id(raw, art, origin)
     if raw.get("nlp_version"):
         _restore_learned(art, raw, origin)
