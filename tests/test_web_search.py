@@ -125,3 +125,28 @@ def test_the_search_page_says_why_it_refuses(client: TestClient, ui: str, says: 
 def test_the_search_page_explains_the_syntax(client: TestClient) -> None:
     assert "-слово исключает" in client.get("/search").text
     assert "-сөз сол сөзі бар" in client.get("/search", headers={"Cookie": "ui_lang=kk"}).text
+
+
+def test_the_search_page_filters_by_language_rubric_and_days(client: TestClient) -> None:
+    def hits(**params: str) -> set[str]:
+        found = client.get("/search", params={"q": "пенсия OR взносы OR Алматы", "format": "json", **params})
+        assert found.status_code == 200, found.text
+        return {h["id"] for h in found.json()["items"]}
+
+    everything = hits()  # published on 10, 11, 12 and 14 April 2024
+    assert everything == {"ru-pension", "ru-employers", "ru-scattered", "kk-almaty"}
+    assert hits(lang="") == hits(rubric="") == everything  # «все» in a select sends an empty value
+    assert hits(lang="kk") == hits(rubric="society") == {"kk-almaty"}
+    assert hits(since="2024-04-11", until="2024-04-12") == {"ru-scattered", "ru-pension"}  # whole days, Almaty
+    assert hits(until="2024-04-10") == {"ru-employers"} and hits(since="2024-04-13") == {"kk-almaty"}
+    page = client.get("/search", params={"q": "Алматы", "lang": "kk", "since": "2024-04-01", "recency": "true"}).text
+    assert '<option value="kk" selected>' in page and 'name="since" value="2024-04-01"' in page
+    assert 'name="recency" value="true" checked' in page and 'name="q" value="Алматы"' in page
+
+
+@pytest.mark.parametrize(("ui", "says"), [("ru", "не похожа на день"), ("kk", "күнге ұқсамайды")])
+def test_a_date_that_is_no_day_is_said(client: TestClient, ui: str, says: str) -> None:
+    page = client.get("/search", params={"q": "Алматы", "since": "24.11.2026"}, headers={"Cookie": f"ui_lang={ui}"})
+    assert page.status_code == 422 and says in page.text and "24.11.2026" in page.text
+    twin = client.get("/search", params={"q": "Алматы", "until": "вчера", "format": "json"})
+    assert twin.status_code == 422 and twin.json()["error"]["field"] == "until"

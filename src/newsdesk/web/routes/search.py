@@ -6,7 +6,7 @@ titles with ``<mark>`` around the words that matched.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -20,6 +20,7 @@ from newsdesk.search.fastindex import for_settings
 from newsdesk.search.query import MAX_CLAUSES, MAX_PHRASE_WORDS
 from newsdesk.sources.fields import ALMATY
 from newsdesk.store.listing import page_url
+from newsdesk.web.errors import ApiError
 from newsdesk.web.i18n import Msg
 from newsdesk.web.render import render, wants_json
 from newsdesk.web.routes.deps import Conn, ReleasingRoute
@@ -95,6 +96,27 @@ TOO_MANY = ("Слов и фраз в запросе: {n}, а вместе ище
             "в кавычки — фраза считается за одну.")
 
 
+BAD_DAY = "Дата «{value}» не похожа на день: напишите её как 2026-11-24."
+
+
+class BadDay(ValueError):
+    def __init__(self, value: str, field: str) -> None:
+        super().__init__(value)
+        self.value, self.field = value, field
+
+
+def _day(value: str | None, field: str, days_after: int = 0) -> datetime | None:
+    """A day the page's date field gives («2026-11-24»), as the Almaty midnight that starts it (``days_after``
+    more: «until» takes in its whole day); a value that is no day is the page's 422 on ``field``."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadDay(value[:40], field) from None
+    return datetime(day.year, day.month, day.day, tzinfo=ALMATY) + timedelta(days=days_after)
+
+
 def refusal(q: str) -> Msg:
     """Why the page does not search ``q``, in the reader's language (the API says it in ``QueryError``)."""
     parsed = engine.parse(q)
@@ -117,21 +139,31 @@ def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric:
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None,
                 lang: str | None = None, source: str | None = None, page: Page = 1,
-                recency: Recency = False) -> Response:
+                recency: Recency = False, since: str | None = None, until: str | None = None) -> Response:
     size = request.app.state.settings.page_size
-    filters = engine.Filters(tag, rubric, lang, source)
+    tag, rubric, lang, source = tag or None, rubric or None, lang or None, source or None  # «все» sends ""
+    shown = {"q": q, "page": page, "lang": lang, "rubric": rubric, "since": since or "", "until": until or "",
+             "recency": recency}
+    refused: Msg | None = None
     try:
+        filters = engine.Filters(tag, rubric, lang, source, _day(since, "since"), _day(until, "until", 1))
         context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
+    except BadDay as exc:
+        refused = Msg(BAD_DAY, {"value": exc.value})
+        if wants_json(request):
+            raise ApiError(422, f"{exc.value!r} is no day: write it as 2026-11-24", exc.field) from None
     except QueryError:
         if wants_json(request):
             raise  # the JSON twin answers with the API's one error shape
-        return render(request, "search.html", {"q": q, "title": Msg("Поиск: {q}", {"q": q}), "items": [],
-                                               "error": refusal(q), "page": page}, 422, content_lang=lang)
+        refused = refusal(q)
+    if refused is not None:
+        return render(request, "search.html", {**shown, "title": Msg("Поиск: {q}", {"q": q}), "items": [],
+                                               "error": refused}, 422, content_lang=lang)
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
-                                ("recency", "true" if recency else None)) if v}
+                                ("since", since), ("until", until), ("recency", "true" if recency else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
     back = page > 1 and bool(context["items"])  # past the end: «К первой странице», not «Назад» to another empty page
-    context.update(title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"), q=q, page=page,
+    context.update(shown, title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"),
                    next_page=f"/search?{urlencode({**params, 'page': page + 1})}" if more else None,
                    first_page=f"/search?{urlencode(params)}",
                    prev_page=f"/search?{urlencode({**params, 'page': page - 1})}" if back else None)
