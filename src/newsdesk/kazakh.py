@@ -294,7 +294,7 @@ _LATIN_RE = re.compile("|".join(re.escape(src) for src, _ in _LATIN_TO_CYRILLIC)
 _LATIN_MAP = dict(_LATIN_TO_CYRILLIC)
 
 
-_VOWELS = "aeiouyıáóúý"
+_LATIN_VOWELS = "aeiouyıáóúý"
 
 
 def _opens_with_i(word: str) -> bool:
@@ -306,14 +306,14 @@ def _opens_with_i(word: str) -> bool:
     as before; none of the 521 is a Kazakh «і»-word."""
     if word[:1] != "I" or not word[1:2].islower():
         return False
-    vowel = next((ch for ch in word[1:].lower() if ch in _VOWELS), "")
+    vowel = next((ch for ch in word[1:].lower() if ch in _LATIN_VOWELS), "")
     return vowel in ("a", "o", "u", "y", "ı")
 
 
 def latin_to_cyrillic(word: str) -> str:
     """Lower-case Kazakh 2021 Latin → Cyrillic: «qazaqstanda» → «қазақстанда», «baılanys» → «байланыс».
     A capital «I» opening a capitalised word is «і» or, as the capital of «ı», «и»: the vowels after it tell
-    (`_opens_with_i`).  In an all-capital word it stays «і» («IIM» → «ііm»: Ішкі істер министрлігі)."""
+    (`_opens_with_i`).  In an all-capital word it stays «і» («IIM» → «іім»: Ішкі істер министрлігі)."""
     if _opens_with_i(word):
         return "и" + latin_to_cyrillic(word[1:])
     word = word.lower()
