@@ -66,5 +66,8 @@ def test_a_feed_speaks_the_language_of_most_of_its_items(client: TestClient) -> 
                 published_at=f"2026-11-2{i}T10:00:00+05:00", source="Egemen") for i in (1, 2)])
     rss = feedparser.parse(client.get("/tag/nauryz/feed.xml").content)
     assert rss.feed.language == "kk"
-    assert b'xml:lang="kk"' in client.get("/tag/nauryz/atom.xml").content
-    assert feedparser.parse(client.get("/feed.xml").content).feed.language == "ru"
+    assert rss.feed.description == "«Наурыз» тақырыбы бойынша жаңалықтар"
+    atom = feedparser.parse(client.get("/tag/nauryz/atom.xml").content)
+    assert atom.feed.language == "kk" and atom.feed.subtitle == "«Наурыз» тақырыбы бойынша жаңалықтар"
+    site = feedparser.parse(client.get("/feed.xml").content).feed
+    assert site.language == "ru" and site.description == "Новости Казахстана"

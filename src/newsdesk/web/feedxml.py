@@ -20,6 +20,10 @@ class Channel:
     site_url: str  # absolute URL of the HTML page the feed mirrors
     feed_url: str  # absolute URL of the feed itself
     description: str
+    kk_description: str = ""  # said instead when most items are Kazakh
+
+    def describe(self, lang: str) -> str:
+        return self.kk_description if lang == "kk" and self.kk_description else self.description
 
 
 def xml_text(value: str | None) -> str:
@@ -50,8 +54,9 @@ def rss(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
     ch = _sub(root, "channel")
     _sub(ch, "title", channel.title)
     _sub(ch, "link", channel.site_url)
-    _sub(ch, "description", channel.description)
-    _sub(ch, "language", language(items))
+    lang = language(items)
+    _sub(ch, "description", channel.describe(lang))
+    _sub(ch, "language", lang)
     _sub(ch, "atom:link", href=channel.feed_url, rel="self", type="application/rss+xml")
     _sub(ch, "lastBuildDate", format_datetime(_updated(items)))
     for item in items:
@@ -69,9 +74,10 @@ def rss(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
 
 
 def atom(channel: Channel, items: list[dict[str, Any]], base: str) -> bytes:
-    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": language(items)})
+    lang = language(items)
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": lang})
     _sub(root, "title", channel.title)
-    _sub(root, "subtitle", channel.description)
+    _sub(root, "subtitle", channel.describe(lang))
     _sub(root, "id", channel.feed_url)
     _sub(root, "link", href=channel.site_url, rel="alternate", type="text/html")
     _sub(root, "link", href=channel.feed_url, rel="self", type="application/atom+xml")

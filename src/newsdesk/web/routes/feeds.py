@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from newsdesk import gazetteer
 from newsdesk.errors import NotFound
 from newsdesk.store import listing
 from newsdesk.store.listing import Filter
@@ -33,7 +34,7 @@ def _feed(request: Request, conn: Conn, flt: Filter, channel: feedxml.Channel, f
 
 def _site(request: Request, path: str) -> feedxml.Channel:
     base = _base(request)
-    return feedxml.Channel(SITE_NAME, base + "/", base + path, "Новости Казахстана")
+    return feedxml.Channel(SITE_NAME, base + "/", base + path, "Новости Казахстана", "Қазақстан жаңалықтары")
 
 
 @router.get("/feed.xml")
@@ -52,7 +53,8 @@ def _tag_channel(request: Request, conn: Conn, slug: str, name: str) -> feedxml.
         raise NotFound(f"no tag {slug!r}")
     base, path = _base(request), f"/tag/{quote(slug)}"
     title = views.tag_title(tag["name"])
-    return feedxml.Channel(f"{title} — {SITE_NAME}", base + path, f"{base}{path}/{name}", f"Новости по теме «{title}»")
+    return feedxml.Channel(f"{title} — {SITE_NAME}", base + path, f"{base}{path}/{name}", f"Новости по теме «{title}»",
+                            f"«{gazetteer.tag_label(tag['name'], 'kk')}» тақырыбы бойынша жаңалықтар")
 
 
 @router.get("/tag/{slug}/feed.xml")
