@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from newsdesk import gazetteer, institutions, kazakh, lang
+from newsdesk import gazetteer, institutions, kazakh, kk_names, lang
 from newsdesk.entities import Mention
 
 _UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
 _LOWER = "a-zа-яёәғқңөұүһі"
 _WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}]?[{_LOWER}]+)?"
-_RUN = re.compile(rf"{_WORD}(?:\s+{_WORD})*")
-_NEXT_WORDS = re.compile(rf"(?:\s+[{_LOWER}][{_LOWER}-]*){{1,3}}")
+_RUN = re.compile(rf"{_WORD}(?:[^\S\n]+{_WORD})*")  # no name runs across a line: «Миграция\n\nРейтинг: 10.0»
+_NEXT_WORDS = re.compile(rf"(?:[^\S\n]+[{_LOWER}][{_LOWER}-]*){{1,3}}")
 _ACRONYM = re.compile(rf"(?<![\w-])[{_UPPER}]{{2,6}}(?![\w-])")
 # Kazakh acronyms and one-word names of institutions (our own list): name, type.
 KNOWN = {
@@ -40,13 +41,15 @@ KNOWN = {
     "парламент": ("Парламент", "ORG"), "ақорда": ("Ақорда", "ORG"), "еуроодақ": ("Еуроодақ", "ORG"),
 }  # fmt: skip
 _CAPITAL = re.compile(rf"(?<![\w-])[{_UPPER}][{_LOWER}]+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|\n\s*|[«\"(—–-]\s*)$")
+# (not after an initial: «Б. Майлин»)
+_SENTENCE_START = re.compile(r"(?:^|(?<![\s.][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])[.!?…]\s+|\n\s*|[«\"(—–-]\s*)$")
 _SURNAME = re.compile(r"(ов|ев|ин|ова|ева|ина|ұлы|қызы|улы|кызы)$")
 ORG_WORDS = frozenset(
     ("университет", "министрлік", "банк", "партия", "қор", "компания", "агенттік", "комитет", "мәжіліс",
      "сенат", "әкімдік", "академия", "институт", "орталық", "ассоциация", "одақ", "ұйым", "кеңес",
      "палата", "сот", "прокуратура", "полиция", "департамент", "басқарма", "корпорация", "холдинг",
-     "федерация", "қауымдастық", "театр", "мұражай", "комиссия", "ассамблея", "телерадиокешен", "әкімдік")
+     "федерация", "қауымдастық", "театр", "мұражай", "комиссия", "ассамблея", "телерадиокешен", "әкімдік",
+     "кенеш")  # Kyrgyz «кеңес»: «Жогорку Кенеш»
 )  # fmt: skip
 _DIRECTIONS = frozenset(("оңтүстік", "солтүстік", "шығыс", "батыс", "орталық"))
 LOC_WORDS = frozenset(("облыс", "аудан", "ауыл", "өзен", "көл", "тау"))
@@ -63,13 +66,28 @@ def _cyrillic_mentions(text: str) -> list[Mention]:
     found = [m for m in places if not _overlaps_any(m, bodies)]
     found += _acronyms(text, found + bodies)
     masked = _mask(text, found + bodies)
-    inner_capitals = _inner_capitals(text)
+    words = _Words(_inner_capitals(text), kk_names.lower_stems(text))
     runs = list(bodies)
     for run in _people_apart(masked):
-        m = _known(run) or _typed(text, run, inner_capitals)
+        m = _known(run) or _typed(text, run, words)
         if m:
             runs.append(m)
-    return sorted(_surnames_first(_with_world(found, runs, _world(world, found))), key=lambda m: m.start)
+    named = _surnames_first(_with_world(found, runs, _world(world, found)))
+    return sorted(named + _surnames_alone(text, named), key=lambda m: m.start)
+
+
+def _surnames_alone(text: str, found: list[Mention]) -> list[Mention]:
+    """A surname alone where the text names its person in full: «Доналд Трамп … Трамптың сөзінше» is two
+    mentions of Trump (the person's words are merged by `entities.merge`)."""
+    surnames = {m.name.split()[-1].lower(): m.name.split()[-1] for m in found
+                if m.type == "PER" and len(m.name.split()) > 1}
+    out = []
+    for match in _CAPITAL.finditer(text) if surnames else ():
+        word = match.group()
+        surname = surnames.get((_patronymic(word) or kazakh.stem(word)).lower())
+        if surname and not any(m.start < match.end() and match.start() < m.end for m in found):
+            out.append(Mention("PER", match.start(), match.end(), word, surname))
+    return out
 
 
 def _surnames_first(found: list[Mention]) -> list[Mention]:
@@ -79,9 +97,11 @@ def _surnames_first(found: list[Mention]) -> list[Mention]:
     out = []
     for m in found:
         words = m.name.split() if m.type == "PER" else []
-        if len(words) == 2 and words[0] in surnames and m.name not in {f.name for f in found if f is not m}:
+        head = _recase(kazakh.stem(words[0]), words[0]) if len(words) == 2 else ""  # «Трамптың Тоқаевқа»
+        head = words[0] if words and words[0] in surnames else head
+        if head in surnames:  # also where the pair comes twice: «Трамп Газа» … «Трамп Газа»
             first = re.match(r"\S+", m.text)
-            m = Mention("PER", m.start, m.start + first.end(), first.group(), words[0]) if first else m
+            m = Mention("PER", m.start, m.start + first.end(), first.group(), head) if first else m
         out.append(m)
     return out
 
@@ -123,8 +143,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 # A Latin word that is no Kazakh: the Kazakh Latin alphabets (2018 and 2021) have no «w», «x», nor a «c» outside
 # «ch», and Kazakh words have no «ou», no «eu» (but «-euly», a patronymic), no word-final «th», no capital after a
-# small letter: «Washington», «Lincoln», «Reuters», «Truth», «AccuWeather», «JPMorgan» (not «QazMunaıGaz»).
-_FOREIGN = re.compile(r"[wxWX]|[cC](?![hH])|ou|eu(?!ly)|th$|[A-Z]{2}[a-z]{3}")
+# small letter: «Washington», «Lincoln», «Reuters», «Truth», «AccuWeather», «JPMorgan» (not «QazMunaıGaz»); no
+# opening «th», no «gh», no «ee» before «r», «t», «d» or at the end: «The Times», «Fight Night», «John Deere»
+# (not «Mırzıeev», nor Kyrgyz «Jeenbek»).
+_FOREIGN = re.compile(r"[wxWX]|[cC](?![hH])|ou|eu(?!ly)|th$|^[Tt]h|gh|ee(?=[rtd]|$)|[A-Z]{2}[a-z]{3}")
 _CAPITALISED_RUN = re.compile(r"[A-Z][^\W\d_]*(?:[ -][A-Z][^\W\d_]*)*")
 
 
@@ -236,9 +258,19 @@ def _mask(text: str, found: list[Mention]) -> str:
     return "".join(chars)
 
 
-def _typed(text: str, run: re.Match[str], inner_capitals: frozenset[str] = frozenset()) -> Mention | None:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """What the whole text says of its words: the stems it capitalises inside a sentence, and those it writes
+    in lower case (`kk_names.lower_stems`)."""
+
+    inner_capitals: frozenset[str] = frozenset()
+    lower: frozenset[str] = frozenset()
+
+
+def _typed(text: str, run: re.Match[str], seen: _Words = _Words()) -> Mention | None:
     words, start, end = run.group().split(), run.start(), run.end()
-    sentence_start = bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
+    inner_capitals = seen.inner_capitals
+    sentence_start = bool(_SENTENCE_START.search(text[max(0, start - 4) : start]))
     followers = _org_followers(text, end)
     # a lone word opening a sentence may be capitalised for that alone: «Биылғы жарыстың ұтыс қоры»,
     # «Компания …» are no names, unless the text capitalises the word inside a sentence too
@@ -257,17 +289,14 @@ def _typed(text: str, run: re.Match[str], inner_capitals: frozenset[str] = froze
     surname = [i for i, (w, s) in enumerate(zip(words, stems, strict=True))
                if _SURNAME.search(s) or _PATRONYMIC.search(w)]
     if surname:  # the surname and the first name before it: «Президент Қасым-Жомарт Тоқаев»
-        first = max(0, surname[-1] - 1)
-        start = text.index(words[first], start)
-        end = text.index(words[surname[-1]], start) + len(words[surname[-1]])
-        return _mention("PER", text, start, end, words[first : surname[-1] + 1])
+        return _person(text, start, words, surname[-1], sentence_start, seen)
     if sentence_start and len(words) == 1:
         return None
     if re.search(r"стан$", stems[-1]):  # the country, with a direction word before it
         first = len(words) - 2 if len(words) > 1 and stems[-2] in _DIRECTIONS else len(words) - 1
         return _mention("LOC", text, text.index(words[first], start), end, words[first:])
     names, name_stems = (words[1:], stems[1:]) if opener else (words, stems)
-    if len(names) == 2 and (opener or not sentence_start) and _two_names(names, name_stems):
+    if len(names) == 2 and (opener or not sentence_start) and _two_names(names, name_stems, seen.lower):
         # «Олжас Керейхан»: a first name and a surname (after a sentence's opener: «Жиында Олжас Керейхан»)
         return _mention("PER", text, text.index(names[0], start), end, names)
     return None
@@ -277,14 +306,48 @@ _ADJECTIVE = re.compile(r"(тық|тік|лық|лік|дық|дік)$")
 # capitalised words of titles and institutions, not of people's names: «Тұңғыш Президент», «Ата Заң»
 NOT_NAME_WORDS = frozenset(("президент", "тұңғыш", "елбасы", "ата", "заң", "республика", "ұлы", "отан", "қазақ",
                             "ұлттық", "мемлекет", "әкімшілік", "министр", "премьер", "жас", "халық", "жібек",
-                            "кубогы", "кубок", "лига", "пресс", "форум", "еңбек", "ер", "әлем", "чемпионат"))
+                            "кубогы", "кубок", "лига", "пресс", "форум", "еңбек", "ер", "әлем", "чемпионат",
+                            "елші", "төраға", "әкім", "депутат", "хатшы", "директор", "спикер", "генерал"))
 
 
-def _two_names(words: list[str], stems: list[str]) -> bool:
+def _two_names(words: list[str], stems: list[str], lower: frozenset[str] = frozenset()) -> bool:
     """Two capitalised Cyrillic words inside a sentence that no rule above typed: a first name and a surname,
-    unless one is a word of titles, institutions or places."""
-    return not any(s in ORG_WORDS or s in LOC_WORDS or s in NOT_NAME_WORDS or s in KNOWN or w.isascii()
+    unless one is a word of titles, institutions or places, or a word no name has (`kk_names`: a common
+    word of the text, a function word, a place, a first word that declines)."""
+    if kk_names.not_a_first_name(words[0], lower) or kk_names.not_a_name(words[1], lower):
+        return False
+    return not any(_title_word(s) or s in ORG_WORDS or s in LOC_WORDS or s in KNOWN or w.isascii()
                    or _ADJECTIVE.search(s) or gazetteer.find_world(w, "kk") for w, s in zip(words, stems, strict=True))
+
+
+def _title_word(stem: str) -> bool:
+    """A word of titles and institutions, also in a compound: «Премьер-министр»."""
+    return stem in NOT_NAME_WORDS or any(part in NOT_NAME_WORDS for part in stem.split("-"))
+
+
+# a surname in «-ин», «-ина» is as often a noun («Сақина», «Бензин», «Медицина»): alone at a sentence's
+# start it counts only when the text capitalises it inside a sentence too
+_WEAK_SURNAME = re.compile(r"(ин|ина)$")
+
+
+def _person(text: str, start: int, words: list[str], last: int, sentence_start: bool, seen: _Words) -> Mention | None:
+    """The person whose surname is ``words[last]``, with the first name before it when that word can be one
+    («Президент Қасым-Жомарт Тоқаев»; not «Бірақ Данилина», «Олимпиадасында Қайсанов»); None when the
+    surname-like word is a common word of the text or a place («Бензин», «Таллин»)."""
+    surname, stem = words[last], kazakh.stem(words[last])
+    if not _PATRONYMIC.search(surname) and kk_names.not_a_name(surname, seen.lower):
+        return None
+    before = words[last - 1] if last else ""
+    if kazakh.stem(before) in _DIRECTIONS:  # «Оңтүстік Каролина»: a place
+        return None
+    opens = sentence_start and last == 1
+    alone = not before or kk_names.not_a_first_name(before, seen.lower, opens) or _title_word(kazakh.stem(before))
+    if len(words) == 1 and sentence_start and _WEAK_SURNAME.search(stem) and stem not in seen.inner_capitals:
+        return None
+    first = last if alone else last - 1
+    begin = text.index(words[first], start)
+    end = text.index(surname, begin) + len(surname)
+    return _mention("PER", text, begin, end, words[first : last + 1])
 # «Берікұлы», «Көленқызына»: a surname made of the father's name (the stemmer takes its «-ы» for a possessive)
 # (not «Ұлы дала» «great», nor the adjectives «қарулы», «санаулы»)
 _PATRONYMIC = re.compile(r"^\w{3,}(ұлы|қызы)(на|ның|мен|нан|нда|ны|не|нің|нен|нде|н)?$", re.IGNORECASE)
@@ -304,7 +367,7 @@ def _name_like(word: str, inner_capitals: frozenset[str]) -> bool:
 def _inner_capitals(text: str) -> frozenset[str]:
     """Stems of the words ``text`` capitalises inside a sentence (names, not sentence openers)."""
     return frozenset(kazakh.stem(m.group()) for m in _CAPITAL.finditer(text)
-                     if not _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]))
+                     if not _SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]))
 
 
 def _org_followers(text: str, end: int) -> str:
@@ -320,6 +383,9 @@ def _org_followers(text: str, end: int) -> str:
 
 
 def _mention(type_: str, text: str, start: int, end: int, words: list[str]) -> Mention:
+    if type_ == "PER":  # only a name's last word declines: «Айда Балаеваның» is Айда, not «Ай»
+        last = _patronymic(words[-1]) or _recase(kazakh.stem(words[-1]), words[-1])
+        return Mention(type_, start, end, text[start:end], " ".join([*words[:-1], last]))
     stems = " ".join(_patronymic(w) or _recase(kazakh.stem(w), w) for w in words)
     if type_ == "ORG" and len(words) > 1:
         # an organisation's name keeps its inner words as written (the genitive and possessive endings belong

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from newsdesk.records import Article
 
-NLP_VERSION = "3"
+NLP_VERSION = "4"  # 4: Kazakh people (no pairs of a name and a common word or a place; a lone surname counted)
 
 
 class Stage(Protocol):
