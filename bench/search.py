@@ -14,12 +14,16 @@
    vs PostgreSQL ``russian``, and false matches on words sharing a stem.
 
 ``--filtered URL`` runs only the filtered-query section (bench/search_filtered.py) on an existing
-archive and prints it; it writes no report.
+archive and prints it; ``--queries URL`` times only the hand-written queries of step 3 on an existing
+archive, SQLite or PostgreSQL (``sqlite:///path.db`` or a ``postgresql://`` URL).  Both print and write
+no report; with ``--dump FILE`` they also write every query's hits and totals, so the code before and
+after a change can be compared for identical results.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sqlite3
 import statistics
@@ -286,6 +290,34 @@ def _time_fts5(path: Path, size: Size, args: argparse.Namespace) -> None:
     _over_cap(size, timings)
 
 
+def queries_only(url: str, args: argparse.Namespace) -> str:
+    """--queries: p50 / p95 of the hand-written queries on an existing archive (any database)."""
+    timed = time_ours(url, args.repeat)
+    if args.dump:
+        args.dump.write_text(json.dumps(results(url), ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = [header("python bench/search.py " + " ".join(sys.argv[1:])),
+             "| archive | what | 1 word | 2 words | 3 words |", "|---|---|---|---|---|"]
+    for name in ("rank", "search"):
+        cells = [f"{pct(timed[name][w], 50):.1f} / {pct(timed[name][w], 95):.1f}" for w in sorted(timed[name])]
+        lines.append(f"| {url.split(':', 1)[0]} | {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def results(url: str) -> dict[str, dict]:
+    """Every hand-written query's ranked top 20 (ids, scores), its first page of search() and its totals."""
+    archive = open_archive(url)
+    out = {}
+    with archive.engine.connect() as conn:
+        backend = engine.backend(conn)
+        for q in (q for qs in QUERIES.values() for q in qs):
+            found = search(conn, q, limit=20)
+            hits = [[h.id, h.score, [c[0] for c in h.copies]] for h in found.items]
+            out[q] = {"rank": backend.ranked(conn, Plan(parse(q), condition(Filters()))), "total": found.total,
+                      "matches": found.matches, "hits": hits}
+    archive.dispose()
+    return out
+
+
 def rerun(path: Path, args: argparse.Namespace) -> Size:
     """Timings only, on an archive an earlier run kept (--keep): FTS5 again, and the tantivy engine."""
     archive = open_archive(str(path))
@@ -458,9 +490,17 @@ def main() -> None:
     parser.add_argument("--rerun", type=Path, help="only time queries on an archive kept by an earlier --keep run")
     parser.add_argument("--filtered", metavar="URL", help="only time queries × filters on this archive "
                         "(bench/search_filtered.py; prints, writes no report)")
+    parser.add_argument("--queries", metavar="URL", help="only time the hand-written queries on this archive, "
+                        "SQLite or PostgreSQL (prints, writes no report)")
+    parser.add_argument("--dump", type=Path, help="with --filtered or --queries: write every query's hits and "
+                        "totals here (JSON), to compare two runs")
     args = parser.parse_args()
     if args.filtered:
-        search_filtered.main([args.filtered, "--repeat", str(args.repeat)])
+        dump = ["--dump", str(args.dump)] if args.dump else []
+        search_filtered.main([args.filtered, "--repeat", str(args.repeat), *dump])
+        return
+    if args.queries:
+        print(queries_only(args.queries, args))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/search.py " + " ".join(sys.argv[1:])
