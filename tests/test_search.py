@@ -227,6 +227,22 @@ def test_recency_favours_the_newer(loaded: Archive) -> None:
     assert 0 < recent.items[0].score < plain.items[0].score
 
 
+def test_newest_first_orders_by_publication_time(loaded: Archive) -> None:
+    best = ids(loaded, "взносы")
+    assert ids(loaded, "взносы", newest=True) == ["ru-pension", "ru-scattered", "ru-employers"]  # 12, 11, 10 April
+    assert sorted(best) == sorted(ids(loaded, "взносы", newest=True))
+
+
+def test_newest_first_puts_the_undated_last_and_folds_copies(archive: Archive) -> None:
+    undated = Article(id="ru-undated", title="Взносы без даты", paragraphs=["Взносы."], lang="ru", source="x")
+    ingest(archive, [_fresh(a) for a in [*ARTICLES, undated]], Pipeline([SearchStage()]))
+    assert ids(archive, "взносы", newest=True) == ["ru-pension", "ru-scattered", "ru-employers", "ru-undated"]
+    mark_copy(archive, "ru-pension", "ru-employers")  # a newer reprint: the story stands where its copy does
+    one, totals = walk(archive, "взносы", 1, newest=True)
+    assert [i for i, _ in one] == ["ru-employers", "ru-scattered", "ru-undated"] and totals == {3}
+    assert walk(archive, "взносы", 100, newest=True)[0] == one
+
+
 # --- filters --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("filters", "expected"), [
@@ -448,6 +464,9 @@ def test_cli_search_and_reindex(tmp_path: pytest.TempPathFactory) -> None:
     assert result.exit_code == 0 and "Работодатели области перечислили взносы" in result.stdout
     assert "ru-pension" not in result.stdout
     assert runner.invoke(app, ["--db", db, "search", "x", "--since", "вчера"]).exit_code == 2
+    result = runner.invoke(app, ["--db", db, "search", "взносы", "--newest", "--json"])
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ru-pension", "ru-scattered",
+                                                                              "ru-employers"]
     result = runner.invoke(app, ["--db", db, "reindex", "--all"])
     assert result.exit_code == 0 and f"reindexed {len(ARTICLES)} articles" in result.stderr
 

@@ -141,7 +141,24 @@ def test_the_search_page_filters_by_language_rubric_and_days(client: TestClient)
     assert hits(until="2024-04-10") == {"ru-employers"} and hits(since="2024-04-13") == {"kk-almaty"}
     page = client.get("/search", params={"q": "Алматы", "lang": "kk", "since": "2024-04-01", "recency": "true"}).text
     assert '<option value="kk" selected>' in page and 'name="since" value="2024-04-01"' in page
-    assert 'name="recency" value="true" checked' in page and 'name="q" value="Алматы"' in page
+    assert '<option value="recency" selected>' in page and 'name="q" value="Алматы"' in page
+
+
+def test_search_sorts_by_date_on_the_page_and_in_the_api(client: TestClient) -> None:
+    def order(path: str, **params: str) -> list[str]:
+        found = client.get(path, params={"q": "пенсия OR взносы OR Алматы", **params})
+        assert found.status_code == 200, found.text
+        return [h["id"] for h in found.json()["items"]]
+
+    newest = ["kk-almaty", "ru-pension", "ru-scattered", "ru-employers"]  # 14, 12, 11, 10 April
+    assert order("/api/v1/search", sort="date") == order("/search", sort="date", format="json") == newest
+    assert sorted(order("/api/v1/search")) == sorted(newest)
+    assert order("/api/v1/search", recency="true") == order("/api/v1/search", sort="recency")
+    assert client.get("/api/v1/search", params={"q": "Алматы", "sort": "alphabet"}).status_code == 422
+    page = client.get("/search", params={"q": "взносы", "sort": "date"}).text
+    assert '<option value="date" selected>' in page
+    past = client.get("/search", params={"q": "взносы", "sort": "date", "page": "9"}).text
+    assert "/search?q=%D0%B2%D0%B7%D0%BD%D0%BE%D1%81%D1%8B&amp;sort=date" in past  # the pager keeps the order
 
 
 @pytest.mark.parametrize(("ui", "says"), [("ru", "не похожа на день"), ("kk", "күнге ұқсамайды")])

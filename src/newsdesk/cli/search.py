@@ -35,6 +35,7 @@ def search_cmd(
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=100, help="Hits to show (1–100)."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many hits first."),
     recency: bool = typer.Option(False, "--recency", help="Favour recent articles."),
+    newest: bool = typer.Option(False, "--newest", help="Newest first (undated last), not best first."),
 ) -> None:
     """Search the archive: best matches first, with highlighted snippets."""
     obj: Context = ctx.obj
@@ -42,7 +43,7 @@ def search_cmd(
                              since=parse_date(since, "--since"), until=parse_date(until, "--until", end=True))
     with obj.archive().engine.connect() as conn:
         results = engine.search(conn, query, filters, limit=limit, offset=offset, recency=recency,
-                                index=for_settings(obj.settings))
+                                index=for_settings(obj.settings), newest=newest)
     for rank, hit in enumerate(results.items, offset + 1):
         if as_json:
             typer.echo(json.dumps(hit_dict(hit), ensure_ascii=False))

@@ -61,9 +61,10 @@ def backend(conn: Connection) -> ModuleType:
 
 
 def search(conn: Connection, query: str | Query, filters: Filters | None = None, limit: int = 20,
-           offset: int = 0, recency: bool = False, index: FastIndex | None = None) -> Results:
+           offset: int = 0, recency: bool = False, index: FastIndex | None = None, newest: bool = False) -> Results:
     """Articles matching every word (any form) and «phrase» of ``query`` (``OR`` lets either neighbour
-    match, ``-word`` excludes), best first; a query ``Query.problem`` refuses raises ``QueryError``.
+    match, ``-word`` excludes), best first (``newest``: newest first, undated last); a query ``Query.problem``
+    refuses raises ``QueryError``.
 
     ``index``: a tantivy index that follows this archive (``fastindex.for_settings``); it answers
     when it can, the database's own index otherwise — the hits are the same."""
@@ -75,8 +76,8 @@ def search(conn: Connection, query: str | Query, filters: Filters | None = None,
         return Results()
     filters = filters or Filters()
     plan = Plan(parsed, condition(filters), max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET)),
-                recency, day_number(datetime.now(UTC)) or 0)
-    if index is not None and index.supports(filters) and index.sync(conn) >= 0:
+                recency, day_number(datetime.now(UTC)) or 0, newest)
+    if index is not None and not newest and index.supports(filters) and index.sync(conn) >= 0:
         found = fold.page(conn, plan, lambda p: index.ranked(p, filters), backend(conn))
     else:
         found = fold.page(conn, plan, lambda p: ranked_in_database(conn, p), backend(conn))

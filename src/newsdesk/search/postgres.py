@@ -99,6 +99,13 @@ def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
     cte, source = matches(plan, q)
     rank = RANK.format(weights=WEIGHTS, q=q)
     score = f"{rank} * {recency_sql('h.day')}" if plan.recency else rank
+    if plan.newest:  # the same candidates by publication time; only the page's ``tsv`` is read, to score it
+        sql = (f"{cte}, c AS (SELECT m.docid, m.article_id, m.tsv{source} ORDER BY m.docid DESC LIMIT :cap), "
+               "h AS (SELECT c.*, n.published_at FROM c JOIN articles n ON n.id = c.article_id "
+               "ORDER BY n.published_at DESC NULLS LAST, c.docid DESC LIMIT :limit OFFSET :offset) "
+               f"SELECT h.article_id, {rank} AS score FROM h ORDER BY h.published_at DESC NULLS LAST, h.docid DESC")
+        stmt = text(sql).bindparams(*plan.where.binds)
+        return [(r[0], float(r[1])) for r in gin_only(conn, stmt, plan.params(""))]
     sql = (f"{cte}, h AS (SELECT m.*{source} ORDER BY m.docid DESC LIMIT :cap) "
            f"SELECT h.article_id, {score} AS score FROM h "
            "ORDER BY score DESC, h.docid DESC LIMIT :limit OFFSET :offset")

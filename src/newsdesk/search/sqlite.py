@@ -62,8 +62,12 @@ def _candidates(plan: Plan, columns: str) -> str:
 
 
 def ranked(conn: Connection, plan: Plan) -> list[tuple[str, float]]:
-    """(article id, score) of one page of hits, best first."""
-    if plan.recency:
+    """(article id, score) of one page of hits, best first (newest first with ``plan.newest``)."""
+    if plan.newest:
+        sql = (f"SELECT d.article_id, h.score FROM ({_candidates(plan, f'-{BM25} AS score')}) h "
+               "JOIN search_docs d ON d.docid = h.docid JOIN articles n ON n.id = d.article_id "
+               "ORDER BY n.published_at IS NULL, n.published_at DESC, h.docid DESC LIMIT :limit OFFSET :offset")
+    elif plan.recency:
         sql = (f"SELECT d.article_id, h.score * {recency_sql('d.day')} AS score "
                f"FROM ({_candidates(plan, f'-{BM25} AS score')}) h JOIN search_docs d ON d.docid = h.docid "
                "ORDER BY score DESC, h.docid DESC LIMIT :limit OFFSET :offset")

@@ -7,7 +7,7 @@ titles with ``<mark>`` around the words that matched.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -36,7 +36,10 @@ Since = Annotated[datetime | None, Query(description="Published at or after (ISO
 Until = Annotated[datetime | None, Query(description="Published before (ISO 8601; no zone = Asia/Almaty).")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Hits per page (1–100).")]
 Offset = Annotated[int, Query(ge=0, le=10_000, description="Hits to skip.")]
-Recency = Annotated[bool, Query(description="Favour recent articles.")]
+Recency = Annotated[bool, Query(description="Favour recent articles (the same as `sort=recency`).")]
+Order = Literal["relevance", "recency", "date"]
+Sort = Annotated[Order | None, Query(description="`relevance` (best first, the default), `recency` (best first, "
+                                                 "recent articles favoured) or `date` (newest first, undated last).")]
 Page = Annotated[int, Query(ge=1, le=500)]
 
 
@@ -76,9 +79,10 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _run(request: Request, conn: Conn, q: str, filters: engine.Filters, limit: int, offset: int,
-         recency: bool) -> dict[str, Any]:
+         order: Order) -> dict[str, Any]:
     index = for_settings(request.app.state.settings)
-    found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=recency, index=index)
+    found = engine.search(conn, q, filters, limit=limit, offset=offset, recency=order == "recency", index=index,
+                          newest=order == "date")
     items = [{**_hit(h), "page_url": page_url(h.id)} for h in found.items]
     return {"query": q, "total": found.total, "total_exact": found.exact, "matches": found.matches,
             "took_ms": round(found.took_ms, 1), "items": items, "folded": sum(len(h.copies) for h in found.items)}
@@ -131,23 +135,30 @@ def refusal(q: str) -> Msg:
             summary="Full-text search in Russian and Kazakh: any word form, phrases, filters")
 def api_search(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: Rubric | None = None,
                lang: Lang | None = None, source: str | None = None, since: Since = None, until: Until = None,
-               limit: Limit = 20, offset: Offset = 0, recency: Recency = False) -> dict[str, Any]:
+               limit: Limit = 20, offset: Offset = 0, recency: Recency = False, sort: Sort = None) -> dict[str, Any]:
     filters = engine.Filters(tag, rubric, lang, source, _aware(since), _aware(until))
-    return _run(request, conn, q, filters, limit, offset, recency)
+    return _run(request, conn, q, filters, limit, offset, _order(sort, recency))
+
+
+def _order(sort: Order | None, recency: bool) -> Order:
+    """The order asked for: ``sort``, else ``recency=true`` (the older parameter), else relevance."""
+    return sort or ("recency" if recency else "relevance")
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric: str | None = None,
                 lang: str | None = None, source: str | None = None, page: Page = 1,
-                recency: Recency = False, since: str | None = None, until: str | None = None) -> Response:
+                recency: Recency = False, since: str | None = None, until: str | None = None,
+                sort: str | None = None) -> Response:
     size = request.app.state.settings.page_size
     tag, rubric, lang, source = tag or None, rubric or None, lang or None, source or None  # «все» sends ""
+    order = _order(sort if sort in ("relevance", "recency", "date") else None, recency)  # an odd «sort»: relevance
     shown = {"q": q, "page": page, "lang": lang, "rubric": rubric, "since": since or "", "until": until or "",
-             "recency": recency}
+             "sort": order}
     refused: Msg | None = None
     try:
         filters = engine.Filters(tag, rubric, lang, source, _day(since, "since"), _day(until, "until", 1))
-        context = _run(request, conn, q, filters, size, (page - 1) * size, recency)
+        context = _run(request, conn, q, filters, size, (page - 1) * size, order)
     except BadDay as exc:
         refused = Msg(BAD_DAY, {"value": exc.value})
         if wants_json(request):
@@ -160,7 +171,8 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
         return render(request, "search.html", {**shown, "title": Msg("Поиск: {q}", {"q": q}), "items": [],
                                                "error": refused}, 422, content_lang=lang)
     params = {k: v for k, v in (("q", q), ("tag", tag), ("rubric", rubric), ("lang", lang), ("source", source),
-                                ("since", since), ("until", until), ("recency", "true" if recency else None)) if v}
+                                ("since", since), ("until", until),
+                                ("sort", order if order != "relevance" else None)) if v}
     more = len(context["items"]) == size and page * size < context["total"]
     back = page > 1 and bool(context["items"])  # past the end: «К первой странице», not «Назад» to another empty page
     context.update(shown, title=Msg("Поиск: {q}", {"q": q}) if q.strip() else Msg("Поиск"),
