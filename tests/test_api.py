@@ -190,6 +190,14 @@ def test_update_changes_tags_and_keeps_the_revision(api: TestClient) -> None:
     assert old.revision == 1 and old.editor_tags == ["Пенсия 2026", "МРП 2026"]
 
 
+def test_an_editor_sets_the_language(api: TestClient) -> None:
+    response = api.patch("/api/v1/articles/pension", json={"lang": "kk"}, headers=auth())
+    assert response.status_code == 200 and response.json()["lang"] == "kk"  # the editor's word, not detection's
+    response = api.patch("/api/v1/articles/pension", json={"lang": "ru", "lead": "Жаңа лид"}, headers=auth())
+    assert response.json()["lang"] == "ru"
+    assert api.patch("/api/v1/articles/pension", json={"lang": "xx"}, headers=auth()).status_code == 422
+
+
 def test_a_tag_no_article_carries_any_more_has_no_page(api: TestClient) -> None:
     assert api.get("/tag/mrp-2026").status_code == 200
     api.patch("/api/v1/articles/pension", json={"tags": ["Пенсия 2026"]}, headers=auth())

@@ -115,3 +115,11 @@ def test_a_given_russian_or_kazakh_the_text_contradicts_is_corrected(given: str,
     article = Article(title="", paragraphs=[text], lang=given)
     LangStage()(article)
     assert article.lang == stored
+
+
+def test_a_kazakh_word_or_two_leave_a_russian_text_russian() -> None:
+    russian = ("Казахстанский боксёр нокаутировал соперника в третьем раунде и стал чемпионом мира. Бой прошёл "
+               "в Астане при полном зале, а после поединка спортсмен поблагодарил тренера и болельщиков. ") * 3
+    assert detect("Жаңа лид\n\n" + russian) == "ru"  # ң alone: no Kyrgyz text, one Kazakh word of a lead
+    assert detect(russian + " Месторождение Жаңаөзен.") == "ru"
+    assert detect("Жаңа Өзен қаласында жаңа мектеп ашылды. Мектепте бес жүз оқушы оқиды.") == "kk"

@@ -214,7 +214,7 @@ def _cyrillic(text: str, letters: Letters) -> str:
     cyr, kk = letters.cyrillic, letters.kk
     if letters.foreign >= max(1, cyr // 200):
         return "other"
-    if kk == 0:
+    if kk == 0 or kk * 100 < cyr:  # none, or a Kazakh name or two in a Russian text: «Жаңа Өзен», «Жаңа лид»
         return _russian_or_not(text, letters)
     if _not_kazakh(text, letters):
         return "other"

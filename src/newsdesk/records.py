@@ -78,6 +78,7 @@ class Article:
     duplicate_of: str | None = None
     nlp_version: str | None = None  # set when the engine's stages ran (or were restored from an export)
     origin: Origin | None = None
+    lang_by_editor: bool = False  # ``lang`` set through the editor's API: the language stage keeps it
 
     @property
     def body(self) -> str:

@@ -1,5 +1,5 @@
 """The language stage: ``lang`` for every record that did not bring one, and for a record whose Russian or
-Kazakh the text contradicts."""
+Kazakh the text contradicts (unless an editor set it through the API)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class LangStage:
     def __call__(self, article: Article) -> None:
         if article.lang not in LANGS:
             article.lang = lang.detect(article.text[:4000])
-        elif article.lang in _SWAPPABLE:
+        elif article.lang in _SWAPPABLE and not article.lang_by_editor:
             found = lang.detect(article.text[:4000])
             if found in _SWAPPABLE and found != article.lang:
                 log.info("%s: labelled %s, written in %s", article.origin or article.id, article.lang, found)

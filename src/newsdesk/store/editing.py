@@ -40,6 +40,7 @@ class Conflict(InputError):
 def create_article(archive: Archive, data: dict[str, Any], pipeline: Pipeline | None = None) -> dict[str, Any]:
     """Validate and store a new article; returns it as stored.  Raises InputError (with the field)."""
     article = article_from_dict(data, ORIGIN)
+    article.lang_by_editor = bool(data.get("lang"))
     with archive.engine.connect() as conn:
         if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.id == article.id)) is not None:
             raise Conflict(f"an article with id {article.id!r} exists; update it with PATCH", ORIGIN, "id")
@@ -57,6 +58,7 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
         raise NotFound(f"no article with id {article_id!r}")
     merged = {**editable_fields(current), **changes, "id": article_id, "fetched_at": current["fetched_at"]}
     article = article_from_dict(merged, ORIGIN)
+    article.lang_by_editor = bool(changes.get("lang"))
     _learn_tags(archive, article, current["editor_tags"])  # first: the article is tagged by the model that learnt it
     stored = _store(archive, article, pipeline)
     if any(stored.get(k) != current.get(k) for k in STORY_FIELDS):
