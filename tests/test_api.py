@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -141,6 +143,15 @@ def test_create_returns_the_stored_article(api: TestClient) -> None:
     assert response.headers["location"] == f"/api/v1/articles/{stored['id']}"
     assert api.get(f"/api/v1/articles/{stored['id']}").json() == stored
     assert ids(api.get("/api/v1/articles?tag=astana")) == [stored["id"]]
+
+
+def test_an_article_created_without_a_date_is_dated_now_and_listed_first(api: TestClient) -> None:
+    before = datetime.now(UTC)
+    created = api.post("/api/v1/articles", json={"title": "Срочно: в Астане открылся новый мост", "text": "Текст."},
+                       headers=auth()).json()
+    assert datetime.fromisoformat(created["published_at"]) >= before.replace(microsecond=0)
+    assert ids(api.get("/api/v1/articles?limit=1")) == [created["id"]]
+    assert created["id"] in api.get("/feed.xml").text
 
 
 def test_create_with_taken_id_conflicts(api: TestClient) -> None:

@@ -9,6 +9,7 @@ new or changed tags then teach the archive's tag model at once (`stages.tagging.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -41,6 +42,8 @@ def create_article(archive: Archive, data: dict[str, Any], pipeline: Pipeline | 
     """Validate and store a new article; returns it as stored.  Raises InputError (with the field)."""
     article = article_from_dict(data, ORIGIN)
     article.lang_by_editor = bool(data.get("lang"))
+    if article.published_at is None:  # an editor's article is out when it is saved: undated, no list would show it
+        article.published_at = article.fetched_at or datetime.now(UTC)
     with archive.engine.connect() as conn:
         if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.id == article.id)) is not None:
             raise Conflict(f"an article with id {article.id!r} exists; update it with PATCH", ORIGIN, "id")

@@ -26,7 +26,8 @@ class ArticleIn(BaseModel):
     title: str = ""
     lead: str = ""
     text: str = Field("", description="Body; paragraphs separated by blank lines.")
-    published_at: datetime | None = Field(None, description="ISO 8601; a time without zone is Asia/Almaty.")
+    published_at: datetime | None = Field(None, description="ISO 8601; a time without zone is Asia/Almaty. "
+                                                              "Left out: the time the article is created.")
     lang: str | None = Field(None, max_length=8, description="ru, kk, en or other; detected when absent.")
     rubric: Rubric | None = None
     section: str | None = Field(None, max_length=200, description="The outlet's own section label.")
