@@ -170,3 +170,34 @@ def test_a_merged_spelling_that_comes_back_is_stored_under_the_kept_tag(tmp_path
         moved = site.get("/tag/zemletryaseniya", follow_redirects=False)
         assert moved.status_code == 301 and moved.headers["location"] == "/tag/zemletryasenie"
         assert site.get("/tag/zemletryasenie").status_code == 200
+
+
+def test_one_name_in_another_order_alphabet_or_spelling_is_one_tag(tmp_path) -> None:
+    from newsdesk.ingest import ingest
+    from newsdesk.pipeline import Pipeline
+    from newsdesk.records import Article
+    from newsdesk.store import open_archive
+    from newsdesk.store.tagmerge import merge_tags
+    from newsdesk.store.writer import ARTICLE_TAGS, TAGS, same_words
+
+    def tagged(i: int, *tags: str) -> Article:
+        return Article(id=f"a{i}", title=f"Новость {i}", paragraphs=["Текст."], lang="ru", editor_tags=list(tags))
+
+    archive = open_archive(str(tmp_path / "a.db"))
+    ingest(archive, [tagged(1, "Бишимбаев Куандык", "Доналд Трамп")], Pipeline([]))
+    ingest(archive, [tagged(2, "Куандык Бишимбаев", "Дональд Трамп"), tagged(3, "Қасым-Жомарт Тоқаев"),
+                     tagged(4, "Касым-Жомарт Токаев", "Токаев Касым-Жомарт")], Pipeline([]))
+    with archive.engine.connect() as conn:
+        tags = {r.slug: r.name for r in conn.execute(TAGS.select())}
+        rows = conn.execute(ARTICLE_TAGS.select().where(ARTICLE_TAGS.c.article_id == "a4")).all()
+    assert tags == {"bishimbaev-kuandyk": "Бишимбаев Куандык", "donald-tramp": "Дональд Трамп",  # the Russian spelling
+                    "qasym-zhomart-toqaev": "Касым-Жомарт Токаев"}  # named in Russian once met so
+    assert len(rows) == 1  # two names of one tag on one article: one tag
+    assert same_words("Путин") is None and same_words("Новая Москва") != same_words("Новая Россия")
+    with archive.engine.begin() as conn:  # a merge into the same words in another order keeps every article
+        merged = merge_tags(conn, ["Бишимбаев Куандык"], "Куандык Бишимбаев")
+    with archive.engine.connect() as conn:
+        kept = conn.execute(TAGS.select().where(TAGS.c.slug == "kuandyk-bishimbaev")).one()
+        assert merged.articles == 2 and len(conn.execute(ARTICLE_TAGS.select().where(
+            ARTICLE_TAGS.c.tag_id == kept.id)).all()) == 2
+    archive.dispose()

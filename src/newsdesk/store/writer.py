@@ -26,6 +26,7 @@ from newsdesk.store.models import (
     RevisionRow,
     TagRow,
 )
+from newsdesk.tag_variants import letters
 
 ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
 TAGS: Table = TagRow.__table__  # type: ignore[assignment]
@@ -78,6 +79,7 @@ class Writer:
         self._kinds: set[tuple[str, str]] = set()
         self._russian: set[tuple[str, str]] = set()  # (table, slug) stored under a Russian spelling
         self._kazakh: set[str] = set()  # entity slugs whose Kazakh spelling is stored
+        self._same: dict[tuple[str, ...], tuple[str, str]] | None = None  # `same_words` key → (slug, name)
 
     def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
         now = datetime.now(UTC)
@@ -123,11 +125,12 @@ class Writer:
         does not recreate it; the moves are read on every call, as a merge may come from another process."""
         canonical = {name: gazetteer.canonical_tag(name) for name in kinds}
         slugs = {name: slugify(canonical[name]) or "tag" for name in kinds}
-        if follow_moves:
+        if follow_moves:  # (a merge asks for the kept tag by its own name: `tagmerge`)
             moves: dict[str, str] = get_meta(conn, TAG_MOVES) or {}
             for slug in moves:  # a merge deleted those rows: ids cached before it are stale
                 self._tag_ids.pop(slug, None)
             slugs = {name: moves.get(slug, slug) for name, slug in slugs.items()}
+            slugs = self._same_words(conn, slugs, canonical, moves)
         missing = _russian_first((slug, canonical[name]) for name, slug in slugs.items() if slug not in self._tag_ids)
         if missing:
             kind_of = {canonical[name]: kind for name, kind in kinds.items()}
@@ -140,6 +143,30 @@ class Writer:
         people = ((slugs[name], canonical[name]) for name, kind in kinds.items() if kind == "person")
         self._russian_names(conn, TAGS, _russian_first(people))
         return {name: self._tag_ids[slug] for name, slug in slugs.items()}
+
+    def _same_words(self, conn: Connection, slugs: dict[str, str], canonical: dict[str, str],
+                    moves: dict[str, str]) -> dict[str, str]:
+        """A tag of several words is the stored tag of the same words in another order, case or alphabet
+        («Куандык Бишимбаев» is «Бишимбаев Куандык», «Қасым-Жомарт Тоқаев» is «Токаев Касым-Жомарт»), or
+        with the soft signs a Kazakh spelling leaves out («Доналд Трамп»: «Дональд Трамп», the Russian
+        spelling, then names it).  Its slug would differ, and one person would have several tag pages."""
+        if self._same is None:
+            rows = conn.execute(select(TAGS.c.slug, TAGS.c.name).order_by(TAGS.c.id))
+            self._same = {}
+            for r in rows:
+                if (key := same_words(r.name)) is not None:
+                    self._same.setdefault(key, (r.slug, r.name))
+        out = dict(slugs)
+        for name, slug in slugs.items():
+            key = same_words(canonical[name])
+            if key is None:
+                continue
+            known = self._same.setdefault(key, (slug, canonical[name]))
+            out[name] = moves.get(known[0], known[0])
+            if _softer(canonical[name], known[1]):
+                conn.execute(update(TAGS).where(TAGS.c.slug == out[name]).values(name=canonical[name]))
+                self._same[key] = (known[0], canonical[name])
+        return out
 
     def _russian_names(self, conn: Connection, table: Table, names: dict[str, str]) -> None:
         """A person first met in a Kazakh text is stored under the Kazakh spelling («Әділ Сәрсенбаев»);
@@ -203,6 +230,22 @@ def _kazakh_spelling(name: str, type_: str) -> str | None:
     return name if type_ == "PER" and has_kazakh_letters(name) else None
 
 
+_SOFT = str.maketrans("", "", "ьъЬЪ")
+
+
+def same_words(tag: str) -> tuple[str, ...] | None:
+    """What makes two tags of two or more words one tag: the words, case, «ё», Kazakh letters, soft signs and
+    order aside; None for a tag of one word (its slug decides)."""
+    words = [key for word in tag.split() if (key := letters(word.translate(_SOFT)))]
+    return tuple(sorted(words)) if len(words) > 1 else None
+
+
+def _softer(new: str, stored: str) -> bool:
+    """``new`` is the Russian spelling of ``stored``: it has the soft signs the Kazakh one leaves out."""
+    return (not has_kazakh_letters(new) and not has_kazakh_letters(stored)
+            and sum(new.count(c) for c in "ьъ") > sum(stored.count(c) for c in "ьъ"))
+
+
 def _russian_first(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """{slug: name}, a name in Russian letters winning over a Kazakh spelling of the same slug."""
     out: dict[str, str] = {}
@@ -238,10 +281,15 @@ def _tag_rows(article: Article, ids: dict[str, int]) -> list[dict[str, Any]]:
     return _unique(rows)
 
 
+_ORIGIN_RANK = {"editor": 0, "auto": 1, "suggested": 2}
+
+
 def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault((row["article_id"], row["tag_id"], row["origin"]), row)
+    """One row per article and tag: two names of one tag («Бишимбаев Куандык», «Куандык Бишимбаев») or an
+    engine tag the editor gave too are the editor's tag, an applied tag is no suggestion as well."""
+    seen: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: _ORIGIN_RANK.get(r["origin"], 3)):
+        seen.setdefault((row["article_id"], row["tag_id"]), row)
     return list(seen.values())
 
 
