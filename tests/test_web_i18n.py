@@ -212,6 +212,15 @@ def test_kazakh_pages_in_kazakh_say_their_headings_in_kazakh(site: TestClient) -
     assert "<h1>Бет табылмады</h1>" in error and "404 қатесі" in error
 
 
+def test_a_kazakh_page_names_places_and_institutions_in_kazakh(site: TestClient) -> None:
+    chips = {ui: dict(re.findall(r'class="tag" href="/tag/([^"]+)"[^>]*>([^<]+?) <', get(site, "/", ui)))
+             for ui in ("ru", "kk")}
+    assert chips["ru"]["talgar"] == "Талгар" and chips["kk"]["talgar"] == "Талғар"  # «Главные темы»
+    tags = dict(re.findall(r'class="tag" href="/tag/([^"]+)"[^>]*>([^<]+?) <', get(site, "/tags", "kk")))
+    assert tags["karaganda"] == "Караганда · Қарағанды"  # every tag's page is titled in both languages
+    assert tags["ministerstvo-inostrannykh-del"] == "Министерство иностранных дел · Сыртқы істер министрлігі"
+
+
 @pytest.mark.parametrize("path, ui", [
     ("/lang/kk", "kk"), ("/article/sample-104", "kk"), ("/story/sample-095", "kk"),  # Kazakh content
     ("/search?q=жер&lang=kk", "kk"),

@@ -44,12 +44,20 @@ def entity_label(name: str, kind: str, lang: str | None, kazakh: str | None = No
     return kazakh or name
 
 
+def tag_label(name: str, lang: str | None) -> str:
+    """How a stored tag reads in ``lang``: in Kazakh a place or an institution by its Kazakh name («Қарағанды»,
+    «Сыртқы істер министрлігі»), anything else as stored."""
+    if lang != "kk":
+        return name
+    return institutions.kazakh_name(name) or gazetteer.tag_label(name, lang)
+
+
 def tag_labels(article: dict[str, Any]) -> list[str]:
-    """The article's final tags as its page names them: on a Kazakh article a place in Kazakh, and a person
-    in the Kazakh spelling the archive met (its entity's ``kazakh_name``)."""
+    """The article's final tags as its page names them: on a Kazakh article a place or an institution in
+    Kazakh, and a person in the Kazakh spelling the archive met (its entity's ``kazakh_name``)."""
     lang = article.get("lang")
     people = {e["slug"]: e["kazakh_name"] for e in article.get("entities") or [] if e.get("kazakh_name")}
-    return [(lang == "kk" and people.get(slug)) or gazetteer.tag_label(name, lang)
+    return [(lang == "kk" and people.get(slug)) or tag_label(name, lang)
             for name, slug in zip(article.get("tags") or [], article.get("tag_slugs") or [], strict=False)]
 
 
@@ -61,7 +69,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       finalize=strip_control, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     said = {name: _in_language(getattr(Catalogue, name)) for name in ("date", "count", "rubric_name", "lang_attr")}
-    env.filters.update(paragraphs=paragraphs, entity_label=entity_label, iso=_iso, tag_label=gazetteer.tag_label,
+    env.filters.update(paragraphs=paragraphs, entity_label=entity_label, iso=_iso, tag_label=tag_label,
+                       ui_tag_label=_in_language(lambda ui, name: tag_label(name, ui.lang)),
                        lang_name=lambda code: LANGS.get(code, code or ""), trend_hint=_in_language(trend_hint), **said)
     env.globals.update(site_name=SITE_NAME, nav_rubrics=NAV_RUBRICS, langs=LANGS, entity_types=ENTITY_TYPES,
                        ui_langs=[(code, LANGS[code]) for code in i18n.UI_LANGS])

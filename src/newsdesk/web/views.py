@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection
 
-from newsdesk import gazetteer
+from newsdesk import gazetteer, institutions
 from newsdesk.errors import NotFound
 from newsdesk.store import listing, stories, tagmerge
 from newsdesk.store.listing import Filter, decode_cursor
@@ -104,8 +104,8 @@ def tag_page(conn: Connection, slug: str, size: int, after: str | None) -> dict[
 
 
 def tag_title(name: str) -> str:
-    """A tag as its page and feeds title it: a place in both languages, «Балхаш · Балқаш»."""
-    kazakh = gazetteer.kazakh_label(name)
+    """A tag as its page and feeds title it: a place or an institution in both languages, «Балхаш · Балқаш»."""
+    kazakh = gazetteer.kazakh_label(name) or institutions.kazakh_name(name)
     return f"{name} · {kazakh}" if kazakh else name
 
 

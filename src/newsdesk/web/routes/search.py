@@ -38,6 +38,7 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Hits per page (1–100).
 Offset = Annotated[int, Query(ge=0, le=10_000, description="Hits to skip.")]
 Recency = Annotated[bool, Query(description="Favour recent articles (the same as `sort=recency`).")]
 Order = Literal["relevance", "recency", "date"]
+ORDERS: dict[str, Order] = {"relevance": "relevance", "recency": "recency", "date": "date"}
 Sort = Annotated[Order | None, Query(description="`relevance` (best first, the default), `recency` (best first, "
                                                  "recent articles favoured) or `date` (newest first, undated last).")]
 Page = Annotated[int, Query(ge=1, le=500)]
@@ -152,7 +153,7 @@ def search_page(request: Request, conn: Conn, q: Q = "", tag: Tag = None, rubric
                 sort: str | None = None) -> Response:
     size = request.app.state.settings.page_size
     tag, rubric, lang, source = tag or None, rubric or None, lang or None, source or None  # «все» sends ""
-    order = _order(sort if sort in ("relevance", "recency", "date") else None, recency)  # an odd «sort»: relevance
+    order = _order(ORDERS.get(sort or ""), recency)  # an odd «sort» on the page: relevance
     shown = {"q": q, "page": page, "lang": lang, "rubric": rubric, "since": since or "", "until": until or "",
              "sort": order}
     refused: Msg | None = None
