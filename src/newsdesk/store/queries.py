@@ -60,6 +60,20 @@ def to_record(data: dict[str, Any]) -> Article:
     )
 
 
+def stored_pages(conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
+    """What the input said about the stored ones of ``ids`` (text, title, dates, editor's tags), as records
+    for the pipeline to analyse again: none of what the engine learned is carried over."""
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), PAGE):
+        for data in article_dicts(conn, ids[start:start + PAGE]):
+            found[data["id"]] = Article(
+                id=data["id"], kind=data["kind"], url=data["url"], source=data["source"], author=data["author"],
+                title=data["title"], lead=data["lead"], paragraphs=[p for p in data["text"].split("\n\n") if p],
+                published_at=data["published_at"], editor_tags=list(data["editor_tags"]),
+                section=data.get("section"))
+    return found
+
+
 def _tags(conn: Connection, ids: list[str]) -> dict[str, dict[str, list[Any]]]:
     rows = conn.execute(
         select(ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.origin, ARTICLE_TAGS.c.confidence, ARTICLE_TAGS.c.position,
