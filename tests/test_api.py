@@ -158,6 +158,15 @@ def test_create_with_taken_id_conflicts(api: TestClient) -> None:
     assert_error(api.post("/api/v1/articles", json={**NEW, "id": "pension"}, headers=auth()), 409, "conflict", "id")
 
 
+def test_create_without_id_at_a_stored_articles_url_conflicts(api: TestClient) -> None:
+    url = "https://astanatv.kz/ru/news/shkola-1200"
+    assert api.post("/api/v1/articles", json={**NEW, "id": "school", "url": url}, headers=auth()).status_code == 201
+    again = api.post("/api/v1/articles", json={**NEW, "url": url, "title": "Новая школа"}, headers=auth())
+    assert_error(again, 409, "conflict", "url")
+    assert "'school'" in again.json()["error"]["message"]
+    assert ids(api.get("/api/v1/articles?tag=astana")) == ["school"]
+
+
 @pytest.mark.parametrize("headers", [{}, auth("wrong"), {"Authorization": f"Basic {TOKEN}"}, {"Authorization": TOKEN}])
 def test_writes_need_the_token(client: TestClient, headers: dict[str, str]) -> None:
     assert_error(client.post("/api/v1/articles", json=NEW, headers=headers), 401, "unauthorized")

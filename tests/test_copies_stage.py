@@ -88,3 +88,29 @@ def test_a_reused_title_links_the_headline_to_the_newest_article(tmp_path: Path)
     put(archive, headline("now", live, "Tengrinews"))
     assert originals(archive)["now"] == "floods-13"
     archive.dispose()
+
+
+def test_a_copy_joins_its_originals_story_after_that_story_left_the_window(tmp_path: Path) -> None:
+    from newsdesk.stages.threading import ThreadStage
+    from newsdesk.store.editing import create_article
+
+    archive = open_archive(str(tmp_path / "a.db"))
+    lake = {**ARTICLE, "text": ARTICLE["text"] + "\n\nКөлге құятын Іле өзенінің суы азайып, жағалаудағы ауылдар "
+            "балық аулау кәсібінен айырылып жатыр, деп хабарлады облыс әкімдігі."}
+    later = {"id": "school", "title": "Астанада жаңа мектеп ашылды", "source": "Qazaq Times", "lang": "kk",
+             "published_at": "2026-11-25T10:00:00+05:00",
+             "text": "Мектеп 1200 оқушыға арналған және заманауи зертханалармен жабдықталған."}
+    pipeline = lambda: Pipeline([DedupStage(), ThreadStage()])  # noqa: E731 - a fresh process each time
+    ingest(archive, [article_from_dict(lake), article_from_dict(later)], pipeline())  # the lake's story closes
+    copy = {**lake, "id": "reprint", "source": "Qazaq Times", "published_at": "2026-11-19T11:40:00+05:00"}
+    ingest(archive, [article_from_dict(copy)], pipeline())
+    reprint = create_article(archive, {**lake, "id": None, "url": "https://qazaqtimes.kz/balqash",
+                                       "source": "Abai.kz"}, pipeline())  # through the API alike
+    with archive.engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(text("SELECT id, thread_id, duplicate_of FROM articles"))}
+        story = conn.execute(text("SELECT size, sources FROM threads WHERE id = :t"),
+                             {"t": rows["lake"].thread_id}).one()
+    archive.dispose()
+    assert rows["reprint"].duplicate_of == "lake" and rows["reprint"].thread_id == rows["lake"].thread_id
+    assert rows[reprint["id"]].thread_id == rows["lake"].thread_id == reprint["thread_id"]
+    assert (story.size, len(rows)) == (3, 4)

@@ -269,3 +269,15 @@ def test_a_person_met_first_in_kazakh_is_named_in_russian_once_russian_text_name
         restored = get_article(conn, "a1")
     assert {e["kazakh_name"] for e in restored["entities"] if e["type"] == "PER"} == {"Әділ Сәрсенбаев"}
     other.dispose()
+
+
+def test_a_tag_stored_as_both_the_editors_and_the_engines_is_listed_once(archive):
+    legacy = art(1, tags=["спутник", "сми"])
+    legacy.nlp_version = "4"  # as an archive stored before the tag stage compared slugs has it
+    legacy.auto_tags = [TagScore("Sputnik", 0.63, "organisation"), TagScore("Кремль", 0.56, "organisation")]
+    legacy.tags = ["спутник", "сми", "Sputnik", "Кремль"]
+    ingest(archive, [legacy], Pipeline([]))
+    with archive.engine.connect() as conn:
+        found = get_article(conn, "a1")
+    assert found["tags"] == ["спутник", "сми", "Кремль"] and found["tag_slugs"] == ["sputnik", "smi", "kreml"]
+    assert [t["tag"] for t in found["auto_tags"]] == ["Кремль"]

@@ -234,6 +234,18 @@ def test_a_person_tag_is_the_editors_spelling_of_the_same_words() -> None:
     assert tags.same_tag("Тоқаев Қасым-Жомарт") == tags.same_tag("касым-жомарт токаев")
 
 
+def test_an_engine_tag_with_an_editor_tags_page_is_not_added_again() -> None:
+    from newsdesk.stages.lemmas import LemmaCache
+    from newsdesk.stages.tagging import TagStage
+
+    probe = article("Маргарита Симоньян о докладе Пентагона", "", ["спутник", "Доналд Трамп"])
+    probe.entities = [Entity("Sputnik", "ORG", mentions=6), Entity("Дональд Трамп", "PER", mentions=3),
+                      Entity("Министерство обороны", "ORG", mentions=5)]
+    TagStage(LemmaCache(), None, doubted={})(probe)  # «Sputnik» is /tag/sputnik, «Дональд» /tag/donald-tramp
+    assert [t.tag for t in probe.auto_tags] == ["Министерство обороны"]
+    assert sorted(probe.tags) == sorted(["спутник", "Доналд Трамп", "Министерство обороны"])
+
+
 def test_the_tag_model_reads_no_dateline() -> None:
     from newsdesk import features
 

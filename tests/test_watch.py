@@ -170,6 +170,55 @@ def test_edited_article_becomes_a_new_revision(site, archive):
     assert count(archive, "select count(*) from articles where body like '%снегоочистителей%'") == 1
 
 
+def test_a_page_failing_again_never_cuts_stored_full_text_to_the_summary(site, archive):
+    state = {"title": "Алматы готовится к зиме", "page": ALMATY, "up": True}
+
+    def feed(h):
+        xml = rss(item("n3", state["title"], site.url("/almaty-zima"), summary="Коротко о главном."))
+        tag = f'"{hash(xml)}"'
+        if h.headers.get("If-None-Match") == tag:
+            h.send_response(304)
+            h.end_headers()
+            return
+        reply(h, xml.encode(), "application/rss+xml", headers={"ETag": tag})
+
+    def article(h):
+        if not state["up"]:
+            reply(h, b"gone for now", "text/plain", status=404)
+        else:
+            reply(h, page("Алматы готовится к зиме", state["page"]).encode())
+
+    def stored():
+        with archive.engine.connect() as conn:
+            return conn.execute(text("select title, body, revision from articles")).one()
+
+    site.route("/feed", feed)
+    site.route("/almaty-zima", article)
+    add(archive, site.url("/feed"))
+    assert watch(archive).added == 1 and stored().body.startswith("Аким Алматы")
+    state.update(title="Алматы готовится к зиме: отремонтировано 120 км сетей", up=False)
+    failed = watch(archive)
+    assert (failed.updated, failed.pages) == (1, 1)
+    row = stored()  # the feed's change is taken, the page's text kept
+    assert row.title == state["title"] and row.body.startswith("Аким Алматы") and len(row.body) > 300
+    again = watch(archive)  # not a 304: the page is tried again, and the text still kept
+    assert (again.not_modified, again.pages, again.unchanged) == (0, 1, 1) and stored().body == row.body
+    state.update(up=True, page=[*ALMATY, "Дополнительно закуплены 40 снегоочистителей, сообщили в акимате."])
+    back = watch(archive)
+    assert (back.updated, back.pages) == (1, 1) and "снегоочистителей" in stored().body
+    assert (watch(archive).not_modified, stored().revision) == (1, 3)
+
+
+def test_failed_poll_names_its_url_once(site, archive, caplog):
+    site.route("/feed", lambda h: reply(h, b"Internal Server Error", "text/plain", status=500))
+    source = add(archive, site.url("/feed"))
+    with caplog.at_level("WARNING", logger="newsdesk.watch"):
+        watch(archive)
+    error = health(archive, source).last_error
+    assert "HTTP 500" in error and site.url("/feed") not in error
+    assert [r.getMessage().count(site.url("/feed")) for r in caplog.records] == [1]
+
+
 def test_server_errors_then_recovery_with_backoff(site, archive):
     broken = {"left": 2}
 

@@ -6,7 +6,10 @@ stores it in one go.  An item whose page was already fetched is recognised by th
 of what the source said about it (title, summary, dates): unchanged items are skipped, changed
 ones fetched again (an edit becomes a new revision).  A page that cannot be fetched falls back
 to what the feed said, so nothing is lost, and is tried again on the next poll when the failure
-was transient.
+was transient.  An article already stored with its page's full text is never cut back to the
+feed's summary: the watcher puts the feed's changes (a new title) on the stored text
+(`over_stored`) and the page is tried again.  While a page is to be tried again the poll keeps
+the source's old validators, so the next poll reads the feed in full rather than a 304.
 """
 
 from __future__ import annotations
@@ -62,11 +65,20 @@ class Poll:
     seen: dict[str, str] = field(default_factory=dict)
     pages: int = 0
     page_errors: int = 0
+    summaries: dict[str, Entry] = field(default_factory=dict)  # articles that are the feed's summary, not the page
+    retry: bool = False  # a page is to be tried again: keep the old validators so the feed is read in full
 
     def fail(self, exc: Exception) -> Poll:
-        self.ok, self.error = False, str(exc)
+        """A failed poll; its error without the source's URL, which every report of it names already."""
+        self.ok, self.error = False, str(exc).removeprefix(f"{self.source.url}: ")
         self.status = getattr(exc, "status", self.status)
         return self
+
+    def summary(self, entry: Entry) -> Article | None:
+        """The feed's version of ``entry``, remembered as a summary standing in for its page."""
+        if entry.fallback is not None:
+            self.summaries[entry.key] = entry
+        return entry.fallback
 
 
 def fingerprint(*parts: object) -> str:
@@ -145,8 +157,9 @@ def _fetch_pages(fetcher: Fetcher, todo: list[Entry], poll: Poll, options: PollO
         if article is not None:
             poll.articles.append(article)
     for entry in todo[options.max_pages:]:  # over the budget: the feed's version now, the page later
-        if entry.fallback is not None:
-            poll.articles.append(entry.fallback)
+        poll.retry = True
+        if (fallback := poll.summary(entry)) is not None:
+            poll.articles.append(fallback)
 
 
 def _page(fetcher: Fetcher, entry: Entry, poll: Poll) -> Article | None:
@@ -159,9 +172,11 @@ def _page(fetcher: Fetcher, entry: Entry, poll: Poll) -> Article | None:
     except (FetchError, InputError) as exc:
         poll.page_errors += 1
         log.info("%s: page not used: %s", entry.link.url, exc)
-        if not (isinstance(exc, FetchError) and is_transient(exc)):
+        if isinstance(exc, FetchError) and is_transient(exc):
+            poll.retry = True
+        else:
             poll.seen[entry.key] = entry.fingerprint  # a refusal or an empty page: don't ask again
-        return entry.fallback
+        return poll.summary(entry)
     poll.seen[entry.key] = entry.fingerprint
     return article
 
@@ -181,6 +196,16 @@ def _merge(page: Article, entry: Entry) -> Article:
         page.title = entry.link.title or page.title
         page.published_at = _date(entry.link.published) or page.published_at
     return page
+
+
+def over_stored(stored: Article, entry: Entry) -> Article:
+    """The stored article (what its page said when last fetched) with what the feed says now, as a fetch
+    of the unchanged page would give: the feed's changes without losing the page's full text."""
+    article = _merge(stored, entry)
+    if entry.fallback is not None:
+        article.source, article.fetched_at = entry.fallback.source, entry.fallback.fetched_at
+        article.lang, article.origin = entry.fallback.lang, entry.fallback.origin
+    return article
 
 
 def _date(value: str | None) -> datetime | None:

@@ -260,6 +260,17 @@ class Threader:
         self._absorb(thread, member, vector, dense, article.lang)
         return thread.id
 
+    def join(self, article: Article, thread_id: str) -> bool:
+        """A copy whose original the archive keeps in thread ``thread_id`` joins it unexamined, when that
+        thread is active; False when it is not (the caller files the copy under the stored thread)."""
+        when = published(article, self.clock)
+        self._advance(when)
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            return False
+        self._attach(thread, _member(article, when), {})
+        return True
+
     def restore(self, article: Article, thread_id: str, lemmas: TextLemmas | None = None,
                 dense: np.ndarray | None = None) -> None:
         """Put back an article threaded by an earlier run (e.g. from the archive) without deciding anew."""

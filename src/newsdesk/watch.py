@@ -36,9 +36,10 @@ from newsdesk.fetch import Abandoned, Fetcher, FetchOptions
 from newsdesk.ingest import Summary, ingest
 from newsdesk.pipeline import Pipeline
 from newsdesk.polite import origin_of
-from newsdesk.poll import Poll, PollOptions, poll_source
+from newsdesk.poll import Poll, PollOptions, over_stored, poll_source
 from newsdesk.sources import Item
 from newsdesk.store.db import Archive
+from newsdesk.store.queries import stored_pages
 from newsdesk.store.sources import PollRecord, Source, due_sources, load_seen, record_poll, reschedule
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ class Watcher:
 
     def _store(self, polls: list[Poll]) -> None:
         """The polls' articles in one ingestion (one transaction), then every source row in another."""
+        self._keep_full_texts(polls)
         summary = self._ingest([poll for poll in polls if poll.ok and not poll.deferred])
         stored = set(summary.ids)
         with self.archive.engine.begin() as conn:
@@ -204,10 +206,30 @@ class Watcher:
                     record_poll(conn, poll.source.id, self._record(poll, stored))
         self._count(polls, summary)
 
+    def _keep_full_texts(self, polls: list[Poll]) -> None:
+        """A page that failed stands in for an article stored with more text than the feed's summary: the
+        stored text stays, with what the feed changed on it, and the page is tried again next poll."""
+        wanted = [key for poll in polls for key in poll.summaries]
+        if not wanted:
+            return
+        with self.archive.engine.connect() as conn:
+            stored = stored_pages(conn, wanted)
+        for poll in polls:
+            for i, article in enumerate(poll.articles):
+                entry, page = poll.summaries.get(article.id or ""), stored.get(article.id or "")
+                if entry is None or page is None or len(page.body) <= len(article.body):
+                    continue
+                poll.articles[i] = over_stored(page, entry)
+                poll.seen.pop(entry.key, None)
+                poll.retry = True
+                log.info("%s: page not fetched, its stored text kept", entry.link.url)
+
     def _record(self, poll: Poll, stored: set[str]) -> PollRecord:
         items = sum(article.id in stored for article in poll.articles)
-        return PollRecord(poll.at, poll.ok, poll.status, poll.latency_ms, items, poll.error, poll.etag,
-                          poll.last_modified, next_poll(poll.source, poll.ok, poll.at, self.options), poll.seen)
+        held = poll.source if poll.retry else poll  # a page to try again: the feed is to be read in full
+        etag, modified = held.etag, held.last_modified
+        return PollRecord(poll.at, poll.ok, poll.status, poll.latency_ms, items, poll.error, etag,
+                          modified, next_poll(poll.source, poll.ok, poll.at, self.options), poll.seen)
 
     def _ingest(self, polls: list[Poll]) -> Summary:
         latest = {article.id: article for poll in polls for article in poll.articles}  # one batch

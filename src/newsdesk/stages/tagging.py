@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from newsdesk import tags
+from newsdesk import gazetteer, tags
 from newsdesk.records import HEADLINE, Article, TagScore
 from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.store.audit import editor_tagged_count, stored_audit
@@ -79,6 +79,23 @@ def feed_order(article: Article, model: tags.TagModel | None, doubted: Collectio
     return lead + [t for t in ranked if t not in lead]  # `choose_primary` put the doubted ones last
 
 
+def _keys(tag: str) -> tuple[tuple[str, ...], str]:
+    """What makes two names one tag on an article: the same words (`tags.same_tag`) or the same tag page
+    (the slug: the entity «Sputnik» is the editor's «спутник», «Дональд Трамп» their «Доналд Трамп»)."""
+    return tags.same_tag(tag), gazetteer.tag_slug(tag)
+
+
+def _untaken(scored: list[TagScore], taken: set[object]) -> list[TagScore]:
+    """The scores whose tag is not one of ``taken`` nor of an earlier score; ``taken`` grows by them."""
+    kept = []
+    for score in scored:
+        keys = _keys(score.tag)
+        if not taken.intersection(keys):
+            kept.append(score)
+            taken.update(keys)
+    return kept
+
+
 class TagStage:
     name = "tags"
 
@@ -101,10 +118,9 @@ class TagStage:
     def __call__(self, article: Article) -> None:
         applied, suggested = self._model_tags(article)
         found = tags.merge(tags.place_tags(article), self._spelled(tags.entity_tags(article)), applied)
-        editor = {tags.same_tag(t) for t in article.editor_tags}
-        article.auto_tags = [t for t in found if tags.same_tag(t.tag) not in editor]
-        taken = editor | {tags.same_tag(t.tag) for t in article.auto_tags}
-        article.suggested_tags = [t for t in suggested if tags.same_tag(t.tag) not in taken]
+        taken: set[object] = {key for t in article.editor_tags for key in _keys(t)}
+        article.auto_tags = _untaken(found, taken)
+        article.suggested_tags = _untaken(suggested, taken)
         for scored in article.auto_tags:
             article.tag_kinds.setdefault(scored.tag, scored.kind)
         kinds = tags.ENTITY_KINDS

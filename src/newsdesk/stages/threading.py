@@ -46,6 +46,7 @@ class ThreadStage:
         self._touched: set[str] = set()
         self._expired: dict[str, Thread] = {}  # touched threads that left the window before `save`
         self._vectors: dict[str, np.ndarray] = {}  # the batch's new dense vectors, stored by `save`
+        self._copies: list[Article] = []  # copies of articles outside the window: they join in `save`
 
     def load(self, conn: Connection) -> None:
         if self.threader is None:
@@ -58,13 +59,29 @@ class ThreadStage:
             self._expired[thread.id] = thread
 
     def __call__(self, article: Article) -> None:
-        if article.kind != HEADLINE and self.threader is not None:
-            new = self.threader.thread_of(article.id or "") is None  # not a new revision of a threaded one
-            vector = self._vector(article) if new else None
-            article.thread_id = self.threader.add(article, dense=vector)
-            self._touched.add(article.thread_id)
-            if vector is not None:
-                self._vectors[article.id or ""] = vector
+        if article.kind == HEADLINE or self.threader is None:
+            return
+        if self._original_away(article):
+            self._copies.append(article)
+        else:
+            self._thread(article)
+
+    def _thread(self, article: Article) -> None:
+        if self.threader is None:
+            return
+        new = self.threader.thread_of(article.id or "") is None  # not a new revision of a threaded one
+        vector = self._vector(article) if new else None
+        article.thread_id = self.threader.add(article, dense=vector)
+        self._touched.add(article.thread_id)
+        if vector is not None:
+            self._vectors[article.id or ""] = vector
+
+    def _original_away(self, article: Article) -> bool:
+        """A copy (not yet threaded) whose original is in no active thread: it joins the original's stored
+        thread in `save`, where the archive can be read, rather than opening a story of its own."""
+        threader = self.threader
+        return (threader is not None and bool(article.duplicate_of) and threader.thread_of(article.id or "") is None
+                and threader.thread_of(article.duplicate_of or "") is None)
 
     def _vector(self, article: Article) -> np.ndarray | None:
         if self.threader is None or not self.threader.options.dense:
@@ -74,6 +91,7 @@ class ThreadStage:
     def save(self, conn: Connection, articles: list[Article]) -> None:
         if self.threader is None:
             return
+        self._join_originals(conn)
         for absorbed, survivor in self.threader.pop_changes().items():
             conn.execute(update(ARTICLES).where(ARTICLES.c.thread_id == absorbed).values(thread_id=survivor))
             conn.execute(delete(THREADS).where(THREADS.c.id == absorbed))
@@ -86,6 +104,31 @@ class ThreadStage:
         save_vectors(conn, [(a, self._vectors[a.id]) for a in articles if a.id in self._vectors])
         self._vectors.clear()
         set_meta(conn, KEY, self.threader.to_state())
+
+    def _join_originals(self, conn: Connection) -> None:
+        """Each copy set aside by `__call__` joins its original's thread as the archive keeps it (reopened in
+        the threader when still active); a copy whose original is gone or unthreaded is threaded itself."""
+        copies, self._copies = self._copies, []
+        originals = sorted({c.duplicate_of or "" for c in copies})
+        threads: dict[str, str | None] = {}
+        for start in range(0, len(originals), CHUNK):
+            rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.thread_id)
+                                .where(ARTICLES.c.id.in_(originals[start:start + CHUNK])))
+            threads.update((r.id, r.thread_id) for r in rows)
+        stored: set[str] = set()
+        for copy in copies:
+            thread_id = threads.get(copy.duplicate_of or "")
+            if thread_id is None:
+                self._thread(copy)
+            elif self.threader is not None and self.threader.join(copy, thread_id):
+                copy.thread_id = thread_id
+                self._touched.add(thread_id)
+            else:
+                copy.thread_id = thread_id
+                stored.add(thread_id)
+            conn.execute(update(ARTICLES).where(ARTICLES.c.id == copy.id).values(thread_id=copy.thread_id))
+        for thread_id in sorted(stored - self._touched):
+            refresh_story(conn, thread_id)
 
     def _forget_deleted(self, conn: Connection) -> None:
         """Members of the touched threads that an editor deleted since they were threaded (here or in another

@@ -45,6 +45,11 @@ def create_article(archive: Archive, data: dict[str, Any], pipeline: Pipeline | 
     if article.published_at is None:  # an editor's article is out when it is saved: undated, no list would show it
         article.published_at = article.fetched_at or datetime.now(UTC)
     with archive.engine.connect() as conn:
+        same = None if data.get("id") or not article.url else conn.scalar(
+            select(ARTICLES.c.id).where(ARTICLES.c.url == article.url).order_by(ARTICLES.c.id).limit(1))
+        if same is not None:  # its URL is what identifies a record without an id (`fields._record_id`)
+            raise Conflict(f"the article at {article.url!r} exists with id {same!r}; update it with PATCH",
+                           ORIGIN, "url")
         if conn.scalar(select(ARTICLES.c.id).where(ARTICLES.c.id == article.id)) is not None:
             raise Conflict(f"an article with id {article.id!r} exists; update it with PATCH", ORIGIN, "id")
     stored = _store(archive, article, pipeline)

@@ -60,6 +60,20 @@ def to_record(data: dict[str, Any]) -> Article:
     )
 
 
+def stored_pages(conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
+    """What the input said about the stored ones of ``ids`` (text, title, dates, editor's tags), as records
+    for the pipeline to analyse again: none of what the engine learned is carried over."""
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), PAGE):
+        for data in article_dicts(conn, ids[start:start + PAGE]):
+            found[data["id"]] = Article(
+                id=data["id"], kind=data["kind"], url=data["url"], source=data["source"], author=data["author"],
+                title=data["title"], lead=data["lead"], paragraphs=[p for p in data["text"].split("\n\n") if p],
+                published_at=data["published_at"], editor_tags=list(data["editor_tags"]),
+                section=data.get("section"))
+    return found
+
+
 def _tags(conn: Connection, ids: list[str]) -> dict[str, dict[str, list[Any]]]:
     rows = conn.execute(
         select(ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.origin, ARTICLE_TAGS.c.confidence, ARTICLE_TAGS.c.position,
@@ -99,8 +113,8 @@ def _article(row: Any, tags: dict[str, list[Any]], entities: list[dict[str, Any]
         "tag_slugs": [t.slug for t in applied],
         "tag_kinds": {t.name: t.kind for t in applied},
         "editor_tags": [t.name for t in tags.get("editor", [])],
-        "auto_tags": [{"tag": t.name, "confidence": t.confidence} for t in tags.get("auto", [])],
-        "suggested_tags": [{"tag": t.name, "confidence": t.confidence} for t in tags.get("suggested", [])],
+        "auto_tags": [{"tag": t.name, "confidence": t.confidence} for t in _engine_only(tags, "auto")],
+        "suggested_tags": [{"tag": t.name, "confidence": t.confidence} for t in _engine_only(tags, "suggested")],
         "entities": entities,
         "thread_id": row.thread_id, "duplicate_of": row.duplicate_of,
         "content_hash": row.content_hash, "revision": row.revision, "nlp_version": row.nlp_version,
@@ -109,7 +123,17 @@ def _article(row: Any, tags: dict[str, list[Any]], entities: list[dict[str, Any]
 
 
 def final_order(tags: dict[str, list[Any]]) -> list[Any]:
-    """Editor and applied engine tags in their stored final positions, primary first.
+    """Editor and applied engine tags in their stored final positions, primary first, each tag once.
     Editor tags the engine left out of the final order sit at positions from 1000 on."""
     rows = [t for t in tags.get("editor", []) + tags.get("auto", []) if t.position < 1000]
-    return sorted(rows, key=lambda t: t.position)
+    first: dict[str, Any] = {}
+    for row in sorted(rows, key=lambda t: t.position):
+        first.setdefault(row.slug, row)
+    return list(first.values())
+
+
+def _engine_only(tags: dict[str, list[Any]], origin: str) -> list[Any]:
+    """The engine's tags of ``origin`` that are not the editor's too (archives stored before the tag stage
+    told «Sputnik» from the editor's «спутник» by their slug hold both rows)."""
+    editor = {t.slug for t in tags.get("editor", [])}
+    return [t for t in tags.get(origin, []) if t.slug not in editor]
