@@ -215,6 +215,10 @@ def test_an_editor_sets_the_language(api: TestClient) -> None:
     assert response.status_code == 200 and response.json()["lang"] == "kk"  # the editor's word, not detection's
     response = api.patch("/api/v1/articles/pension", json={"lang": "ru", "lead": "Жаңа лид"}, headers=auth())
     assert response.json()["lang"] == "ru"
+    assert api.patch("/api/v1/articles/pension", json={"lang": "en"}, headers=auth()).json()["lang"] == "en"
+    api.patch("/api/v1/articles/pension", json={"lang": "kk"}, headers=auth())
+    retitled = api.patch("/api/v1/articles/pension", json={"title": "Пенсии: новые размеры"}, headers=auth()).json()
+    assert retitled["lang"] == "kk" and retitled["title"] == "Пенсии: новые размеры"  # the editor's language stays
     assert api.patch("/api/v1/articles/pension", json={"lang": "xx"}, headers=auth()).status_code == 422
 
 
@@ -288,3 +292,27 @@ def test_a_url_over_the_limit_is_a_clear_414(client: TestClient) -> None:
     client.cookies.set("ui_lang", "kk")
     assert "Бет мекенжайы тым ұзын" in client.get("/search", params={"q": long}).text
     assert client.get("/api/v1/search", params={"q": "землетрясение " * 100}).status_code == 200
+
+
+def test_an_edit_and_a_deletion_outlive_their_source(api: TestClient) -> None:
+    from newsdesk.ingest import ingest
+    from newsdesk.pipeline import Pipeline
+    from newsdesk.sources.fields import article_from_dict
+    from newsdesk.store.audit import save_audit
+    from test_web_support import RECORDS
+
+    archive = api.app.state.archive  # type: ignore[attr-defined]
+    with archive.engine.begin() as conn:
+        save_audit(conn, [{"article_id": "quake-tengri", "tag": "Алматы", "score": 0.01, "better": None, "title": "x"}])
+    patched = api.patch("/api/v1/articles/pension", json={"tags": ["Пенсии"], "rubric": "society"}, headers=auth())
+    assert patched.status_code == 200, patched.text
+    assert api.delete("/api/v1/articles/quake-tengri", headers=auth()).status_code == 204
+    assert api.get("/api/v1/audit").json()["items"] == []
+    source = {r["id"]: r for r in RECORDS}
+    again = [{**source["pension"], "title": "Пенсии вырастут с 1 января 2026 года"}, source["quake-tengri"]]
+    summary = ingest(archive, [article_from_dict(r) for r in again], Pipeline(stages=[]))
+    assert (summary.added, summary.updated, summary.deleted) == (0, 1, 1)
+    pension = api.get("/api/v1/articles/pension").json()
+    assert pension["title"] == "Пенсии вырастут с 1 января 2026 года"
+    assert (pension["editor_tags"], pension["rubric"]) == (["Пенсии"], "society")
+    assert_error(api.get("/api/v1/articles/quake-tengri"), 404, "not_found")

@@ -116,3 +116,21 @@ def test_unknown_language_is_rejected_not_stored(tmp_path):
     assert f"rejected {src}:1: field 'lang': unknown language 'xx': use ru, kk, en or other" in result.output
     exported = CliRunner().invoke(app, ["--db", db, "--quiet", "export"]).stdout
     assert [json.loads(line)["id"] for line in exported.splitlines()] == ["c2"]
+
+
+def test_ingest_skips_a_deleted_article_until_restore_deleted(tmp_path):
+    from newsdesk.store import open_archive
+    from newsdesk.store.editing import delete_article
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(_jsonl(RECORDS), encoding="utf-8")
+    db, runner = str(tmp_path / "a.db"), CliRunner()
+    runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)])
+    archive = open_archive(db)
+    delete_article(archive, "c1")
+    archive.dispose()
+    skipped = runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)])
+    assert "added 0, updated 0, unchanged 1, rejected 0, skipped 1 deleted" in skipped.output
+    restored = runner.invoke(app, ["--db", db, "ingest", "--no-nlp", "--restore-deleted", str(src)])
+    assert "added 1, updated 0, unchanged 1, rejected 0" in restored.output
+    assert "added 0, updated 0, unchanged 2" in runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)]).output

@@ -392,3 +392,29 @@ def _wait_for(condition, seconds: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.02)
+
+
+def test_an_editors_tags_survive_the_source_and_a_deleted_item_stays_deleted(site, archive):
+    from newsdesk.store.editing import delete_article, update_article
+
+    titles = {"n1": "Нацбанк сохранил ставку", "n2": "Алматы готовится к зиме"}
+    site.route("/feed", lambda h: reply(h, rss(item("n1", titles["n1"], site.url("/n1"), NEWS),
+                                               item("n2", titles["n2"], site.url("/n2"), ALMATY)).encode(),
+                                        "application/rss+xml; charset=utf-8"))
+    add(archive, site.url("/feed"), name="Пример", lang="ru")
+    assert watch(archive).added == 2
+    with archive.engine.connect() as conn:
+        ids = dict(conn.execute(text("select url, id from articles")).all())
+    first, second = ids[site.url("/n1")], ids[site.url("/n2")]
+    update_article(archive, first, {"tags": ["Базовая ставка"], "rubric": "economy"}, Pipeline(stages=[]))
+    delete_article(archive, second)
+    titles.update(n1="Нацбанк сохранил базовую ставку на уровне 16,5%", n2="Алматы готова к зиме")
+    report = watch(archive)
+    assert (report.added, report.updated, report.deleted) == (0, 1, 1)
+    assert report.line().endswith("rejected 0, skipped 1 deleted")
+    with archive.engine.connect() as conn:
+        row = conn.execute(text("select title, rubric from articles where id = :id"), {"id": first}).one()
+        tags = conn.execute(text("select t.name from article_tags a join tags t on t.id = a.tag_id "
+                                 "where a.article_id = :id and a.origin = 'editor'"), {"id": first}).scalars().all()
+    assert row.title == titles["n1"] and row.rubric == "economy" and tags == ["Базовая ставка"]
+    assert count(archive, "select count(*) from articles") == 1

@@ -281,3 +281,19 @@ def test_every_page_starts_with_a_skip_link(client: TestClient, lang: str, text:
         body = html[html.index("<body>"):]
         assert body.split("\n")[1] == f'<a class="skip-link" href="#main">{text}</a>', path
         assert 'id="main"' in html
+
+
+def test_the_audit_page_names_one_training_count_after_deletions(client: TestClient) -> None:
+    from newsdesk.stages.tagging import MODEL
+    from newsdesk.store.audit import save_audit
+    from newsdesk.store.modelstore import save_model
+
+    archive = client.app.state.archive  # type: ignore[attr-defined]
+    with archive.engine.begin() as conn:  # trained on 12 tagged articles; the archive holds fewer now
+        save_model(conn, MODEL, lambda path: path.write_bytes(b"model"),
+                   {"articles": 12, "trained_at": "2026-12-01T10:00:00+00:00"})
+        save_audit(conn, [{"article_id": "boxing", "tag": "Бокс", "score": 0.01, "better": None, "title": "Бокс"}])
+    text = re.sub(r"\s+", " ", client.get("/audit").text)
+    assert "обучена 1 декабря 2026" in text and "на 12 материалах с тегами редакторов; с тех пор" in text
+    assert "обучена на 12 материалах с тегами редакторов (меньше 200)" in text
+    assert not re.search(r"на [0-9]+ материал", text.replace("на 12 материал", ""))

@@ -23,7 +23,7 @@ from newsdesk.stages.lemmas import LemmaCache
 from newsdesk.stages.people import PEOPLE_KEY, EntityStage
 from newsdesk.stages.rubric import MODEL as RUBRIC_MODEL
 from newsdesk.stages.tagging import MODEL as TAG_MODEL
-from newsdesk.stages.tagging import TagStage, load_tag_model
+from newsdesk.stages.tagging import TagStage, load_tag_model, tag_model_age
 from newsdesk.stages.threading import KEY as THREAD_KEY
 from newsdesk.stages.threading import refresh_rubrics, save_stories
 from newsdesk.store.audit import AUDIT_KEY, editor_tagged_count, save_audit, save_variants, stored_audit
@@ -179,9 +179,11 @@ def _keep_moves(conn: Connection, retired: list[tuple[str, str, str]], people: P
 
 
 def editor_tagged(archive: Archive) -> int:
-    """How many articles carry editor tags: what the audit learns from."""
+    """How many tagged articles the stored audit learnt from: the tag model's training count (deletions and
+    new articles since do not change what it learnt), or the archive's count before any training."""
     with archive.engine.connect() as conn:
-        return editor_tagged_count(conn)
+        age = tag_model_age(conn)
+        return age.trained_on if age is not None else editor_tagged_count(conn)
 
 
 def audit_flags(archive: Archive, recompute: bool = False) -> list[Flag]:

@@ -7,11 +7,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
+
 from newsdesk.errors import InputError, InputWarning
 from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article
 from newsdesk.sources import Item
+from newsdesk.store import deleted
 from newsdesk.store.db import Archive
+from newsdesk.store.owned import keep_editors
 from newsdesk.store.writer import Existing, Writer, content_hash, existing
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,7 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    deleted: int = 0  # records of articles an editor deleted, skipped (`store.deleted`)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -32,27 +37,29 @@ class Summary:
 
     @property
     def seen(self) -> int:
-        return self.added + self.updated + self.unchanged + self.rejected
+        return self.added + self.updated + self.unchanged + self.rejected + self.deleted
 
     def line(self) -> str:
         stopped = "; interrupted: the rest was not read" if self.interrupted else ""
+        skipped = f", skipped {self.deleted} deleted" if self.deleted else ""
         return (f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}{stopped}")
+                f"rejected {self.rejected}{skipped}{stopped}")
 
 
 def ingest(archive: Archive, items: Iterable[Item], pipeline: Pipeline | None = None,
            on_error: Callable[[InputError], None] | None = None,
            on_batch: Callable[[Summary], None] | None = None, batch: int = BATCH,
-           stop: Callable[[], bool] | None = None) -> Summary:
+           stop: Callable[[], bool] | None = None, restore_deleted: bool = False) -> Summary:
     """Store every record of ``items``; returns the counts.  One transaction per batch.  When ``stop()`` turns
-    true (a signal), the articles analysed so far are stored with the stages' state, and the rest is not read."""
+    true (a signal), the articles analysed so far are stored with the stages' state, and the rest is not read.
+    A record of an article an editor deleted is skipped (counted in ``deleted``) unless ``restore_deleted``."""
     summary, writer = Summary(), Writer()
     pipeline = pipeline if pipeline is not None else Pipeline()
     stop = stop or (lambda: False)
     with archive.engine.begin() as conn:
         pipeline.load(conn)
     for chunk in _batches(items, batch, summary, on_error):
-        _store(archive, chunk, pipeline, writer, summary, on_error, stop)
+        _store(archive, chunk, pipeline, writer, summary, on_error, stop, restore_deleted)
         if on_batch:
             on_batch(summary)
         if stop():
@@ -89,27 +96,47 @@ def _batches(items: Iterable[Item], size: int, summary: Summary,
 
 
 def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: Writer, summary: Summary,
-           on_error: Callable[[InputError], None] | None, stop: Callable[[], bool]) -> None:
+           on_error: Callable[[InputError], None] | None, stop: Callable[[], bool], restore_deleted: bool) -> None:
     with archive.engine.begin() as conn:
+        chunk = _alive(conn, chunk, summary, restore_deleted)
         known = existing(conn, [a.id for a in chunk])  # type: ignore[misc]
         new: list[Article] = []
         changed: list[tuple[Article, Existing]] = []
+        hashes: dict[str, str] = {}  # the source's hash of a record an editor's fields go back into
         for article in chunk:
             if stop():  # between articles: no stage is half-way through one
                 break
             _no_future(article, summary, on_error)
             old = known.get(article.id)  # type: ignore[arg-type]
-            if old is not None and old.hash == content_hash(article):
-                summary.unchanged += 1
-                continue
+            if old is not None and not article.editor_fields:  # the source's record; an editor's write is stored
+                if old.hash == content_hash(article):
+                    summary.unchanged += 1
+                    continue
+                if old.editor_fields:
+                    hashes[article.id] = content_hash(article)  # type: ignore[index]
+                    keep_editors(conn, [(article, old)])
             if not _enrich(pipeline, article, summary, on_error):
                 continue
             (new.append(article) if old is None else changed.append((article, old)))
-        writer.write(conn, new, changed)
+        writer.write(conn, new, changed, hashes)
         pipeline.save(conn, new + [a for a, _ in changed])
     summary.added += len(new)
     summary.updated += len(changed)
     summary.ids.extend(a.id for a in new + [a for a, _ in changed])  # type: ignore[misc]
+
+
+def _alive(conn: Connection, chunk: list[Article], summary: Summary, restore: bool) -> list[Article]:
+    """The records of ``chunk`` but those of articles an editor deleted (counted), or with ``restore`` all of
+    them, their deletion forgotten."""
+    if restore:
+        deleted.restore(conn, chunk)
+        return chunk
+    gone = deleted.deleted_ids(conn, chunk)
+    summary.deleted += len(gone)
+    for article in chunk:
+        if article.id in gone:
+            log.info("%s: %s was deleted by an editor: skipped", article.origin or article.id, article.id)
+    return [a for a in chunk if a.id not in gone]
 
 
 def _no_future(article: Article, summary: Summary, on_error: Callable[[InputError], None] | None) -> None:

@@ -77,8 +77,10 @@ class Article:
     thread_id: str | None = None
     duplicate_of: str | None = None
     nlp_version: str | None = None  # set when the engine's stages ran (or were restored from an export)
+    # Fields an editor set through the API («tags», «rubric», «title»… as `store.editing.EDITABLE` names them):
+    # a record that arrives with them is the editor's write; the source's later records of the article keep them.
+    editor_fields: set[str] = field(default_factory=set)
     origin: Origin | None = None
-    lang_by_editor: bool = False  # ``lang`` set through the editor's API: the language stage keeps it
 
     @property
     def body(self) -> str:

@@ -69,12 +69,14 @@ class WatchReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    deleted: int = 0  # items of articles an editor deleted, skipped
 
     def line(self) -> str:
+        skipped = f", skipped {self.deleted} deleted" if self.deleted else ""
         return (f"polled {self.polls} sources: {self.ok} ok ({self.not_modified} not modified), "
                 f"{self.failed} failed, {self.deferred} deferred; {self.pages} pages fetched; "
                 f"articles added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}")
+                f"rejected {self.rejected}{skipped}")
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,7 @@ class Watcher:
         report.updated += summary.updated
         report.unchanged += summary.unchanged
         report.rejected += summary.rejected
+        report.deleted += summary.deleted
 
 
 def _log_rejected(error: Exception) -> None:

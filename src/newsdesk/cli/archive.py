@@ -27,6 +27,8 @@ def ingest_cmd(
     fmt: str = typer.Option("auto", "--format", "-f", help=f"Input format: {'|'.join(FORMATS)}."),
     source: str = typer.Option(None, "--source", help="Source (outlet) name for records that don't carry one."),
     no_nlp: bool = typer.Option(False, "--no-nlp", help="Store only: skip the language stages (fast bulk loads)."),
+    restore_deleted: bool = typer.Option(False, "--restore-deleted", help="Also let in the articles an editor "
+                                         "deleted (skipped otherwise, by id and URL): their deletion is forgotten."),
 ) -> None:
     """Ingest articles; prints a summary (added, updated, unchanged, rejected); exit 1 if any was rejected."""
     obj: Context = ctx.obj
@@ -39,7 +41,7 @@ def ingest_cmd(
         kind = "warning" if isinstance(error, InputWarning) else "rejected"
         err.print(f"{kind} {error}", markup=False, soft_wrap=True)
 
-    summary = _run(obj, items, pipeline, report)
+    summary = _run(obj, items, pipeline, report, restore_deleted)
     if not obj.quiet:
         err.print(f"{summary.line()}", markup=False)
     if summary.interrupted:
@@ -53,11 +55,12 @@ def _all(targets: list[str], fmt: str, source: str | None) -> Iterator[Item]:
         yield from read(target, fmt, source)
 
 
-def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Summary:  # noqa: ANN001
+def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report,  # noqa: ANN001
+         restore: bool = False) -> Summary:
     archive, stopping = obj.archive(create=True), threading.Event()
     with stop_on_signals(stopping, "storing the articles analysed so far"):
         if obj.quiet or not sys.stderr.isatty():
-            return ingest(archive, items, pipeline, on_error=report, stop=stopping.is_set)
+            return ingest(archive, items, pipeline, on_error=report, stop=stopping.is_set, restore_deleted=restore)
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=True) as progress:
             task = progress.add_task("ingesting", total=None)
@@ -65,7 +68,8 @@ def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report) -> Sum
             def tick(summary: Summary) -> None:
                 progress.update(task, description=f"ingesting: {summary.line()}")
 
-            return ingest(archive, items, pipeline, on_error=report, on_batch=tick, batch=500, stop=stopping.is_set)
+            return ingest(archive, items, pipeline, on_error=report, on_batch=tick, batch=500, stop=stopping.is_set,
+                          restore_deleted=restore)
 
 
 @app.command("export")

@@ -31,7 +31,8 @@ def train_cmd(
                                      "model in the archive for new articles and re-classify the engine's rubrics."),
     if_stale: int = typer.Option(0, "--if-stale", min=0, metavar="N",
                                  help="Train only when the archive's tag model is missing or N or more tagged "
-                                 "articles (or editors' tag saves) came since it was trained: for a cron job. "
+                                 "articles (or editors' tag saves, or deletions of tagged articles) came since it was "
+                                 "trained: for a cron job. "
                                  "0: always."),
 ) -> None:
     """Learn the outlet's tags from the archive's editor tags, re-tag every article, refresh the audit."""

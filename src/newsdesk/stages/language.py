@@ -18,7 +18,7 @@ class LangStage:
     def __call__(self, article: Article) -> None:
         if article.lang not in LANGS:
             article.lang = lang.detect(article.text[:4000])
-        elif article.lang in _SWAPPABLE and not article.lang_by_editor:
+        elif article.lang in _SWAPPABLE and "lang" not in article.editor_fields:
             found = lang.detect(article.text[:4000])
             if found in _SWAPPABLE and found != article.lang:
                 log.info("%s: labelled %s, written in %s", article.origin or article.id, article.lang, found)

@@ -37,8 +37,21 @@ class ArticleRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     nlp_version: Mapped[str | None] = mapped_column(String(32))
     extra: Mapped[dict | None] = mapped_column(JSON)
+    editor_fields: Mapped[list | None] = mapped_column(JSON)  # fields an editor set: the source's updates keep them
 
     __table_args__ = (Index("ix_articles_id_published", "id", "published_at"),)
+
+
+class DeletedRow(Base):
+    """An article an editor deleted: a source that brings it again (same id or URL) is not let back in."""
+
+    __tablename__ = "deleted_articles"
+
+    article_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
+    source: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RevisionRow(Base):

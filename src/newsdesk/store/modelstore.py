@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Table, delete, select, update
 
 from newsdesk.store.models import ModelRow
 
@@ -46,3 +46,9 @@ def load_model(conn: Connection, name: str, reader: Callable[[Path], T]) -> T | 
 def model_info(conn: Connection, name: str) -> dict[str, Any] | None:
     row = conn.execute(select(MODELS.c.created_at, MODELS.c.meta).where(MODELS.c.name == name)).first()
     return None if row is None else {"name": name, "created_at": row.created_at, "meta": row.meta}
+
+
+def update_meta(conn: Connection, name: str, changes: dict[str, Any]) -> None:
+    """Change keys of a stored model's meta, leaving the model itself as it is."""
+    meta = conn.scalar(select(MODELS.c.meta).where(MODELS.c.name == name))
+    conn.execute(update(MODELS).where(MODELS.c.name == name).values(meta=(meta or {}) | changes))

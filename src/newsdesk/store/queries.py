@@ -119,6 +119,7 @@ def _article(row: Any, tags: dict[str, list[Any]], entities: list[dict[str, Any]
         "thread_id": row.thread_id, "duplicate_of": row.duplicate_of,
         "content_hash": row.content_hash, "revision": row.revision, "nlp_version": row.nlp_version,
         "updated_at": row.updated_at, "section": (row.extra or {}).get("section"),
+        "editor_fields": list(row.editor_fields or []),
     }
 
 

@@ -48,18 +48,30 @@ def content_hash(article: Article) -> str:
 
 @dataclass
 class Existing:
-    hash: str
+    hash: str  # of what the source said last (an editor's write keeps it: `Writer.write`)
     revision: int
+    editor_fields: frozenset[str] = frozenset()  # the fields an editor set
 
 
 def existing(conn: Connection, ids: Sequence[str]) -> dict[str, Existing]:
     found: dict[str, Existing] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.content_hash, ARTICLES.c.revision)
-                            .where(ARTICLES.c.id.in_(chunk)))
-        found.update((r.id, Existing(r.content_hash, r.revision)) for r in rows)
+        rows = conn.execute(select(ARTICLES.c.id, ARTICLES.c.content_hash, ARTICLES.c.revision,
+                                   ARTICLES.c.editor_fields).where(ARTICLES.c.id.in_(chunk)))
+        found.update((r.id, Existing(r.content_hash, r.revision, frozenset(r.editor_fields or ()))) for r in rows)
     return found
+
+
+def stored_hash(article: Article, old: Existing | None, source_hash: str | None = None) -> str:
+    """The hash an article is stored with: the source record's (``source_hash``, taken before the editor's
+    fields were put back into it), and through an editor's own write the source's hash it had, so the
+    source's next unchanged record is unchanged and a changed one is an update."""
+    if source_hash is not None:
+        return source_hash
+    if old is not None and article.editor_fields:
+        return old.hash
+    return content_hash(article)
 
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -81,23 +93,27 @@ class Writer:
         self._kazakh: set[str] = set()  # entity slugs whose Kazakh spelling is stored
         self._same: dict[tuple[str, ...], tuple[str, str]] | None = None  # `same_words` key → (slug, name)
 
-    def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]]) -> None:
-        now = datetime.now(UTC)
+    def write(self, conn: Connection, new: list[Article], changed: list[tuple[Article, Existing]],
+              hashes: dict[str, str] | None = None) -> None:
+        """Insert ``new``, update ``changed`` (keeping their old revision); ``hashes``: the source records'
+        hashes of articles an editor's fields were put back into (`stored_hash`)."""
+        now, hashes = datetime.now(UTC), hashes or {}
         if new:
             conn.execute(ARTICLES.insert(), [_row(a, content_hash(a), 1, now) for a in new])
         if changed:
             self._save_revisions(conn, [a.id for a, _ in changed], now)  # type: ignore[misc]
-            self._update(conn, changed, now)
+            self._update(conn, changed, now, hashes)
         every = new + [a for a, _ in changed]
         self.write_tags(conn, every)
         self.write_entities(conn, every)
 
-    def _update(self, conn: Connection, changed: list[tuple[Article, Existing]], now: datetime) -> None:
+    def _update(self, conn: Connection, changed: list[tuple[Article, Existing]], now: datetime,
+                hashes: dict[str, str]) -> None:
         ids = [a.id for a, _ in changed]
         conn.execute(delete(ARTICLE_TAGS).where(ARTICLE_TAGS.c.article_id.in_(ids)))
         conn.execute(delete(ARTICLE_ENTITIES).where(ARTICLE_ENTITIES.c.article_id.in_(ids)))
         for article, old in changed:
-            row = _row(article, content_hash(article), old.revision + 1, now)
+            row = _row(article, stored_hash(article, old, hashes.get(article.id or "")), old.revision + 1, now)
             del row["id"]
             conn.execute(update(ARTICLES).where(ARTICLES.c.id == article.id).values(**row))
 
@@ -311,5 +327,6 @@ def _row(a: Article, digest: str, revision: int, now: datetime) -> dict[str, Any
         "fetched_at": a.fetched_at or now, "updated_at": now, "lang": a.lang, "rubric": a.rubric,
         "rubric_confidence": a.rubric_confidence, "thread_id": a.thread_id, "duplicate_of": a.duplicate_of,
         "content_hash": digest, "revision": revision, "nlp_version": a.nlp_version,
+        "editor_fields": sorted(a.editor_fields) or None,
         "extra": {k: v for k, v in (("tag_kinds", a.tag_kinds), ("section", a.section)) if v} or None,
     }

@@ -191,7 +191,7 @@ class Index:
 
     def _delete_stored(self, entry: Entry) -> None:
         try:
-            delete_article(self.archive, entry.article_id)
+            delete_article(self.archive, entry.article_id, remember=False)  # the protocol may PUT it again
         except NotFound:
             log.warning("%s: its article %s was already gone from the archive", entry.name, entry.article_id)
         with self.archive.engine.begin() as conn:

@@ -114,7 +114,8 @@ def entity_page(request: Request, conn: Conn, slug: str, after: After = None) ->
 def audit_page(request: Request, conn: Conn) -> Response:
     flags = stories.audit(conn)
     age = tag_model_age(conn)
-    tagged = (age.tagged if age is not None else editor_tagged_count(conn)) if flags else 0  # counted once
+    # what the audit learnt from: the stored model's training count (the archive's count moves with its edits)
+    tagged = (age.trained_on if age is not None else editor_tagged_count(conn)) if flags else 0
     small = flags and tagged < TagOptions().audit_rule_articles
     return render(request, "audit.html", {"title": Msg("Проверка тегов"), "flags": flags, "tagged": tagged,
                                           "small_archive": small, "rule_articles": TagOptions().audit_rule_articles,
