@@ -98,3 +98,10 @@ def test_a_lone_surname_is_the_person_the_text_names_in_full() -> None:
 
 def test_a_surname_alone_with_no_full_name_is_not_counted() -> None:
     assert people("Кеше Трамптың айтуынша, келіссөз жалғасады.") == set()
+
+
+def test_an_organisation_word_alone_names_no_body() -> None:
+    found = [(e.name, e.type) for e in entities.extract("Бұл туралы Агенттік хабарлады. Комиссия шешім қабылдады, "
+                                                         "ал Ұлттық банк мөлшерлемені өзгертпеді.", "kk")]
+    assert ("Агенттік", "ORG") not in found and ("Комиссия", "ORG") not in found
+    assert any(t == "ORG" and "банк" in n.lower() for n, t in found)  # a name with its organisation word stays

@@ -284,7 +284,7 @@ def _typed(text: str, run: re.Match[str], seen: _Words = _Words()) -> Mention | 
     if followers and not lone_opener:  # «Ұлттық банкі», «Еуразиялық экономикалық одақ»
         return _mention("ORG", text, org_start, end + len(followers), org_words + followers.split())
     stems = [kazakh.stem(w) for w in words]
-    if stems[-1] in ORG_WORDS and not lone_opener:
+    if stems[-1] in ORG_WORDS and not lone_opener and len(org_words) > 1:  # «Агенттік» alone names no body
         return _mention("ORG", text, org_start, end, org_words)
     surname = [i for i, (w, s) in enumerate(zip(words, stems, strict=True))
                if _SURNAME.search(s) or _PATRONYMIC.search(w)]
