@@ -201,3 +201,15 @@ def test_one_name_in_another_order_alphabet_or_spelling_is_one_tag(tmp_path) -> 
         assert merged.articles == 2 and len(conn.execute(ARTICLE_TAGS.select().where(
             ARTICLE_TAGS.c.tag_id == kept.id)).all()) == 2
     archive.dispose()
+
+
+def test_a_merge_into_the_same_tag_spelled_otherwise_renames_it(tmp_path) -> None:
+    db, runner = _variants_archive(tmp_path)
+    before = sum("Землетрясение" in tags for tags in _editor_tags(runner, db, tmp_path).values())
+    result = runner.invoke(app, ["--db", db, "merge-tags", "Землетрясение", "--into", "землетрясение"])
+    assert result.exit_code == 0, result.output
+    after = _editor_tags(runner, db, tmp_path)
+    assert before >= 11 and sum("землетрясение" in tags for tags in after.values()) == before
+    assert not any("Землетрясение" in tags for tags in after.values())
+    again = runner.invoke(app, ["--db", db, "merge-tags", "землетрясение", "--into", "землетрясение"])
+    assert again.exit_code == 2  # nothing to rename

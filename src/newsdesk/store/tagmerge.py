@@ -36,6 +36,8 @@ def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     keep = gazetteer.tag_slug(into)
     slug_of = {v: gazetteer.tag_slug(v) for v in variants}
     slugs = list(dict.fromkeys(s for s in slug_of.values() if s != keep))
+    if keep and not slugs and slug_of:
+        return _rename(conn, keep, into.strip())
     if not keep or not slugs:
         raise InputError("name the tags to merge and a different tag to keep", field="tags")
     rows = {r.slug: r for r in conn.execute(select(TAGS.c.id, TAGS.c.slug, TAGS.c.name, TAGS.c.kind)
@@ -65,6 +67,20 @@ def merge_tags(conn: Connection, variants: list[str], into: str) -> Merged:
     set_meta(conn, VARIANTS_KEY, [g for g in stored_variants(conn)
                                   if not names & {t["tag"].casefold() for t in g["tags"]}])
     return Merged(kept_name, keep, tuple(rows[s].name for s in slugs), int(changed), int(edited))
+
+
+def _rename(conn: Connection, slug: str, name: str) -> Merged:
+    """A tag spelled otherwise under the same slug («Погода» → «погода»): its name changes, its page stays."""
+    row = conn.execute(select(TAGS.c.id, TAGS.c.name).where(TAGS.c.slug == slug)).first()
+    if row is None:
+        raise NotFound(f"no tag {name!r} in the archive")
+    if row.name == name:
+        raise InputError("name the tags to merge and a different tag to keep", field="tags")
+    conn.execute(update(TAGS).where(TAGS.c.id == row.id).values(name=name))
+    rename_tags(conn, {row.name.casefold(): name})
+    count = select(func.count(func.distinct(ARTICLE_TAGS.c.article_id))).where(ARTICLE_TAGS.c.tag_id == row.id)
+    edited = conn.scalar(count.where(ARTICLE_TAGS.c.origin == "editor")) or 0
+    return Merged(name, slug, (row.name,), int(conn.scalar(count) or 0), int(edited))
 
 
 def _move(conn: Connection, gone: list[int], kept: int) -> None:
