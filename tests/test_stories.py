@@ -211,6 +211,13 @@ def test_entity_page_lists_mentions(site):
     assert site.get("/api/v1/entities/nobody").json()["error"]["code"] == "not_found"
 
 
+def test_an_entity_counts_the_articles_its_page_lists(site):
+    mentioned = {e["slug"] for a in site.get("/api/v1/articles?limit=100").json()["items"] for e in a["entities"]}
+    for slug in sorted(mentioned)[:40]:
+        entity = site.get(f"/api/v1/entities/{slug}?limit=100").json()
+        assert entity["articles"] == len(entity["items"]), slug  # copies stand under their originals, uncounted
+
+
 def test_a_reprint_sits_under_its_original_in_the_story(site):
     story = site.get("/story/sample-062?format=json").json()["story"]
     cards = {c["id"]: c for c in story["timeline"]}

@@ -247,10 +247,12 @@ def entity(conn: Connection, slug: str) -> dict[str, Any] | None:
     row = conn.execute(select(ENTITIES).where(ENTITIES.c.slug == slug)).first()
     if row is None:
         return None
-    counts = conn.execute(select(func.count(), func.sum(ARTICLE_ENTITIES.c.mentions))
-                          .where(ARTICLE_ENTITIES.c.entity_id == row.id)).one()
-    if not counts[0]:
+    named = select(func.count(), func.sum(ARTICLE_ENTITIES.c.mentions)).where(ARTICLE_ENTITIES.c.entity_id == row.id)
+    if not conn.execute(named).one()[0]:
         return None  # no article names it any more: an older reading's name
+    # counted as its page lists them: a copy stands under its original, not on its own
+    counts = conn.execute(named.join_from(ARTICLE_ENTITIES, ARTICLES, ARTICLES.c.id == ARTICLE_ENTITIES.c.article_id)
+                          .where(ARTICLES.c.duplicate_of.is_(None))).one()
     return {"name": row.name, "slug": row.slug, "type": row.type, "kazakh_name": row.kazakh_name,
             "articles": counts[0],
             "mentions": int(counts[1] or 0), "page_url": "/entity/" + quote(row.slug)}
