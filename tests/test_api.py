@@ -222,6 +222,15 @@ def test_an_editor_sets_the_language(api: TestClient) -> None:
     assert api.patch("/api/v1/articles/pension", json={"lang": "xx"}, headers=auth()).status_code == 422
 
 
+def test_an_editor_takes_engine_tags_off(api: TestClient) -> None:
+    taken = api.patch("/api/v1/articles/pension", json={"rejected_tags": ["Алматы"]}, headers=auth())
+    assert taken.status_code == 200 and taken.json()["rejected_tags"] == ["Алматы"]
+    assert "Алматы" not in taken.json()["tags"]
+    assert api.get("/api/v1/articles/pension").json()["rejected_tags"] == ["Алматы"]
+    refused = api.patch("/api/v1/articles/pension", json={"rejected_tags": None}, headers=auth())
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "rejected_tags"
+
+
 def test_a_tag_no_article_carries_any_more_has_no_page(api: TestClient) -> None:
     assert api.get("/tag/mrp-2026").status_code == 200
     api.patch("/api/v1/articles/pension", json={"tags": ["Пенсия 2026"]}, headers=auth())

@@ -115,3 +115,21 @@ def test_a_deleted_article_leaves_the_audit_and_counts_as_a_change(archive, tmp_
         assert [f["article_id"] for f in stored_audit(conn).flags] == ["tengri-2"]
         age = tag_model_age(conn)
     assert age is not None and (age.trained_on, age.tagged, age.changes) == (2, 1, 1)
+
+
+def test_an_engine_tag_the_editor_takes_off_stays_off(archive) -> None:
+    from newsdesk.stages.tagging import TagStage
+
+    tagger = Pipeline([TagStage(LemmaCache())])  # place tags: the gazetteer finds «Алматы» in the text
+    body = ["В Алматы открылся новый центр обслуживания пенсионеров.", *BODY]
+    ingest(archive, [record(body=body)], tagger)
+    assert "Алматы" in stored(archive)["tags"]
+    taken_off = update_article(archive, "tengri-1", {"rejected_tags": ["Алматы"]}, tagger)
+    assert "Алматы" not in taken_off["tags"] and taken_off["rejected_tags"] == ["Алматы"]
+    assert "Алматы" not in [t["tag"] for t in taken_off["auto_tags"] + taken_off["suggested_tags"]]
+    ingest(archive, [record("Пенсии вырастут с 1 января 2027 года", body=body)], tagger)  # the source edits it
+    again = stored(archive)
+    assert "Алматы" not in again["tags"] and again["rejected_tags"] == ["Алматы"]
+    assert again["title"] == "Пенсии вырастут с 1 января 2027 года"
+    back = update_article(archive, "tengri-1", {"rejected_tags": []}, tagger)
+    assert "Алматы" in back["tags"] and back["rejected_tags"] == []

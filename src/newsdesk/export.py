@@ -16,7 +16,7 @@ from newsdesk.store.queries import export
 
 FIELDS = ("id", "kind", "url", "source", "author", "title", "lead", "text", "published_at", "fetched_at",
           "lang", "rubric", "rubric_confidence", "section", "tags", "tag_slugs", "tag_kinds", "editor_tags",
-          "auto_tags", "suggested_tags", "entities", "thread_id", "duplicate_of", "nlp_version")
+          "rejected_tags", "auto_tags", "suggested_tags", "entities", "thread_id", "duplicate_of", "nlp_version")
 
 
 def export_record(article: dict[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,7 @@ class Article:
     section: str | None = None  # the outlet's own section label, kept as given
     rubric_confidence: float | None = None
     editor_tags: list[str] = field(default_factory=list)
+    rejected_tags: list[str] = field(default_factory=list)  # engine tags an editor took off: never put back
     auto_tags: list[TagScore] = field(default_factory=list)
     suggested_tags: list[TagScore] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # final order, primary first

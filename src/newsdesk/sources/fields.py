@@ -264,6 +264,7 @@ def article_from_dict(raw: dict[str, Any], origin: Origin | None = None, source:
         rubric=_rubric(raw, origin),
         section=_section(raw, origin),
         editor_tags=tag_list(raw, "editor_tags" if "editor_tags" in raw else "tags", origin),
+        rejected_tags=tag_list(raw, "rejected_tags", origin),
         kind=HEADLINE if raw.get("kind") == HEADLINE else ARTICLE,
         origin=origin,
     )

@@ -118,7 +118,7 @@ class TagStage:
     def __call__(self, article: Article) -> None:
         applied, suggested = self._model_tags(article)
         found = tags.merge(tags.place_tags(article), self._spelled(tags.entity_tags(article)), applied)
-        taken: set[object] = {key for t in article.editor_tags for key in _keys(t)}
+        taken: set[object] = {key for t in [*article.editor_tags, *article.rejected_tags] for key in _keys(t)}
         article.auto_tags = _untaken(found, taken)
         article.suggested_tags = _untaken(suggested, taken)
         for scored in article.auto_tags:

@@ -36,7 +36,7 @@ from newsdesk.store.writer import ARTICLE_TAGS, ARTICLES
 log = logging.getLogger(__name__)
 ORIGIN = Origin("api")
 EDITABLE = ("kind", "url", "source", "author", "title", "lead", "text", "published_at", "lang", "rubric",
-            "section", "tags")
+            "section", "tags", "rejected_tags")
 STORY_FIELDS = ("thread_id", "title", "lang", "rubric", "source", "published_at", "duplicate_of")  # a story row reads
 
 
@@ -95,6 +95,7 @@ def editable_fields(article: dict[str, Any]) -> dict[str, Any]:
     """What the input said about a stored article, in the JSON-lines field names."""
     fields = {name: article.get(name) for name in EDITABLE if name not in ("tags", "rubric", "lang")}
     fields["tags"] = list(article["editor_tags"])
+    fields["rejected_tags"] = list(article.get("rejected_tags") or [])
     if article.get("rubric") and article.get("rubric_confidence") is None:  # given, not inferred
         fields["rubric"] = article["rubric"]
     return fields

@@ -30,6 +30,8 @@ def put_back(article: Article, stored: dict[str, Any], fields: Collection[str]) 
     for name in fields:
         if name == "tags":
             article.editor_tags = list(stored["editor_tags"])
+        elif name == "rejected_tags":
+            article.rejected_tags = list(stored.get("rejected_tags") or [])
         elif name == "text":
             article.paragraphs = [p for p in stored["text"].split("\n\n") if p]
         elif name == "rubric":

@@ -49,7 +49,7 @@ def to_record(data: dict[str, Any]) -> Article:
         title=data["title"], lead=data["lead"], paragraphs=[p for p in data["text"].split("\n\n") if p],
         published_at=data["published_at"], lang=data["lang"], rubric=data["rubric"],
         rubric_confidence=data["rubric_confidence"], editor_tags=list(data["editor_tags"]),
-        tags=list(data["tags"]), tag_kinds=dict(data["tag_kinds"]),
+        rejected_tags=list(data.get("rejected_tags") or []), tags=list(data["tags"]), tag_kinds=dict(data["tag_kinds"]),
         auto_tags=[TagScore(t["tag"], t["confidence"] or 0.0, data["tag_kinds"].get(t["tag"], "topic"))
                    for t in data["auto_tags"]],
         suggested_tags=[TagScore(t["tag"], t["confidence"]) for t in data["suggested_tags"]],
@@ -70,7 +70,7 @@ def stored_pages(conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
                 id=data["id"], kind=data["kind"], url=data["url"], source=data["source"], author=data["author"],
                 title=data["title"], lead=data["lead"], paragraphs=[p for p in data["text"].split("\n\n") if p],
                 published_at=data["published_at"], editor_tags=list(data["editor_tags"]),
-                section=data.get("section"))
+                rejected_tags=list(data.get("rejected_tags") or []), section=data.get("section"))
     return found
 
 
@@ -113,6 +113,7 @@ def _article(row: Any, tags: dict[str, list[Any]], entities: list[dict[str, Any]
         "tag_slugs": [t.slug for t in applied],
         "tag_kinds": {t.name: t.kind for t in applied},
         "editor_tags": [t.name for t in tags.get("editor", [])],
+        "rejected_tags": [t.name for t in tags.get("rejected", [])],
         "auto_tags": [{"tag": t.name, "confidence": t.confidence} for t in _engine_only(tags, "auto")],
         "suggested_tags": [{"tag": t.name, "confidence": t.confidence} for t in _engine_only(tags, "suggested")],
         "entities": entities,

@@ -280,7 +280,7 @@ def final_tags(article: Article) -> list[str]:
 
 
 def _all_tags(article: Article) -> list[str]:
-    return final_tags(article) + article.editor_tags + [s.tag for s in article.suggested_tags]
+    return final_tags(article) + article.editor_tags + [s.tag for s in article.suggested_tags] + article.rejected_tags
 
 
 def _tag_rows(article: Article, ids: dict[str, int]) -> list[dict[str, Any]]:
@@ -294,15 +294,18 @@ def _tag_rows(article: Article, ids: dict[str, int]) -> list[dict[str, Any]]:
              for i, t in enumerate(article.editor_tags) if t.casefold() not in order]
     rows += [{"article_id": article.id, "tag_id": ids[s.tag], "origin": "suggested", "position": i,
               "confidence": s.confidence} for i, s in enumerate(article.suggested_tags)]
+    rows += [{"article_id": article.id, "tag_id": ids[t], "origin": "rejected", "position": 2000 + i,
+              "confidence": None} for i, t in enumerate(article.rejected_tags)]
     return _unique(rows)
 
 
-_ORIGIN_RANK = {"editor": 0, "auto": 1, "suggested": 2}
+_ORIGIN_RANK = {"editor": 0, "rejected": 1, "auto": 2, "suggested": 3}
 
 
 def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per article and tag: two names of one tag («Бишимбаев Куандык», «Куандык Бишимбаев») or an
-    engine tag the editor gave too are the editor's tag, an applied tag is no suggestion as well."""
+    engine tag the editor gave too are the editor's tag, a tag the editor took off is off, an applied tag is
+    no suggestion as well."""
     seen: dict[tuple[Any, Any], dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: _ORIGIN_RANK.get(r["origin"], 3)):
         seen.setdefault((row["article_id"], row["tag_id"]), row)

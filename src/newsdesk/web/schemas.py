@@ -32,6 +32,8 @@ class ArticleIn(BaseModel):
     rubric: Rubric | None = None
     section: str | None = Field(None, max_length=200, description="The outlet's own section label.")
     tags: list[str] = Field(default_factory=list, description="The editor's tags, primary first.")
+    rejected_tags: list[str] = Field(default_factory=list, description="Engine tags the editor takes off: the "
+                                                                       "engine neither applies nor suggests them.")
 
 
 class ArticlePatch(BaseModel):
@@ -51,6 +53,7 @@ class ArticlePatch(BaseModel):
     rubric: Rubric | None = None
     section: str | None = Field(None, max_length=200)
     tags: list[str] | None = None
+    rejected_tags: list[str] | None = Field(None, description="Engine tags the editor takes off (replaces the list).")
 
 
 class TagScoreOut(BaseModel):
@@ -89,6 +92,7 @@ class ArticleOut(BaseModel):
     tag_slugs: list[str]
     tag_kinds: dict[str, str]
     editor_tags: list[str]
+    rejected_tags: list[str] = Field(default_factory=list, description="Engine tags the editor took off.")
     auto_tags: list[TagScoreOut]
     suggested_tags: list[TagScoreOut]
     entities: list[EntityOut]

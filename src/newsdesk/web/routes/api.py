@@ -86,7 +86,7 @@ async def create_article(request: Request, body: ArticleIn, response: Response) 
               responses=errors(401, 404, 413, 422), summary="Change an article; the earlier version is kept")
 async def update_article(request: Request, article_id: str, body: ArticlePatch) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    for field in ("kind", "title", "lead", "text", "tags"):
+    for field in ("kind", "title", "lead", "text", "tags", "rejected_tags"):
         if field in changes and changes[field] is None:
             raise ApiError(422, f"{field}: may not be null", field)
     stored = await run_in_threadpool(editing.update_article, archive(request), article_id, changes)
