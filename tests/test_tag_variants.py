@@ -213,3 +213,21 @@ def test_a_merge_into_the_same_tag_spelled_otherwise_renames_it(tmp_path) -> Non
     assert not any("Землетрясение" in tags for tags in after.values())
     again = runner.invoke(app, ["--db", db, "merge-tags", "землетрясение", "--into", "землетрясение"])
     assert again.exit_code == 2  # nothing to rename
+
+
+def test_a_tag_keeps_the_kind_the_engine_found_whichever_article_comes_last(tmp_path) -> None:
+    from newsdesk.ingest import ingest
+    from newsdesk.pipeline import Pipeline
+    from newsdesk.records import Article, TagScore
+    from newsdesk.store import open_archive
+    from newsdesk.store.writer import TAGS
+
+    place = Article(id="p", title="Новость", paragraphs=["Текст."], lang="ru", editor_tags=["Астана"],
+                    tag_kinds={"Астана": "place"})
+    suggested = Article(id="s", title="Другая новость", paragraphs=["Текст."], lang="ru",
+                        suggested_tags=[TagScore("Астана", 0.3)])  # a suggestion carries no kind
+    archive = open_archive(str(tmp_path / "a.db"))
+    ingest(archive, [place, suggested], Pipeline([]))  # one batch, the suggestion last (QA: an export read back)
+    with archive.engine.connect() as conn:
+        assert conn.execute(TAGS.select()).one()._mapping["kind"] == "place"
+    archive.dispose()

@@ -129,7 +129,11 @@ class Writer:
 
     def write_tags(self, conn: Connection, articles: Iterable[Article]) -> None:
         articles = list(articles)
-        kinds = {name: a.tag_kinds.get(name, "topic") for a in articles for name in _all_tags(a)}
+        kinds: dict[str, str] = {}
+        for a in articles:  # a kind the engine found (place, person…) over «topic», whichever article says it
+            for name in _all_tags(a):
+                if kinds.get(name, "topic") == "topic":
+                    kinds[name] = a.tag_kinds.get(name, "topic")
         ids = self.tag_ids(conn, kinds)
         rows = [row for a in articles for row in _tag_rows(a, ids)]
         insert_ignore(conn, ARTICLE_TAGS, rows)
