@@ -49,3 +49,28 @@ def test_lower_case_glues_in_bodies(body: str, expected: list[str]) -> None:
     from newsdesk.sources.fields import paragraphs
 
     assert paragraphs(body) == expected
+
+
+@pytest.mark.parametrize("marked", [
+    # a name, a place or a noun glued to the verb after it («Токаевосмотрел»)
+    "Токаев|осмотрел", "Иран|запустил", "Сенат|одобрил", "Бишимбаева|заявило", "Казахстана|сделал",
+    "Подробности|читайте",
+    # real words stay: adjectives and nouns of places, a word the dictionary knows
+    "Костанайскую", "Петропавловскую", "Казахстанского", "Предупредил",
+])
+def test_a_name_glued_to_its_verb(marked: str) -> None:
+    word = marked.replace("|", "")
+    assert glued.name_verb_split(word, f"{word} в тексте.") == max(marked.find("|"), 0)
+
+
+def test_the_text_names_the_left_part_alone() -> None:
+    assert glued.name_verb_split("Канеловыразил", "Канело выиграл бой. Канеловыразил надежду.") == 6  # «Канело»
+
+
+def test_a_name_glued_to_its_verb_in_a_scraped_body() -> None:
+    from newsdesk.sources.fields import paragraphs
+
+    body = "Глава государства прибыл в Астану.Токаевподписал указ о назначении."
+    assert paragraphs(body) == ["Глава государства прибыл в Астану.", "Токаев подписал указ о назначении."]
+    plain = "Токаевподписал указ."  # no other glue in the text: left alone, as lower-case glues are
+    assert paragraphs(plain) == [plain]

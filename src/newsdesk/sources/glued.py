@@ -82,8 +82,11 @@ _FUNCTION = {"PREP", "CONJ", "PRCL"}
 _CASELESS = {"PREP", "CONJ", "PRCL", "ADVB", "PRED", "COMP", "INTJ"}
 _RARE = 0.05  # a reading pymorphy gives less than this does not count
 _NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"}
-# Lower-case glues: a word of 8+ Russian letters, not in a hashtag, handle or hyphenated word.
+# Lower-case glues: a word of 8+ Russian letters, not in a hashtag, handle or hyphenated word; a name glued to a
+# verb: a capitalised one of 9+.
 _LONG_LOWER = re.compile(r"(?<![\w@#-])[а-яё]{8,}(?![\w@-])")
+_LONG_CAPITALISED = re.compile(r"(?<![\w@#-])[А-ЯЁ][а-яё]{8,}(?![\w@-])")
+_VERBAL = {"VERB", "INFN", "GRND"}
 _KAZAKH = re.compile("[әғқңөұүһі]")
 # A text that lost its spaces elsewhere: a sentence or a comma glued to the next word («апреля.Судья»,
 # «частности,призвал»).  Texts without such a sign (RIA, RT, most feeds) have their own rare words, not glues.
@@ -119,12 +122,14 @@ def splits(text: str) -> list[Split]:
 
 
 def _lower_splits(text: str, taken: set[int]) -> list[Split]:
-    """Lower-case words glued in Russian ``text`` (``lower_split``), but not a word already split
-    («ранеепоблагодарил»: an opener), nor one next to a Kazakh letter («Мәжіліс депутаттары»)."""
+    """Lower-case words glued in Russian ``text`` (``lower_split``), and a name glued to the verb after it
+    (``name_verb_split``), but not a word already split («ранеепоблагодарил»: an opener), nor one next to a
+    Kazakh letter («Мәжіліс депутаттары»)."""
     found: list[Split] = []
     russian: bool | None = None
-    for word in _LONG_LOWER.finditer(text):
-        at = lower_split(word.group())
+    words = [(w, lower_split(w.group())) for w in _LONG_LOWER.finditer(text)]
+    words += [(w, name_verb_split(w.group(), text)) for w in _LONG_CAPITALISED.finditer(text)]
+    for word, at in sorted(words, key=lambda pair: pair[0].start()):
         if not at or any(word.start() < t < word.end() for t in taken):
             continue
         if _KAZAKH.search(text, max(0, word.start() - _NEAR), word.end() + _NEAR):
@@ -294,6 +299,25 @@ def _linking_vowel(left: str, lefts: list, rights: list) -> bool:  # noqa: ANN00
     if len(left) <= 5:
         return True
     return lefts[0].tag.POS in {"ADVB", "ADJS"} and rights[0].tag.POS in _ADJECTIVAL | {"ADJS", "PRTS"}
+
+
+def name_verb_split(word: str, text: str) -> int:
+    """Where a name glued to the verb after it ends («Токаевосмотрел», «Иранзапустил», «Бишимбаевазаявило»), or
+    0: the whole is no dictionary word, the right part (5+ letters) reads only as a verb, and the left part is a
+    word the text writes alone too («Токаев»), else one pymorphy reads as a name, a place or a noun («Иран»,
+    «Сенат»).  Of several, the longest right part («Иран|запустил», not «Иранза|пустил»)."""
+    if _known(word):
+        return 0
+    for at in range(3, len(word) - 4):
+        right = word[at:]
+        readings = _readings(right) if _known(right) else []
+        if not readings or any(p.tag.POS not in _VERBAL for p in readings):
+            continue
+        lefts = _readings(word[:at])
+        if (_names(lefts) or any(p.is_known and p.tag.POS == "NOUN" for p in lefts)
+                or re.search(rf"(?<![\w-]){re.escape(word[:at])}(?![\w-])", text)):
+            return at
+    return 0
 
 
 def _readings(word: str) -> list:
