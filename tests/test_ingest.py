@@ -16,6 +16,7 @@ from newsdesk.pipeline import Pipeline
 from newsdesk.records import Article, Entity, Origin, TagScore
 from newsdesk.sources.fields import article_from_dict
 from newsdesk.store import open_archive
+from newsdesk.store.db import Archive
 from newsdesk.store.models import RevisionRow
 from newsdesk.store.queries import count_articles, export, get_article
 from newsdesk.web.render import tag_labels
@@ -166,6 +167,13 @@ def test_export_ingest_export_round_trip(archive, tmp_path):
     assert "Астана" in first[0]["tags"] and first[0]["tag_kinds"]["Астана"] == "place"
     assert dict(zip(first[0]["tags"], first[0]["tag_slugs"], strict=True))["Пенсия 2026"] == "pensiya-2026"
     assert first[1]["duplicate_of"] == "a1" and first[0]["lang"] == "ru" and first[0]["rubric"]
+    from newsdesk.store.stories import THREADS
+
+    def stories(where: Archive) -> list[tuple]:  # the story rows the threads pages list
+        with where.engine.connect() as conn:
+            return sorted(tuple(r)[:-1] for r in conn.execute(THREADS.select()))  # the score aside
+
+    assert stories(other) == stories(archive) and len(stories(other)) == 2  # one story of two outlets, one alone
 
 
 def test_one_transaction_per_batch(archive):

@@ -103,6 +103,7 @@ def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: W
         new: list[Article] = []
         changed: list[tuple[Article, Existing]] = []
         hashes: dict[str, str] = {}  # the source's hash of a record an editor's fields go back into
+        restored: set[str] = set()  # threads of records restored from an export: their story rows
         for article in chunk:
             if stop():  # between articles: no stage is half-way through one
                 break
@@ -115,14 +116,32 @@ def _store(archive: Archive, chunk: list[Article], pipeline: Pipeline, writer: W
                 if old.editor_fields:
                     hashes[article.id] = content_hash(article)  # type: ignore[index]
                     keep_editors(conn, [(article, old)])
+            if article.nlp_version and article.thread_id:
+                restored.add(article.thread_id)
             if not _enrich(pipeline, article, summary, on_error):
                 continue
             (new.append(article) if old is None else changed.append((article, old)))
         writer.write(conn, new, changed, hashes)
         pipeline.save(conn, new + [a for a, _ in changed])
+        restore_stories(conn, restored)
     summary.added += len(new)
     summary.updated += len(changed)
     summary.ids.extend(a.id for a in new + [a for a, _ in changed])  # type: ignore[misc]
+
+
+def restore_stories(conn: Connection, thread_ids: Iterable[str]) -> None:
+    """The story rows of threads that records restored from an export name (`export` → `ingest` into a new
+    archive): created where missing, then counted from their stored articles (`refresh_story`)."""
+    from newsdesk.stages.threading import refresh_story
+    from newsdesk.store.stories import THREADS
+    from newsdesk.store.writer import insert_ignore
+
+    wanted = sorted(thread_ids)
+    if not wanted:
+        return
+    insert_ignore(conn, THREADS, [{"id": thread_id, "title": "", "size": 0, "sources": 0} for thread_id in wanted])
+    for thread_id in wanted:
+        refresh_story(conn, thread_id)
 
 
 def _alive(conn: Connection, chunk: list[Article], summary: Summary, restore: bool) -> list[Article]:
