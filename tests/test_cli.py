@@ -134,3 +134,26 @@ def test_ingest_skips_a_deleted_article_until_restore_deleted(tmp_path):
     restored = runner.invoke(app, ["--db", db, "ingest", "--no-nlp", "--restore-deleted", str(src)])
     assert "added 1, updated 0, unchanged 1, rejected 0" in restored.output
     assert "added 0, updated 0, unchanged 2" in runner.invoke(app, ["--db", db, "ingest", "--no-nlp", str(src)]).output
+
+
+def test_a_first_ctrl_c_ends_a_live_pipe_and_stores_what_came(tmp_path):
+    """`ingest -` on a pipe that stays open: the first SIGINT ends the read (it used to wait for the next line)."""
+    import signal
+    import time
+
+    db = tmp_path / "live.db"
+    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", str(db), "ingest", "--no-nlp", "-"],
+                            stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc.stdin.write(_jsonl([{"id": f"live-{i}", "title": f"Новость {i}", "text": "Текст."} for i in (1, 2)]))
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not db.exists() and time.monotonic() < deadline:  # the archive exists: the handler is in place
+            time.sleep(0.1)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)  # the pipe is still open: only the signal ends the read
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "added 2" in stderr and "SIGINT" in stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,14 +84,18 @@ def guarded(fn):  # noqa: ANN001, ANN201 - decorator
 
 
 @contextmanager
-def stop_on_signals(stopping: threading.Event, doing: str) -> Iterator[None]:
-    """First SIGTERM/SIGINT: set ``stopping`` (the work ends cleanly at its next safe point).  A second: stop now."""
+def stop_on_signals(stopping: threading.Event, doing: str,
+                    first: Callable[[], None] | None = None) -> Iterator[None]:
+    """First SIGTERM/SIGINT: set ``stopping`` (the work ends cleanly at its next safe point) and call ``first``
+    (in the main thread: it may raise into what waits there, `sources.interrupt_stdin`).  A second: stop now."""
 
     def handler(signum: int, _frame: object) -> None:
         if stopping.is_set():
             raise KeyboardInterrupt
         err.print(f"{signal.Signals(signum).name}: {doing} (again to abort)", markup=False)
         stopping.set()
+        if first is not None:
+            first()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -16,7 +16,7 @@ from newsdesk.errors import InputError, InputWarning
 from newsdesk.export import write_jsonl
 from newsdesk.ingest import Summary, ingest
 from newsdesk.pipeline import Pipeline
-from newsdesk.sources import FORMATS, Item, read
+from newsdesk.sources import FORMATS, STDIN_ENDED, Item, StopReading, interrupt_stdin, read
 
 
 @app.command("ingest")
@@ -44,7 +44,7 @@ def ingest_cmd(
     summary = _run(obj, items, pipeline, report, restore_deleted)
     if not obj.quiet:
         err.print(f"{summary.line()}", markup=False)
-    if summary.interrupted:
+    if summary.interrupted or STDIN_ENDED.is_set():
         raise typer.Exit(130)
     if summary.rejected:
         raise typer.Exit(1)
@@ -52,13 +52,29 @@ def ingest_cmd(
 
 def _all(targets: list[str], fmt: str, source: str | None) -> Iterator[Item]:
     for target in targets:
-        yield from read(target, fmt, source)
+        try:
+            yield from read(target, fmt, source)
+        except StopReading:  # a first Ctrl-C while a live pipe waited: what came is stored
+            return
+
+
+class _Stopping:
+    """Stop at the next safe point once signalled, unless the signal only ended a live pipe's read
+    (`sources.interrupt_stdin`): then the records read are all the input, and they are stored."""
+
+    def __init__(self, signalled: threading.Event) -> None:
+        self.signalled = signalled
+
+    def is_set(self) -> bool:
+        return self.signalled.is_set() and not STDIN_ENDED.is_set()
 
 
 def _run(obj: Context, items: Iterator[Item], pipeline: Pipeline, report,  # noqa: ANN001
          restore: bool = False) -> Summary:
-    archive, stopping = obj.archive(create=True), threading.Event()
-    with stop_on_signals(stopping, "storing the articles analysed so far"):
+    archive, signalled = obj.archive(create=True), threading.Event()
+    stopping = _Stopping(signalled)
+    STDIN_ENDED.clear()  # (an earlier run in this process may have ended its input so)
+    with stop_on_signals(signalled, "storing the articles analysed so far", interrupt_stdin):
         if obj.quiet or not sys.stderr.isatty():
             return ingest(archive, items, pipeline, on_error=report, stop=stopping.is_set, restore_deleted=restore)
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())

@@ -11,6 +11,7 @@ import gzip
 import io
 import re
 import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,46 @@ from newsdesk.sources.jsonl import read_json_document, read_jsonl
 from newsdesk.sources.text import read_text
 
 FORMATS = ("auto", "jsonl", "rss", "atom", "html", "text")
+STDIN_WAITING = threading.Event()  # set while a read of standard input waits for its next bytes
+STDIN_ENDED = threading.Event()  # set when `interrupt_stdin` ended such a read: what was read is all the input
+
+
+class StopReading(Exception):  # noqa: N818 - a signal, not an error
+    """Raised into a read of standard input that waits for more (`interrupt_stdin`): the input ends there."""
+
+
+def interrupt_stdin() -> None:
+    """End a read of standard input that is waiting for its next line (a live pipe, a first Ctrl-C): called in
+    the main thread's signal handler, it raises `StopReading` there, and what was read is the whole input (its
+    records are analysed and stored: `STDIN_ENDED`); otherwise it does nothing."""
+    if STDIN_WAITING.is_set():
+        STDIN_WAITING.clear()
+        STDIN_ENDED.set()
+        raise StopReading
+
+
+class _Stdin:
+    """Standard input that says when it waits (`STDIN_WAITING`), so a first Ctrl-C can end a live pipe's read."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def _waiting(self, call: Callable[[], bytes]) -> bytes:
+        STDIN_WAITING.set()
+        try:
+            return call()
+        finally:
+            STDIN_WAITING.clear()
+
+    def peek(self, size: int = 0) -> bytes:
+        peek = getattr(self._stream, "peek", None)
+        return self._waiting(lambda: peek(size)) if peek is not None else b""
+
+    def read(self, size: int = -1) -> bytes:
+        return self._waiting(lambda: self._stream.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._waiting(lambda: self._stream.readline(size))
 MAX_DOCUMENT = 64 * 1024 * 1024  # bytes for a whole-document format (feed, page, dump)
 Item = Article | InputError
 
@@ -40,7 +81,7 @@ def read(target: str, fmt: str = "auto", source: str | None = None) -> Iterator[
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     scheme = _URL.match(target)
     if target == "-":
-        yield from read_stream(sys.stdin.buffer, "<stdin>", fmt, source)
+        yield from read_stream(cast(BinaryIO, _Stdin(sys.stdin.buffer)), "<stdin>", fmt, source)
     elif scheme is None:
         yield from _read_path(Path(target), fmt, source)
     elif scheme[1].lower() in ("http", "https"):
