@@ -173,3 +173,11 @@ def test_surnames_in_kaznerd_collapse(shared_data: Path) -> None:
 ])
 def test_endings_after_an_abbreviation_go(word: str, expected: str) -> None:
     assert stem(word) == expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Судан", "судан"), ("Суданда", "судан"), ("Нидерландыда", "нидерланды"), ("Омбыдағы", "омбы"),
+    ("судан", "су"), ("суда", "су"),  # «from water», «in water»: lower case is no country
+])
+def test_a_capitalised_country_keeps_its_name(word: str, expected: str) -> None:
+    assert stem(word) == expected

@@ -28,7 +28,8 @@ from newsdesk import kazakh
 from newsdesk import lang as langid
 from newsdesk.stopwords import EN_STOPWORDS, KK_STOPWORDS, RU_STOPWORDS
 
-ANALYZER_VERSION = "7"  # 7: Kazakh stems of nouns in -н («ауданы» → «аудан», not «ауда»; «күні» → «күн»), no
+ANALYZER_VERSION = "8"  # 8: a capitalised Kazakh name of our world table keeps it («Судан», not «су»)
+# 7: Kazakh stems of nouns in -н («ауданы» → «аудан», not «ауда»; «күні» → «күн»), no
 # stem of two letters unless listed («аудан» not «ау»), a Latin «i» in Kazakh Cyrillic is «і» («сiлкiнiсi»)
 # 6: Latin-script Kazakh «Iran» is «иран», not «іран» (a capital «I» before a back vowel)
 # 5: Kazakh accusative and ablative after a possessive («сілкінісінен» → «сілкініс»);

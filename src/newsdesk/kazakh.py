@@ -221,11 +221,13 @@ def _strip_slot(word: str, slot: dict[str, str], last: bool = True) -> str | Non
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Stem of one lower-case Cyrillic Kazakh word: «алматыда» → «алматы», «қалаларда» → «қала»."""
+    """Stem of one Cyrillic Kazakh word: «алматыда» → «алматы», «қалаларда» → «қала».  A capitalised word
+    that is a country or city of our world table keeps its name («Судан» is Sudan; «судан», from water, is «су»)."""
+    capitalised = word[:1].isupper()
     word = word.lower().replace("ё", "е")
     if "-" in word:
         return _stem_hyphenated(word)
-    if len(word) < 3 or _protected(word):
+    if len(word) < 3 or _protected(word) or (capitalised and word in _world_names()):
         return word
     if word[-1] == "н" and _protected(word[:-1]) and word[-2] in "ыі":
         return word[:-1]  # the accusative of a listed word that ends like a possessive: «отбасын», «жалақын»
@@ -236,7 +238,7 @@ def stem(word: str) -> str:
         shorter = _strip_slot(current, slot, last=not stripped)
         if shorter is not None:
             current, stripped = shorter, True
-            if _protected(current):
+            if _protected(current) or (capitalised and current in _world_names()):
                 return current
     return _repair(current) if stripped else current
 
@@ -245,6 +247,16 @@ def _protected(word: str) -> bool:
     """A stem no suffix is taken from: the listed words, and the compounds of «ақы» (payment) that end like a
     possessive: «зейнетақы», «жалақы», «еңбекақы»."""
     return word in PROTECTED or (word.endswith("ақы") and len(word) > 4)
+
+
+@lru_cache(maxsize=1)
+def _world_names() -> frozenset[str]:
+    """The Kazakh names of one word in ``data/world.tsv`` (its third column), lower case, of four letters or more."""
+    from importlib.resources import files
+
+    rows = files("newsdesk.data").joinpath("world.tsv").read_text("utf-8").splitlines()
+    names = (row.split("\t")[2].lower() for row in rows if row and not row.startswith(("#", "kind\t")))
+    return frozenset(n for n in names if " " not in n and "-" not in n and len(n) >= 4)
 
 
 def _possessed(stem_n: str) -> bool:
