@@ -54,7 +54,8 @@ def test_a_source_update_keeps_the_editors_tags_and_rubric(archive, pipeline):
     assert summary.updated == 1 and after["title"] == "Пенсии и пособия вырастут с 1 января 2027 года"
     assert after["editor_tags"] == ["Пенсии 2027", "Соцзащита"]
     assert (after["rubric"], after["rubric_confidence"]) == ("society", None)
-    assert after["editor_fields"] == ["rubric", "tags"] and after["revision"] == 3
+    assert after["editor_fields"] == ["rejected_tags", "rubric", "tags"] and after["revision"] == 3
+    assert after["rejected_tags"] == ["Пенсия", "Мажилис"]  # the source's tags the editor replaced stay off
     again = ingest(archive, [record("Пенсии и пособия вырастут с 1 января 2027 года")], pipeline)
     assert (again.unchanged, again.updated) == (1, 0)  # the source said nothing new
 
@@ -133,3 +134,16 @@ def test_an_engine_tag_the_editor_takes_off_stays_off(archive) -> None:
     assert again["title"] == "Пенсии вырастут с 1 января 2027 года"
     back = update_article(archive, "tengri-1", {"rejected_tags": []}, tagger)
     assert "Алматы" in back["tags"] and back["rejected_tags"] == []
+
+
+def test_a_tag_the_editor_removes_is_not_offered_back(archive) -> None:
+    from newsdesk.stages.tagging import TagStage
+
+    tagger = Pipeline([TagStage(LemmaCache())])
+    body = ["В Алматы открылся новый центр обслуживания пенсионеров.", *BODY]
+    ingest(archive, [record(body=body, tags=["Пенсия", "Алматы"])], tagger)
+    removed = update_article(archive, "tengri-1", {"tags": ["Пенсия"]}, tagger)
+    assert removed["editor_tags"] == ["Пенсия"] and removed["rejected_tags"] == ["Алматы"]
+    assert "Алматы" not in removed["tags"]  # the gazetteer would tag the text with it
+    given_back = update_article(archive, "tengri-1", {"tags": ["Пенсия", "Алматы"], "rejected_tags": []}, tagger)
+    assert "Алматы" in given_back["editor_tags"] and given_back["rejected_tags"] == []

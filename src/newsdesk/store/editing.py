@@ -79,6 +79,12 @@ def update_article(archive: Archive, article_id: str, changes: dict[str, Any],
     article.editor_fields = owned
     if "lang" in owned and "lang" not in changes and current.get("lang"):  # the editor's language, kept
         article.lang = current["lang"]
+    if "tags" in changes and "rejected_tags" not in changes:  # a tag the editor took away is not offered back
+        kept = {t.casefold() for t in article.editor_tags}
+        dropped = [t for t in current["editor_tags"] if t.casefold() not in kept]
+        article.rejected_tags = list(dict.fromkeys([*article.rejected_tags, *dropped]))
+        if dropped:
+            article.editor_fields = owned | {"rejected_tags"}
     _learn_tags(archive, article, current["editor_tags"])  # first: the article is tagged by the model that learnt it
     stored = _store(archive, article, pipeline)
     if any(stored.get(k) != current.get(k) for k in STORY_FIELDS):
