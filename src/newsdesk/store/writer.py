@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk import gazetteer
@@ -171,11 +171,7 @@ class Writer:
         with the soft signs a Kazakh spelling leaves out («Доналд Трамп»: «Дональд Трамп», the Russian
         spelling, then names it).  Its slug would differ, and one person would have several tag pages."""
         if self._same is None:
-            rows = conn.execute(select(TAGS.c.slug, TAGS.c.name).order_by(TAGS.c.id))
-            self._same = {}
-            for r in rows:
-                if (key := same_words(r.name)) is not None:
-                    self._same.setdefault(key, (r.slug, r.name))
+            self._same = _same_words_table(conn)
         out = dict(slugs)
         for name, slug in slugs.items():
             key = same_words(canonical[name])
@@ -251,6 +247,25 @@ def _kazakh_spelling(name: str, type_: str) -> str | None:
 
 
 _SOFT = str.maketrans("", "", "ьъЬЪ")
+# archive URL → (tags counted, largest tag id, `same_words` key → (slug, name)): read once per process and
+# archive, then only the tags added since (4.5 µs a tag: 0.45 s for 100,000 tags on every API save otherwise)
+_SAME_WORDS: dict[str, tuple[int, int, dict[tuple[str, ...], tuple[str, str]]]] = {}
+
+
+def _same_words_table(conn: Connection) -> dict[tuple[str, ...], tuple[str, str]]:
+    """The archive's tags of several words by `same_words` key, the oldest tag of each key first."""
+    url = str(conn.engine.url)
+    count, top = conn.execute(select(func.count(), func.max(TAGS.c.id)).select_from(TAGS)).one()
+    count, top = int(count or 0), int(top or 0)
+    seen, last, table = _SAME_WORDS.get(url, (0, 0, {}))
+    if top < last or count < seen:  # tags merged away, or another archive at this address: read them all again
+        seen, last, table = 0, 0, {}
+    rows = conn.execute(select(TAGS.c.slug, TAGS.c.name).where(TAGS.c.id > last).order_by(TAGS.c.id))
+    for r in rows:
+        if (key := same_words(r.name)) is not None:
+            table.setdefault(key, (r.slug, r.name))
+    _SAME_WORDS[url] = (count, top, table)
+    return table
 
 
 def same_words(tag: str) -> tuple[str, ...] | None:
