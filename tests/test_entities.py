@@ -506,3 +506,13 @@ def test_an_outlet_named_by_its_host_is_no_entity(nlp: None, url: str | None) ->
     found = {e.name for e in entities.not_the_outlet(entities.extract(text, "ru", AcronymIndex()),
                                                      "russian.rt.com", url)}
     assert "RT" not in found and "Дмитрий Суслов" in found
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("Об этом заявила Гульнар Абишева, руководитель управления.", "Гульнар Абишева"),  # not «Гульнара Абишев»
+    ("Гульнары Абишевой на встрече не было.", "Гульнара Абишева"),
+    ("Об этом рассказал старший эксперт Дмитрий Славин.", "Дмитрий Славин"),  # not «Славина»
+    ("Об этом сказал аналитик Эд Мойя.", "Эд Мойя"),  # not «Эда»
+])
+def test_a_name_pymorphy_reads_as_womens_plural_stays_as_written(text: str, person: str) -> None:
+    assert person in [e.name for e in entities.extract(text, "ru") if e.type == "PER"]

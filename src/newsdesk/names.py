@@ -49,7 +49,7 @@ MASCULINE_CASES = ("овым", "евым", "ёвым", "иным", "ыным", "
 def _person(text: str) -> str:
     words = list(_WORD.finditer(text))
     female = any(_is_female_name(m.group()) or is_feminine_surname(m.group()) or _feminine_adjective(m.group())
-                 for m in words)
+                 or _woman_name_as_written(m.group()) for m in words)
     case = None if female else next(((m, c) for m in words if (c := _surname_case(m.group()))), None)
 
     def word(m: re.Match[str]) -> str:
@@ -149,9 +149,18 @@ def _is_female_name(word: str) -> bool:
     return "Name" in parse.tag and "femn" in parse.tag and "sing" in parse.tag and parse.is_known
 
 
+def _woman_name_as_written(word: str) -> bool:
+    """A capitalised word pymorphy reads only as a plural of a woman's name: a Kazakh name without its «-а»
+    («Гульнар», «Жанар» beside «Гульнара»), a woman's in the nominative, kept as written («Гульнар Абишева»)."""
+    parses = rulemma.morph().parse(word.lower()) if word[:1].isupper() else []
+    return bool(parses) and all("Name" in p.tag and "femn" in p.tag and "plur" in p.tag and p.is_known for p in parses)
+
+
 def _person_word(word: str, female: bool) -> str:
     if "-" in word:
         return "-".join(_person_word(part, female) for part in word.split("-"))
+    if _woman_name_as_written(word):
+        return word
     low = word.lower()
     if low in _TITLES:
         return _TITLES[low]
