@@ -516,3 +516,10 @@ def test_an_outlet_named_by_its_host_is_no_entity(nlp: None, url: str | None) ->
 ])
 def test_a_name_pymorphy_reads_as_womens_plural_stays_as_written(text: str, person: str) -> None:
     assert person in [e.name for e in entities.extract(text, "ru") if e.type == "PER"]
+
+
+def test_a_horoscope_names_no_people() -> None:
+    text = ("Гороскоп на неделю. Тельцам стоит отдохнуть. Деве повезёт в делах. Скорпион получит премию. "
+            "Рыбам лучше не спорить.")
+    assert [e.name for e in entities.extract(text, "ru") if e.type in ("PER", "LOC")] == []
+    assert "Лев" in [e.name for e in entities.extract("Лев сказал, что приедет завтра.", "ru")]  # one sign: a name

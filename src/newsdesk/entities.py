@@ -95,10 +95,24 @@ def extract(text: str, lang: str | None = "ru", acronyms: AcronymIndex | None = 
     single index shared by the whole process learns and resolves acronyms.  With ``people`` (the
     archive's `PeopleIndex`), a person the text names by surname alone gets the full name the archive
     knows, and the text's full names are learnt."""
-    found = merge(mentions(text, lang, acronyms))
+    found = _no_zodiac(merge(mentions(text, lang, acronyms)))
     if people is None or lang not in ("ru", "kk"):
         return found
     return archive_surnames(text, lang, known_people(found, people), people)
+
+
+# The signs of the zodiac as the entities name them (Russian and Kazakh), and how many a horoscope names at least
+ZODIAC = frozenset(("овен", "телец", "близнец", "близнецы", "рак", "лев", "дева", "весы", "скорпион", "стрелец",
+                    "козерог", "водолей", "рыба", "рыбы", "тоқты", "торпақ", "егіздер", "шаян", "арыстан", "бикеш",
+                    "таразы", "сарышаян", "мерген", "тауешкі", "суқұйғыш", "балықтар"))
+ZODIAC_TEXT = 3
+
+
+def _no_zodiac(found: list[Entity]) -> list[Entity]:
+    """``found`` without the signs of the zodiac a horoscope names as people and places («Телец», «Дева»,
+    «Рыба»), where three signs or more stand alone: one «Лев» is still a first name."""
+    signs = [e for e in found if " " not in e.name and e.name.lower() in ZODIAC]
+    return [e for e in found if e not in signs] if len(signs) >= ZODIAC_TEXT else found
 
 
 def known_people(found: list[Entity], people: PeopleIndex) -> list[Entity]:
