@@ -225,6 +225,7 @@ def test_an_editor_sets_the_language(api: TestClient) -> None:
 def test_an_editor_takes_engine_tags_off(api: TestClient) -> None:
     taken = api.patch("/api/v1/articles/pension", json={"rejected_tags": ["Алматы"]}, headers=auth())
     assert taken.status_code == 200 and taken.json()["rejected_tags"] == ["Алматы"]
+    assert "rejected_tags" in taken.json()["editor_fields"]  # the editor's now: a source update keeps it
     assert "Алматы" not in taken.json()["tags"]
     assert api.get("/api/v1/articles/pension").json()["rejected_tags"] == ["Алматы"]
     refused = api.patch("/api/v1/articles/pension", json={"rejected_tags": None}, headers=auth())

@@ -93,6 +93,8 @@ class ArticleOut(BaseModel):
     tag_kinds: dict[str, str]
     editor_tags: list[str]
     rejected_tags: list[str] = Field(default_factory=list, description="Engine tags the editor took off.")
+    editor_fields: list[str] = Field(default_factory=list, description="The fields an editor set through the API: "
+                                                                       "the source's later records keep them.")
     auto_tags: list[TagScoreOut]
     suggested_tags: list[TagScoreOut]
     entities: list[EntityOut]
