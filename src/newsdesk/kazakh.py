@@ -251,11 +251,10 @@ def _protected(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _world_names() -> frozenset[str]:
-    """The Kazakh names of one word in ``data/world.tsv`` (its third column), lower case, of four letters or more."""
-    from importlib.resources import files
+    """The Kazakh names of one word in our world table (`gazetteer.load_world`), lower case, of four letters or more."""
+    from newsdesk import gazetteer  # (it reads the analyzer, which reads this module)
 
-    rows = files("newsdesk.data").joinpath("world.tsv").read_text("utf-8").splitlines()
-    names = (row.split("\t")[2].lower() for row in rows if row and not row.startswith(("#", "kind\t")))
+    names = (place.kk.lower() for place in gazetteer.load_world() if place.kk)
     return frozenset(n for n in names if " " not in n and "-" not in n and len(n) >= 4)
 
 

@@ -54,6 +54,11 @@ def letters(tag: str) -> str:
     return _NOT_LETTERS.sub("", russian_letters(tag.casefold()).replace("ё", "е"))
 
 
+def word_key(tag: str) -> tuple[str, ...]:
+    """A tag's words by their ``letters``, in order: «Бишимбаев Куандык» and «Куандык Бишимбаев» share it."""
+    return tuple(sorted(key for word in tag.split() if (key := letters(word))))
+
+
 def find_variants(uses: Mapping[str, int], people: PeopleIndex | None = None,
                   lang: str = "ru") -> list[Variants]:
     """Groups of two or more tags of ``uses`` ({tag: articles}) that read as one tag, the most used

@@ -33,7 +33,7 @@ from . import analyze, features, tag_phrases
 from .features import TermSpace
 from .records import Article, TagScore
 from .tag_phrases import Lexicon, Ranker
-from .tag_variants import letters
+from .tag_variants import word_key
 
 log = logging.getLogger(__name__)
 
@@ -427,7 +427,7 @@ ENTITY_KINDS = {"PER": "person", "ORG": "organisation"}
 def same_tag(tag: str) -> tuple[str, ...]:
     """What makes two spellings one tag on an article: the same words, case, «ё», Kazakh letters and order
     aside («Бишимбаев Куандык» and «Куандык Бишимбаев»)."""
-    return tuple(sorted(key for word in tag.split() if (key := letters(word)))) or (tag.casefold(),)
+    return word_key(tag) or (tag.casefold(),)
 
 
 def entity_tags(article: Article, min_mentions: int = 2) -> list[TagScore]:

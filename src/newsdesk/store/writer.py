@@ -26,7 +26,7 @@ from newsdesk.store.models import (
     RevisionRow,
     TagRow,
 )
-from newsdesk.tag_variants import letters
+from newsdesk.tag_variants import word_key
 
 ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
 TAGS: Table = TagRow.__table__  # type: ignore[assignment]
@@ -271,8 +271,8 @@ def _same_words_table(conn: Connection) -> dict[tuple[str, ...], tuple[str, str]
 def same_words(tag: str) -> tuple[str, ...] | None:
     """What makes two tags of two or more words one tag: the words, case, «ё», Kazakh letters, soft signs and
     order aside; None for a tag of one word (its slug decides)."""
-    words = [key for word in tag.split() if (key := letters(word.translate(_SOFT)))]
-    return tuple(sorted(words)) if len(words) > 1 else None
+    key = word_key(tag.translate(_SOFT))
+    return key if len(key) > 1 else None
 
 
 def _softer(new: str, stored: str) -> bool:
